@@ -1,0 +1,31 @@
+# Ultimus Workbench. Set-up is two commands: `make run` and `make test`.
+# Both install any missing Debian packages first (only when something is missing).
+
+APT_PACKAGES := libedit-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev pkg-config
+SWIFT        ?= swift
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench build deps fixtures clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing packages: $$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product ultimus-repl
+
+run: build
+	@"$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" $(ARGS)
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) build -c release --product ultimus-bench
+	@"$$($(SWIFT) build -c release --show-bin-path)/ultimus-bench" $(ARGS)
+
+clean:
+	rm -rf .build

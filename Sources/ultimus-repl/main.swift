@@ -1,0 +1,2 @@
+import Workbench
+print("ultimus-repl \(workbenchVersion)")

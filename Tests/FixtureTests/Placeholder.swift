@@ -1,0 +1,2 @@
+import Layers
+import Testing

@@ -1,0 +1,2 @@
+import Workbench
+import Testing
