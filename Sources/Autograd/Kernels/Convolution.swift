@@ -20,99 +20,61 @@ public struct ConvGeometry: Hashable, Sendable {
     public var multiplyAdds: Int { batch * outChannels * outHeight * outWidth * inChannels * kernel * kernel }
 }
 
-/// Convolution kernels over raw NCHW / OIHW buffers (cross-correlation, as PyTorch).
-/// Every function overwrites its output buffer.
+
+/// Which implementation ``Conv2dKernels`` uses.
+public enum Conv2dAlgorithm: String, CaseIterable, Sendable {
+    /// Direct kernels where they apply (stride 1, padding < kernel), otherwise im2col.
+    case automatic
+    /// Per-image im2col + OpenBLAS `sgemm` (any geometry).
+    case im2col
+    /// The naive loops of ``Conv2dReference``.
+    case reference
+}
+
+/// Fast convolution kernels over raw NCHW / OIHW buffers (cross-correlation, as PyTorch).
+/// Every function overwrites its output buffer. Results are bit-identical run to run for a given
+/// ``Parallel/threads``; they agree with ``Conv2dReference`` to float tolerance.
 public enum Conv2dKernels {
+    /// The implementation in use (for benchmarks and tests); `.automatic` by default.
+    nonisolated(unsafe) public static var algorithm = Conv2dAlgorithm.automatic
+
+    static func useDirect(_ g: ConvGeometry) -> Bool { algorithm == .automatic && ConvDirect.supports(g) }
+    static func empty(_ g: ConvGeometry) -> Bool { g.batch == 0 || g.outputCount == 0 || g.inputCount == 0 }
+
     /// `y[n,o,i,j] = b[o] + Σ_{c,u,v} x[n,c,i·s+u−p, j·s+v−p] · w[o,c,u,v]` (zero padding).
+    /// Shapes: input `[N, C, H, W]`, weight `[O, C, k, k]`, bias `[O]`, output `[N, O, OH, OW]`.
     public static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
-        let (oh, ow, k) = (g.outHeight, g.outWidth, g.kernel)
-        for n in 0..<g.batch {
-            for o in 0..<g.outChannels {
-                let y = output + (n * g.outChannels + o) * oh * ow
-                for i in 0..<oh {
-                    for j in 0..<ow {
-                        var sum: Float = bias?[o] ?? 0
-                        for c in 0..<g.inChannels {
-                            let x = input + (n * g.inChannels + c) * g.height * g.width
-                            let w = weight + (o * g.inChannels + c) * k * k
-                            for u in 0..<k {
-                                let r = i * g.stride + u - g.padding
-                                guard r >= 0 && r < g.height else { continue }
-                                for v in 0..<k {
-                                    let col = j * g.stride + v - g.padding
-                                    guard col >= 0 && col < g.width else { continue }
-                                    sum += x[r * g.width + col] * w[u * k + v]
-                                }
-                            }
-                        }
-                        y[i * ow + j] = sum
-                    }
-                }
-            }
+        if algorithm == .reference || empty(g) {
+            Conv2dReference.forward(g, input: input, weight: weight, bias: bias, output: output)
+        } else if useDirect(g) {
+            ConvDirect.forward(g, input: input, weight: weight, bias: bias, output: output)
+        } else {
+            ConvIm2col.forward(g, input: input, weight: weight, bias: bias, output: output)
         }
     }
 
     /// `dx[n,c,r,col] = Σ_{o,u,v} dy[n,o,i,j] · w[o,c,u,v]` over the output positions that read `(r, col)`.
     public static func backwardInput(_ g: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                      gradInput: UnsafeMutablePointer<Float>) {
-        let (oh, ow, k) = (g.outHeight, g.outWidth, g.kernel)
-        gradInput.update(repeating: 0, count: g.inputCount)
-        for n in 0..<g.batch {
-            for o in 0..<g.outChannels {
-                let dy = gradOutput + (n * g.outChannels + o) * oh * ow
-                for c in 0..<g.inChannels {
-                    let dx = gradInput + (n * g.inChannels + c) * g.height * g.width
-                    let w = weight + (o * g.inChannels + c) * k * k
-                    for i in 0..<oh {
-                        for j in 0..<ow {
-                            let d = dy[i * ow + j]
-                            for u in 0..<k {
-                                let r = i * g.stride + u - g.padding
-                                guard r >= 0 && r < g.height else { continue }
-                                for v in 0..<k {
-                                    let col = j * g.stride + v - g.padding
-                                    guard col >= 0 && col < g.width else { continue }
-                                    dx[r * g.width + col] += d * w[u * k + v]
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        if algorithm == .reference || empty(g) {
+            Conv2dReference.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        } else if useDirect(g) {
+            ConvDirect.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        } else {
+            ConvIm2col.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
         }
     }
 
     /// `dw[o,c,u,v] = Σ_{n,i,j} dy[n,o,i,j] · x[n,c,i·s+u−p, j·s+v−p]`, `db[o] = Σ_{n,i,j} dy[n,o,i,j]`.
     public static func backwardWeight(_ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                       gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
-        let (oh, ow, k) = (g.outHeight, g.outWidth, g.kernel)
-        gradWeight.update(repeating: 0, count: g.weightCount)
-        gradBias?.update(repeating: 0, count: g.outChannels)
-        for n in 0..<g.batch {
-            for o in 0..<g.outChannels {
-                let dy = gradOutput + (n * g.outChannels + o) * oh * ow
-                if let gradBias { for p in 0..<oh * ow { gradBias[o] += dy[p] } }
-                for c in 0..<g.inChannels {
-                    let x = input + (n * g.inChannels + c) * g.height * g.width
-                    let dw = gradWeight + (o * g.inChannels + c) * k * k
-                    for u in 0..<k {
-                        for v in 0..<k {
-                            var sum: Float = 0
-                            for i in 0..<oh {
-                                let r = i * g.stride + u - g.padding
-                                guard r >= 0 && r < g.height else { continue }
-                                for j in 0..<ow {
-                                    let col = j * g.stride + v - g.padding
-                                    guard col >= 0 && col < g.width else { continue }
-                                    sum += dy[i * ow + j] * x[r * g.width + col]
-                                }
-                            }
-                            dw[u * k + v] += sum
-                        }
-                    }
-                }
-            }
+        if algorithm == .reference || empty(g) {
+            Conv2dReference.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+        } else if useDirect(g) {
+            ConvDirect.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+        } else {
+            ConvIm2col.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
         }
     }
 }

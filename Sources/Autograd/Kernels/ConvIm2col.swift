@@ -1,0 +1,98 @@
+import CBLAS
+
+/// The general convolution path, for any stride and padding: per image, an im2col matrix
+/// `col[(c·k+u)·k+v, i·OW+j] = x[c, i·s+u−p, j·s+v−p]` (zero outside) and one OpenBLAS `sgemm`.
+/// Images run one after another; OpenBLAS threads each product itself.
+enum ConvIm2col {
+    static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+        let (kk, pixels, o) = (g.inChannels * g.kernel * g.kernel, g.outHeight * g.outWidth, g.outChannels)
+        ConvWorkspace.withScratch(1) { scratch in
+            let col = scratch[0].floats(kk * pixels)
+            for n in 0..<g.batch {
+                let y = output + n * o * pixels
+                im2col(g, input + n * g.inChannels * g.height * g.width, col)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(pixels), Int32(kk),
+                            1, weight, Int32(kk), col, Int32(pixels), 0, y, Int32(pixels))
+                if let bias { for c in 0..<o { let b = bias[c]; for q in 0..<pixels { y[c * pixels + q] += b } } }
+            }
+        }
+    }
+
+    static func backwardInput(_ g: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                              gradInput: UnsafeMutablePointer<Float>) {
+        let (kk, pixels, o) = (g.inChannels * g.kernel * g.kernel, g.outHeight * g.outWidth, g.outChannels)
+        let image = g.inChannels * g.height * g.width
+        gradInput.update(repeating: 0, count: g.inputCount)
+        ConvWorkspace.withScratch(1) { scratch in
+            let col = scratch[0].floats(kk * pixels)
+            for n in 0..<g.batch {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kk), Int32(pixels), Int32(o),
+                            1, weight, Int32(kk), gradOutput + n * o * pixels, Int32(pixels), 0, col, Int32(pixels))
+                col2im(g, col, gradInput + n * image)
+            }
+        }
+    }
+
+    static func backwardWeight(_ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                               gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
+        let (kk, pixels, o) = (g.inChannels * g.kernel * g.kernel, g.outHeight * g.outWidth, g.outChannels)
+        gradWeight.update(repeating: 0, count: g.weightCount)
+        gradBias?.update(repeating: 0, count: o)
+        ConvWorkspace.withScratch(1) { scratch in
+            let col = scratch[0].floats(kk * pixels)
+            for n in 0..<g.batch {
+                let dy = gradOutput + n * o * pixels
+                im2col(g, input + n * g.inChannels * g.height * g.width, col)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(kk), Int32(pixels),
+                            1, dy, Int32(pixels), col, Int32(pixels), 1, gradWeight, Int32(kk))
+                if let gradBias { ConvDirect.sumPlanes(dy, count: o, plane: pixels, into: gradBias) }
+            }
+        }
+    }
+
+    /// Fills `col` (`[C·k·k, OH·OW]`) from one image `x` (`[C, H, W]`).
+    static func im2col(_ g: ConvGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
+        let (oh, ow, k, s, p) = (g.outHeight, g.outWidth, g.kernel, g.stride, g.padding)
+        var row = col
+        for c in 0..<g.inChannels {
+            let plane = x + c * g.height * g.width
+            for u in 0..<k {
+                for v in 0..<k {
+                    for i in 0..<oh {
+                        let r = i * s + u - p
+                        let dst = row + i * ow
+                        guard r >= 0 && r < g.height else { dst.update(repeating: 0, count: ow); continue }
+                        for j in 0..<ow {
+                            let q = j * s + v - p
+                            dst[j] = q >= 0 && q < g.width ? plane[r * g.width + q] : 0
+                        }
+                    }
+                    row += oh * ow
+                }
+            }
+        }
+    }
+
+    /// Adds `col` (`[C·k·k, OH·OW]`) back into image gradient `dx` (`[C, H, W]`): the adjoint of ``im2col``.
+    static func col2im(_ g: ConvGeometry, _ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
+        let (oh, ow, k, s, p) = (g.outHeight, g.outWidth, g.kernel, g.stride, g.padding)
+        var row = col
+        for c in 0..<g.inChannels {
+            let plane = dx + c * g.height * g.width
+            for u in 0..<k {
+                for v in 0..<k {
+                    for i in 0..<oh {
+                        let r = i * s + u - p
+                        guard r >= 0 && r < g.height else { continue }
+                        for j in 0..<ow {
+                            let q = j * s + v - p
+                            if q >= 0 && q < g.width { plane[r * g.width + q] += row[i * ow + j] }
+                        }
+                    }
+                    row += oh * ow
+                }
+            }
+        }
+    }
+}
