@@ -1,3 +1,4 @@
+import Synchronization
 /// One recorded op: its inputs and the rule that maps the output's gradient to theirs.
 ///
 /// The closure captures only values it saved, never the output tensor, so no reference cycle
@@ -22,9 +23,16 @@ public final class TapeNode {
 }
 
 /// Grad mode and the execution counter.
+///
+/// Grad mode is per thread (and per task), as in PyTorch, so a ``noGrad(_:)`` scope on one thread
+/// never stops recording on another. The counter is shared and atomic, so sequence numbers stay
+/// unique and increasing.
 public enum Tape {
-    nonisolated(unsafe) static var counter = 0
-    nonisolated(unsafe) public internal(set) static var isRecording = true
+    static let counter = Atomic<Int>(0)
+    @TaskLocal static var recording = true
+
+    /// Whether ops record themselves on this thread (false inside ``noGrad(_:)``).
+    public static var isRecording: Bool { recording }
 
     /// Makes `output` the result of `op` over `inputs` when recording and some input requires a gradient.
     /// Ops call this right after computing their forward value.
@@ -32,8 +40,8 @@ public enum Tape {
     public static func record(_ op: String, inputs: [Tensor], output: Tensor,
                               backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard isRecording, inputs.contains(where: { $0.requiresGrad }) else { return output }
-        counter += 1
-        output.node = TapeNode(op: op, inputs: inputs, sequence: counter, backward: backward)
+        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        output.node = TapeNode(op: op, inputs: inputs, sequence: sequence, backward: backward)
         output.requiresGrad = true
         return output
     }
@@ -41,10 +49,7 @@ public enum Tape {
 
 /// Runs `body` without recording: for evaluation and optimizer updates.
 public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
-    let saved = Tape.isRecording
-    Tape.isRecording = false
-    defer { Tape.isRecording = saved }
-    return try body()
+    try Tape.$recording.withValue(false) { try body() }
 }
 
 extension Tensor {
@@ -115,29 +120,13 @@ extension Tensor {
         precondition(target.count <= rank, "sumToShape: \(shape) cannot reduce to \(target)")
         let lead = rank - target.count
         let padded = [Int](repeating: 1, count: lead) + target
-        var outStrides = [Int](repeating: 0, count: rank)
-        var step = 1
-        for axis in stride(from: rank - 1, through: 0, by: -1) {
+        var reduce = [Bool](repeating: false, count: rank)
+        for axis in 0..<rank {
             precondition(padded[axis] == shape[axis] || padded[axis] == 1, "sumToShape: \(shape) cannot reduce to \(target)")
-            outStrides[axis] = padded[axis] == 1 ? 0 : step
-            step *= padded[axis]
+            reduce[axis] = padded[axis] != shape[axis]
         }
-        var out = [Float](repeating: 0, count: target.reduce(1, *))
-        var index = [Int](repeating: 0, count: rank)
-        var o = 0
-        for i in 0..<count {
-            out[o] += storage[i]
-            // advance the multi-index and the output offset together
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                o += outStrides[axis]
-                if index[axis] < shape[axis] { break }
-                o -= outStrides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+        return withPointer { x in
+            Tensor.filled(target) { ReduceKernels.sum(x, shape: shape, reduce: reduce, out: $0) }
         }
-        return Tensor(shape: target, storage: out)
     }
 }

@@ -1,0 +1,92 @@
+/// 2-D pooling over `[N, C, H, W]` (or `[C, H, W]`), each plane independently.
+extension Tensor {
+    /// `(planes, H, W)` of a 3-D or 4-D input.
+    func planes(_ op: String) -> (Int, Int, Int) {
+        precondition(rank == 3 || rank == 4, "\(op): input \(shape) must be [N,C,H,W] or [C,H,W]")
+        return (count / Swift.max(1, shape[rank - 2] * shape[rank - 1]), shape[rank - 2], shape[rank - 1])
+    }
+}
+
+/// Max pooling with a square window; `stride` defaults to `kernelSize`, padding counts as −∞.
+/// Output size `⌊(H + 2p − k)/s⌋ + 1`. ∂x: each output gradient goes to its window's first maximum.
+public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let s = stride ?? kernelSize
+    let (planes, h, w) = x.planes("maxPool2d")
+    precondition(kernelSize >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernelSize,
+                 "maxPool2d: kernel \(kernelSize), stride \(s), padding \(padding) (padding must be at most half the kernel)")
+    let oh = PoolKernels.outputSize(h, kernel: kernelSize, stride: s, padding: padding)
+    let ow = PoolKernels.outputSize(w, kernel: kernelSize, stride: s, padding: padding)
+    precondition(oh > 0 && ow > 0, "maxPool2d: window \(kernelSize) does not fit input \(x.shape)")
+    let outShape = Array(x.shape.dropLast(2)) + [oh, ow]
+    var index = [Int32](repeating: 0, count: planes * oh * ow)
+    let out = x.withPointer { px in index.withUnsafeMutableBufferPointer { idx in
+        Tensor.filled(outShape) {
+            PoolKernels.maxForward(px, planes: planes, height: h, width: w, kernel: kernelSize, stride: s,
+                                   padding: padding, out: $0, index: idx.baseAddress!)
+        }
+    } }
+    let inShape = x.shape
+    return Tape.record("maxPool2d", inputs: [x], output: out) { g in
+        [g.withPointer { pg in index.withUnsafeBufferPointer { idx in
+            Tensor.filled(inShape) {
+                PoolKernels.maxBackward(pg, index: idx.baseAddress!, planes: planes, planeIn: h * w,
+                                        planeOut: oh * ow, gradInput: $0)
+            }
+        } }]
+    }
+}
+
+/// Average pooling with a square window; `stride` defaults to `kernelSize`; zero padding is counted
+/// in the divisor (PyTorch's `count_include_pad=True`). ∂x spreads each output gradient evenly.
+public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let s = stride ?? kernelSize
+    let (planes, h, w) = x.planes("avgPool2d")
+    precondition(kernelSize >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernelSize,
+                 "avgPool2d: kernel \(kernelSize), stride \(s), padding \(padding) (padding must be at most half the kernel)")
+    let oh = PoolKernels.outputSize(h, kernel: kernelSize, stride: s, padding: padding)
+    let ow = PoolKernels.outputSize(w, kernel: kernelSize, stride: s, padding: padding)
+    precondition(oh > 0 && ow > 0, "avgPool2d: window \(kernelSize) does not fit input \(x.shape)")
+    let rows = { (i: Int) in Swift.max(i * s - padding, 0) ..< Swift.min(i * s - padding + kernelSize, h) }
+    let cols = { (j: Int) in Swift.max(j * s - padding, 0) ..< Swift.min(j * s - padding + kernelSize, w) }
+    // Divisor: the window clipped to the padded input.
+    let divisor = { (i: Int, j: Int) -> Float in
+        let r = Swift.min(i * s - padding + kernelSize, h + padding) - (i * s - padding)
+        let c = Swift.min(j * s - padding + kernelSize, w + padding) - (j * s - padding)
+        return Float(r * c)
+    }
+    return pool(x, "avgPool2d", planes: planes, h: h, w: w, oh: oh, ow: ow, rows: rows, cols: cols, divisor: divisor)
+}
+
+/// Adaptive average pooling to `outputSize × outputSize`: window `i` covers rows
+/// `⌊i·H/out⌋ ..< ⌈(i+1)·H/out⌉` (likewise columns). `outputSize: 1` is global average pooling.
+public func adaptiveAvgPool2d(_ x: Tensor, outputSize: Int = 1) -> Tensor {
+    let (planes, h, w) = x.planes("adaptiveAvgPool2d")
+    precondition(outputSize >= 1, "adaptiveAvgPool2d: output size \(outputSize) must be ≥ 1")
+    let rows = { (i: Int) in PoolKernels.adaptiveWindow(i, size: h, count: outputSize) }
+    let cols = { (j: Int) in PoolKernels.adaptiveWindow(j, size: w, count: outputSize) }
+    let divisor = { (i: Int, j: Int) in Float(rows(i).count * cols(j).count) }
+    return pool(x, "adaptiveAvgPool2d", planes: planes, h: h, w: w, oh: outputSize, ow: outputSize,
+                rows: rows, cols: cols, divisor: divisor)
+}
+
+/// Shared forward and backward of the average pools.
+private func pool(_ x: Tensor, _ op: String, planes: Int, h: Int, w: Int, oh: Int, ow: Int,
+                  rows: @escaping (Int) -> Range<Int>, cols: @escaping (Int) -> Range<Int>,
+                  divisor: @escaping (Int, Int) -> Float) -> Tensor {
+    let outShape = Array(x.shape.dropLast(2)) + [oh, ow]
+    let out = x.withPointer { px in
+        Tensor.filled(outShape) {
+            PoolKernels.average(planes: planes, height: h, width: w, oh: oh, ow: ow, rows: rows, cols: cols,
+                                divisor: divisor, backward: false, a: px, b: $0)
+        }
+    }
+    let inShape = x.shape
+    return Tape.record(op, inputs: [x], output: out) { g in
+        [g.withPointer { pg in
+            Tensor.filled(inShape) {
+                PoolKernels.average(planes: planes, height: h, width: w, oh: oh, ow: ow, rows: rows, cols: cols,
+                                    divisor: divisor, backward: true, a: pg, b: $0)
+            }
+        }]
+    }
+}
