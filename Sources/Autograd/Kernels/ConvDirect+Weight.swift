@@ -1,7 +1,7 @@
 extension ConvDirect {
     /// `dw[o,c,u,v] = Σ_{n,i,j} dy[n,o,i,j] · xp[n,c,i+u,j+v]`, `db[o] = Σ_{n,i,j} dy[n,o,i,j]` for stride 1.
     ///
-    /// Vectorised along output pixels: 3 output channels × 3 kernel columns accumulate in 9
+    /// Vectorised along output pixels: 4 output channels × 3 kernel columns accumulate in 12
     /// `SIMD8<Float>` registers over one image, then are reduced across lanes. Each thread sums its
     /// fixed chunk of images into its own partial gradient; the partials are added in thread order,
     /// so the result is bit-identical run to run for a given ``Parallel/threads``.
@@ -15,23 +15,25 @@ extension ConvDirect {
         let wCount = g.weightCount
         let parts = ConvWorkspace.parts(g.batch)
         let inCount = cin * plan.h * plan.w, outCount = cout * oh * ow
-        // Per-part layout: xp | dy copy (when rows need zero tails) | zero row | dw partial | db partial.
+        // Per-part layout: xp | dy copy (when needed) | dw partial | db partial.
         let xpCount = cin * plan.plane + 64
-        let dyCount = ow % 8 == 0 ? 0 : cout * dyPlane
-        let partCount = xpCount + dyCount + dyPlane + 16 + wCount + cout + 16
+        // Gradient rows are taken 4 output channels at a time; a copy (with zero tail lanes and
+        // zero padding channels) is needed when rows are not whole vectors or cout % 4 != 0.
+        let blockedOut = (cout + 3) / 4 * 4
+        let dyCount = ow % 8 == 0 && cout % 4 == 0 ? 0 : blockedOut * dyPlane
+        let partCount = xpCount + dyCount + wCount + cout + 16
 
         ConvWorkspace.withScratch(parts) { scratch in
             var partials: [UnsafeMutablePointer<Float>] = []
             for part in 0..<parts { partials.append(scratch[part].floats(partCount)) }
             ConvWorkspace.forParts(g.batch, parts: parts) { part, images in
                 let base = partials[part]
-                let xp = base, dyCopy = base + xpCount, zero = dyCopy + dyCount
-                let dw = zero + dyPlane + 16, db = dw + wCount
+                let xp = base, dyCopy = base + xpCount
+                let dw = dyCopy + dyCount, db = dw + wCount
                 xp.update(repeating: 0, count: cin * plan.plane)
-                zero.update(repeating: 0, count: dyPlane)
                 dw.update(repeating: 0, count: wCount + cout)
                 if dyCount > 0 { dyCopy.update(repeating: 0, count: dyCount) }
-                var out = [Float](repeating: 0, count: 9)
+                var out = [Float](repeating: 0, count: 12)
                 for n in images {
                     plan.fill(xp, from: input + n * inCount)
                     var dy = UnsafePointer(gradOutput + n * outCount)
@@ -41,17 +43,14 @@ extension ConvDirect {
                     }
                     sumPlanes(dy, count: cout, plane: dyPlane, into: db)
                     out.withUnsafeMutableBufferPointer { out in
-                        for o0 in stride(from: 0, to: cout, by: 3) {
-                            let r0 = dy + o0 * dyPlane
-                            let r1 = o0 + 1 < cout ? dy + (o0 + 1) * dyPlane : UnsafePointer(zero)
-                            let r2 = o0 + 2 < cout ? dy + (o0 + 2) * dyPlane : UnsafePointer(zero)
+                        for o0 in stride(from: 0, to: cout, by: 4) {
                             for c in 0..<cin {
                                 for u in 0..<k {
                                     for v0 in stride(from: 0, to: k, by: 3) {
-                                        ConvMicro.weight3x3(rows: oh, vectors: vectors, r0, r1, r2, dyStride: dyStride,
-                                                            xp + c * plan.plane + u * plan.s + v0, xStride: plan.s,
-                                                            out.baseAddress!)
-                                        for m in 0..<Swift.min(3, cout - o0) {
+                                        ConvMicro.weight4x3(rows: oh, vectors: vectors, dy + o0 * dyPlane, dyPlane: dyPlane,
+                                                            dyStride: dyStride, xp + c * plan.plane + u * plan.s + v0,
+                                                            xStride: plan.s, out.baseAddress!)
+                                        for m in 0..<Swift.min(4, cout - o0) {
                                             for t in 0..<Swift.min(3, k - v0) {
                                                 dw[((o0 + m) * cin + c) * k * k + u * k + v0 + t] += out[3 * m + t]
                                             }
@@ -63,8 +62,8 @@ extension ConvDirect {
                     }
                 }
             }
-            combine(partials, offset: xpCount + dyCount + dyPlane + 16, count: wCount, into: gradWeight)
-            if let gradBias { combine(partials, offset: xpCount + dyCount + dyPlane + 16 + wCount, count: cout, into: gradBias) }
+            combine(partials, offset: xpCount + dyCount, count: wCount, into: gradWeight)
+            if let gradBias { combine(partials, offset: xpCount + dyCount + wCount, count: cout, into: gradBias) }
         }
     }
 

@@ -143,9 +143,11 @@ enum ConvDirect {
                       offsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>) {
         let (oh, ow, kCount) = (plan.oh, plan.ow, plan.kCount)
         let planeOut = oh * ow
-        for i in 0..<oh {
-            for b in plan.blocks {
-                let w = packed + b.packOffset, bb = bias + b.biasOffset
+        // Block-outer order keeps one block's packed weights (≤ 6·K floats) in L1 while the
+        // three input rows a tile reads are reused by the next row.
+        for b in plan.blocks {
+            let w = packed + b.packOffset, bb = bias + b.biasOffset
+            for i in 0..<oh {
                 for t in 0..<plan.tiles {
                     let x = xp + i * plan.s + 16 * t
                     let cols = Swift.min(16, ow - 16 * t)

@@ -69,30 +69,34 @@ enum ConvMicro {
     }
 
     /// `acc[m][t] = Σ_{i<rows, jv<vectors} dy_m[i·dyStride + 8jv …] · x[i·xStride + 8jv + t …]` for
-    /// 3 gradient rows `m` and 3 shifts `t`, reduced over the 8 lanes: the weight gradient of 3 output
-    /// channels at 3 neighbouring kernel columns. Results go to `out[3m + t]`.
+    /// 4 gradient rows `m` (at `dy + m·dyPlane`) and 3 shifts `t`, reduced over the 8 lanes: the weight
+    /// gradient of 4 output channels at 3 neighbouring kernel columns. Results go to `out[3m + t]`.
     @inline(never)
-    static func weight3x3(rows: Int, vectors: Int, _ d0: UnsafePointer<Float>, _ d1: UnsafePointer<Float>,
-                          _ d2: UnsafePointer<Float>, dyStride: Int, _ x: UnsafePointer<Float>, xStride: Int,
-                          _ out: UnsafeMutablePointer<Float>) {
+    static func weight4x3(rows: Int, vectors: Int, _ dy: UnsafePointer<Float>, dyPlane: Int, dyStride: Int,
+                          _ x: UnsafePointer<Float>, xStride: Int, _ out: UnsafeMutablePointer<Float>) {
         var a00 = SIMD8<Float>(), a01 = a00, a02 = a00
         var a10 = a00, a11 = a00, a12 = a00
         var a20 = a00, a21 = a00, a22 = a00
+        var a30 = a00, a31 = a00, a32 = a00
+        let d1 = dy + dyPlane, d2 = d1 + dyPlane, d3 = d2 + dyPlane
         for i in 0..<rows {
             let xr = x + i * xStride, dr = i * dyStride
             for jv in 0..<vectors {
                 let xq = xr + 8 * jv, dq = dr + 8 * jv
                 let x0 = load8(xq), x1 = load8(xq + 1), x2 = load8(xq + 2)
-                var d = load8(d0 + dq)
+                var d = load8(dy + dq)
                 a00.addProduct(d, x0); a01.addProduct(d, x1); a02.addProduct(d, x2)
                 d = load8(d1 + dq)
                 a10.addProduct(d, x0); a11.addProduct(d, x1); a12.addProduct(d, x2)
                 d = load8(d2 + dq)
                 a20.addProduct(d, x0); a21.addProduct(d, x1); a22.addProduct(d, x2)
+                d = load8(d3 + dq)
+                a30.addProduct(d, x0); a31.addProduct(d, x1); a32.addProduct(d, x2)
             }
         }
         out[0] = a00.sum(); out[1] = a01.sum(); out[2] = a02.sum()
         out[3] = a10.sum(); out[4] = a11.sum(); out[5] = a12.sum()
         out[6] = a20.sum(); out[7] = a21.sum(); out[8] = a22.sum()
+        out[9] = a30.sum(); out[10] = a31.sum(); out[11] = a32.sum()
     }
 }
