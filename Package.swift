@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // libjpeg reports errors through setjmp/longjmp, which Swift cannot call.
         .target(name: "JPEGSafe", dependencies: ["CJPEG"]),
+        // The numeric code needs AVX2+FMA: checked at start-up so older CPUs get a message, not SIGILL.
+        .target(name: "CPUCheck"),
 
         // The engine: tensors, the tape, kernels, safetensors.
         .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numeric),
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "Workbench", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
         // Thin executables.
         .executableTarget(name: "ultimus-repl", dependencies: [
-            "Workbench", "CEditLine",
+            "Workbench", "CEditLine", "CPUCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
         .executableTarget(name: "ultimus-bench", dependencies: ["Workbench"], swiftSettings: numeric),

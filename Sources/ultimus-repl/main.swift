@@ -1,2 +1,136 @@
+import ArgumentParser
+import CPUCheck
 import Workbench
-print("ultimus-repl \(workbenchVersion)")
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+// The numeric kernels are compiled for AVX2+FMA: say so instead of dying on an illegal instruction.
+if cpucheck_has_avx2_fma() == 0 {
+    fputs("ultimus-repl needs an x86-64 CPU with AVX2 and FMA (Intel Haswell / AMD Zen or newer); this one lacks them.\n", stderr)
+    exit(1)
+}
+// libedit drops every non-ASCII byte in the "C" locale.
+if let name = setlocale(LC_CTYPE, ""), String(cString: name).lowercased().contains("utf") {
+} else {
+    _ = setlocale(LC_CTYPE, "C.UTF-8")
+}
+
+struct UltimusREPL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ultimus-repl",
+        abstract: "Build, train and inspect small attention CNNs on CIFAR-10, interactively.",
+        discussion: "With no SCRIPT, starts the interactive workbench. With SCRIPT, runs it and exits, stopping at the first error with a non-zero exit code. Type 'help' at the prompt for the commands.",
+        version: workbenchVersion)
+
+    @Argument(help: "A script to run (one command per line); exits when it ends.")
+    var script: String?
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Run SCRIPT, then stay interactive.", valueName: "script"))
+    var interactiveScript: String?
+
+    @Option(help: ArgumentHelp("Folder to look for datasets in first.", valueName: "dir"))
+    var data: String?
+
+    @Option(help: "Seed of every random generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Worker threads for the kernels (default: all cores, at most 2).")
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Folder for plots, images, reports and autosaves.", valueName: "dir"))
+    var out: String = "ultimus-out"
+
+    func validate() throws {
+        if script != nil, interactiveScript != nil { throw ValidationError("give SCRIPT or -i SCRIPT, not both") }
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
+    }
+
+    func run() throws {
+        let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        setvbuf(stdout, nil, _IOLBF, 0)
+        let console = Console.standard()
+        let stays = script == nil
+        let prompt = stays && terminal
+        let shell = Shell(options: ShellOptions(
+            seed: seed, threads: threads, dataDirectory: data, outputDirectory: out, console: console,
+            promptWidth: prompt ? 6 : nil))
+        installInterruptHandler()
+        if let script {
+            throw ExitCode(shell.runScript(path: script, stopOnError: true))
+        }
+        var failed = false
+        if let interactiveScript {
+            failed = shell.runScript(path: interactiveScript, stopOnError: true) != 0
+            if shell.quitRequested { throw ExitCode(failed ? 1 : 0) }
+            Shell.interruptRequested = false
+        }
+        if prompt {
+            interactiveLoop(shell)
+        } else {
+            failed = pipedLoop(shell) || failed
+        }
+        throw ExitCode(failed ? 1 : 0)
+    }
+
+    /// Numbered prompts, line editing, history, completion.
+    private func interactiveLoop(_ shell: Shell) {
+        shell.console.write(Banner.text(session: shell.session, console: shell.console))
+        let home = Console.environment("HOME").flatMap { $0.isEmpty ? nil : $0 }
+        let editor = LineEditor(shell: shell, historyPath: home.map { $0 + "/.ultimus_history" })
+        while true {
+            switch editor.read(prompt: shell.prompt) {
+            case .endOfInput:
+                shell.console.write("")
+                return
+            case .interrupted:
+                Shell.interruptRequested = false
+                shell.console.write("^C")
+            case .line(let line):
+                editor.remember(line)
+                if shell.execute(line: line) == .quit { return }
+            }
+        }
+    }
+
+    /// No prompt, no editing: each line runs, errors are reported and the next line runs.
+    /// - Returns: whether any command failed.
+    private func pipedLoop(_ shell: Shell) -> Bool {
+        var failed = false
+        var number = 0
+        while let line = readLine(strippingNewline: true) {
+            number += 1
+            switch shell.execute(line: line, source: "<stdin>", lineNumber: number) {
+            case .ok: break
+            case .failed: failed = true
+            case .quit: return failed
+            }
+            if Shell.interruptRequested { return true }
+        }
+        return failed
+    }
+}
+
+extension Console {
+    static func environment(_ key: String) -> String? { getenv(key).map { String(cString: $0) } }
+}
+
+/// Ctrl-C: at the prompt libedit returns with EINTR (the line is cleared); during a command the
+/// flag asks it to stop at the next batch; a second Ctrl-C during the same command quits.
+private func installInterruptHandler() {
+    Shell.interruptRequested = false
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in
+        if Shell.interruptRequested {
+            let message = "\nultimus-repl: interrupted twice, quitting\n"
+            _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            _exit(130)
+        }
+        Shell.interruptRequested = true
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGINT, &action, nil)
+}
+
+UltimusREPL.main()

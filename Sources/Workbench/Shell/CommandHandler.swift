@@ -1,0 +1,29 @@
+/// Runs one validated command. Throw to fail; a handler must check everything it can before it
+/// changes any state, so that a failed command changes nothing.
+///
+/// Throw `invocation.error("...", at: "lr")` (a ``Diagnostic``) to point at an argument; any
+/// other error is shown with its description.
+public typealias CommandHandler = (Invocation, ShellContext) throws -> Void
+
+/// What a handler gets besides its arguments.
+public struct ShellContext {
+    public let shell: Shell
+
+    public init(shell: Shell) { self.shell = shell }
+
+    public var session: Session { shell.session }
+    public var console: Console { shell.console }
+
+    /// True once Ctrl-C was pressed during this command: long loops stop at the next batch.
+    public var interruptRequested: Bool { Shell.interruptRequested }
+
+    /// Leaves the workbench after this command.
+    public func requestQuit() { shell.quitRequested = true }
+}
+
+/// Raised by handlers of commands that stop early because of Ctrl-C, after leaving the session consistent.
+public struct Interrupted: Error, CustomStringConvertible {
+    public var what: String
+    public init(_ what: String) { self.what = what }
+    public var description: String { "\(what) interrupted" }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// One command of the session's replayable log.
+public struct LoggedCommand: Equatable, Codable, Sendable {
+    /// The prompt number it ran under (numbers of failed commands are skipped).
+    public var number: Int
+    /// The command in canonical spelling.
+    public var text: String
+    /// Wall-clock seconds it took.
+    public var seconds: Double
+
+    public init(number: Int, text: String, seconds: Double) {
+        self.number = number
+        self.text = text
+        self.seconds = seconds
+    }
+}
+
+/// Everything a workbench session holds. Command handlers read and change it; a failed command
+/// leaves it as it was (handlers check everything before changing anything).
+public final class Session {
+    /// Seed the session's generators were last seeded with (`set seed=N`).
+    public private(set) var seed: UInt64
+    /// The session's root generator; independent streams are split from it.
+    public var generator: SeededGenerator
+    /// Folder for generated files (`set out=DIR`); created when the first file is written.
+    public var outputDirectory: String
+    /// Where datasets are looked for first (`--data DIR`), if given.
+    public var dataDirectory: String?
+    /// The successful commands, in order.
+    public var commandLog: [LoggedCommand] = []
+
+    public init(seed: UInt64, outputDirectory: String, dataDirectory: String? = nil) {
+        self.seed = seed
+        self.generator = SeededGenerator(seed: seed)
+        self.outputDirectory = outputDirectory
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Reseeds the session's generators.
+    public func reseed(_ seed: UInt64) {
+        self.seed = seed
+        generator = SeededGenerator(seed: seed)
+    }
+
+    /// Worker threads of the kernels (`set threads=N`).
+    public var threads: Int {
+        get { Parallel.threads }
+        set { Parallel.threads = max(1, newValue) }
+    }
+
+    /// `name` inside the output folder.
+    public func outputPath(_ name: String) -> String {
+        (outputDirectory as NSString).appendingPathComponent(name)
+    }
+
+    /// The command log as a script that `run` replays.
+    public func script(header: String? = nil) -> String {
+        var lines = header.map { [$0] } ?? []
+        lines += commandLog.map(\.text)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+extension Shell {
+    /// Handlers of the commands the shell itself implements.
+    static let coreHandlers: [String: CommandHandler] = [
+        "help": { inv, ctx in try ctx.shell.help(inv) },
+        "history": { inv, ctx in ctx.shell.history(last: inv.int("last")) },
+        "run": { inv, ctx in try ctx.shell.runCommand(inv) },
+        "set": { inv, ctx in try ctx.shell.setCommand(inv) },
+        "save script": { inv, ctx in try ctx.shell.saveScript(inv) },
+        "quit": { _, ctx in ctx.requestQuit() },
+    ]
+
+    func help(_ inv: Invocation) throws {
+        guard let name = inv.string("command") else {
+            console.write(table.overview(width: console.width))
+            return
+        }
+        guard let spec = table.command(named: name) else {
+            throw inv.error(
+                "no command called '\(name)'", at: "command",
+                suggestion: EditDistance.suggestion(for: name, in: table.names) ?? "type 'help' for the list")
+        }
+        if let sub = inv.string("subcommand"), spec.subcommand(named: sub) == nil {
+            throw inv.error(
+                "'\(spec.name)' has no subcommand '\(sub)'", at: "subcommand",
+                suggestion: EditDistance.suggestion(for: sub, in: spec.subcommands.map(\.name)))
+        }
+        console.write(table.help(for: spec, subcommand: inv.string("subcommand"), width: console.width))
+    }
+
+    func history(last: Int?) {
+        let log = session.commandLog
+        let shown = last.map { Array(log.suffix($0)) } ?? log
+        if shown.isEmpty {
+            console.write("(no commands yet)")
+            return
+        }
+        let width = String(shown.last?.number ?? 0).count
+        for entry in shown {
+            let number = String(entry.number)
+            let pad = String(repeating: " ", count: width - number.count)
+            let time = entry.seconds > 1 ? console.styled("  (\(Shell.formatDuration(entry.seconds)))", .dim) : ""
+            console.write("\(pad)\(console.styled(number, .dim))  \(entry.text)\(time)")
+        }
+    }
+
+    func runCommand(_ inv: Invocation) throws {
+        guard let path = inv.string("path") else { return }
+        let expanded = (path as NSString).expandingTildeInPath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw inv.error("no script at '\(path)'", at: "path", suggestion: "check the path; Tab completes file names")
+        }
+        let code = runScript(path: path, stopOnError: true)
+        if code == 130 { throw Interrupted("run \(path)") }
+        if code != 0 { throw ScriptFailed(path: path) }
+    }
+
+    func setCommand(_ inv: Invocation) throws {
+        guard !inv.explicit.isEmpty else {
+            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory)")
+            return
+        }
+        // Check everything before changing anything.
+        if let out = inv.string("out") {
+            let expanded = (out as NSString).expandingTildeInPath
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw inv.error("'\(out)' is a file, not a folder", at: "out")
+            }
+        }
+        if let seed = inv.int("seed") { session.reseed(UInt64(seed)) }
+        if let threads = inv.int("threads") { session.threads = threads }
+        if let out = inv.string("out") { session.outputDirectory = out }
+        var changed: [String] = []
+        if inv.isExplicit("seed") { changed.append("seed=\(session.seed)") }
+        if inv.isExplicit("threads") { changed.append("threads=\(session.threads)") }
+        if inv.isExplicit("out") { changed.append("out=\(session.outputDirectory)") }
+        console.write(changed.joined(separator: " "))
+    }
+
+    func saveScript(_ inv: Invocation) throws {
+        guard let path = inv.string("path") else { return }
+        let expanded = (path as NSString).expandingTildeInPath
+        let force = inv.bool("force") ?? false
+        if FileManager.default.fileExists(atPath: expanded), !force {
+            throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
+        }
+        let header = "# ultimus-repl \(workbenchVersion) session, seed \(session.seed): \(session.commandLog.count) commands"
+        do {
+            try AtomicWrite.write(session.script(header: header), to: expanded)
+        } catch {
+            throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
+        }
+        console.write("wrote \(session.commandLog.count) commands to \(path)")
+    }
+}
+
+/// A script run by `run` stopped at an error (already reported with its line).
+struct ScriptFailed: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "script \(path) stopped at an error" }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+extension Shell {
+    /// Runs a script file line by line.
+    /// - Parameter stopOnError: stop at the first failing line (scripts given on the command line);
+    ///   otherwise report it and go on (piped input).
+    /// - Returns: the exit code: 0 when every command succeeded, 1 otherwise, 130 after Ctrl-C.
+    public func runScript(path: String, stopOnError: Bool) -> Int32 {
+        guard scriptDepth < 16 else {
+            console.error("\(path): error: scripts nested more than 16 deep (does a script run itself?)")
+            return 1
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: (path as NSString).expandingTildeInPath, encoding: .utf8)
+        } catch {
+            console.error("\(path): error: cannot read the script (\(Shell.describeFileError(error)))")
+            return 1
+        }
+        scriptDepth += 1
+        defer { scriptDepth -= 1 }
+        return runLines(text, source: path, stopOnError: stopOnError)
+    }
+
+    /// Runs the lines of `text` as a script named `source`.
+    public func runLines(_ text: String, source: String, stopOnError: Bool) -> Int32 {
+        var failed = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            switch execute(line: String(line), source: source, lineNumber: index + 1) {
+            case .ok: break
+            case .quit: return failed ? 1 : 0
+            case .failed:
+                failed = true
+                if Shell.interruptRequested { return 130 }
+                if stopOnError { return 1 }
+            }
+            if Shell.interruptRequested {
+                console.error("\(source):\(index + 1): interrupted")
+                return 130
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    static func describeFileError(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSCocoaErrorDomain {
+            switch ns.code {
+            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
+            case NSFileReadNoPermissionError: return "permission denied"
+            case NSFileReadInapplicableStringEncodingError: return "not UTF-8 text"
+            default: break
+            }
+        }
+        return ns.localizedDescription
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The workbench's interpreter: parses, validates and runs command lines against a ``Session``.
+///
+/// The REPL executable and the tests drive it the same way:
+/// ```swift
+/// let shell = Shell(options: ShellOptions(seed: 1, console: CapturingConsole()))
+/// shell.execute(line: "data synthetic n=256")
+/// shell.runScript(path: "sessions/quickstart.ult", stopOnError: true)
+/// ```
+public final class Shell {
+    /// Set from the SIGINT handler; long commands poll it and stop at the next batch.
+    nonisolated(unsafe) public static var interruptRequested = false
+
+    /// The handlers of every command, by ``Invocation/key`` (`"save script"`, then `"save"`).
+    /// Built-in ones first, then each area's dictionary from `Sources/Workbench/Commands/`.
+    public static var defaultHandlers: [String: CommandHandler] {
+        var all = coreHandlers
+        for area in CommandAreas.handlers { all.merge(area) { _, new in new } }
+        return all
+    }
+
+    public let table: CommandTable
+    public private(set) var session: Session
+    public let console: Console
+    public let options: ShellOptions
+    /// This shell's handlers (``defaultHandlers`` unless replaced, e.g. by tests).
+    public var handlers: [String: CommandHandler]
+    /// Number of the next prompt, `[3]>`: counts every non-blank line entered.
+    public var promptNumber = 1
+    /// Set by `quit`.
+    public internal(set) var quitRequested = false
+    /// Depth of nested `run` commands (bounded, so a script running itself cannot overflow the stack).
+    var scriptDepth = 0
+    /// Supplies model-dependent names to Tab completion (layers, tensors, blocks).
+    public var nameProvider: (NameKind, Session) -> [String] = CommandAreas.names
+
+    public init(options: ShellOptions) {
+        self.options = options
+        self.console = options.console
+        self.table = .standard
+        self.session = Session(seed: options.seed, outputDirectory: options.outputDirectory, dataDirectory: options.dataDirectory)
+        self.handlers = Shell.defaultHandlers
+        if let threads = options.threads { session.threads = threads }
+    }
+
+    /// The prompt for the next line: `[3]> `.
+    public var prompt: String { "[\(promptNumber)]> " }
+
+    /// Runs one line typed at the prompt (or piped in).
+    /// - Parameters:
+    ///   - source: a script name for `SCRIPT:LINE: error:` messages; `nil` for typed input.
+    ///   - lineNumber: the line's number in `source`.
+    @discardableResult
+    public func execute(line: String, source: String? = nil, lineNumber: Int = 1) -> CommandStatus {
+        let invocation: Invocation
+        do {
+            guard let parsed = try table.invocation(for: line, lineNumber: lineNumber) else { return .ok }
+            invocation = parsed
+        } catch {
+            promptNumber += 1
+            return fail(error, source: source)
+        }
+        let number = promptNumber
+        promptNumber += 1
+        return run(invocation, number: number, source: source)
+    }
+
+    private func run(_ invocation: Invocation, number: Int, source: String?) -> CommandStatus {
+        guard let handler = handlers[invocation.key] ?? handlers[invocation.command] else {
+            let name = invocation.key
+            return fail(invocation.error("'\(name)' is not available yet", suggestion: "it arrives with the training commands"), source: source)
+        }
+        Shell.interruptRequested = false
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            try handler(invocation, ShellContext(shell: self))
+        } catch {
+            console.endProgress()
+            return fail(error, source: source)
+        }
+        console.endProgress()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if seconds > 1 { console.write(console.styled("(\(Shell.formatDuration(seconds)))", .dim)) }
+        if table.command(named: invocation.command)?.logged ?? true, invocation.key != "save script" {
+            session.commandLog.append(LoggedCommand(number: number, text: invocation.text, seconds: seconds))
+        }
+        if quitRequested { return .quit }
+        return .ok
+    }
+
+    /// Prints an error and returns `.failed` with its one-line summary.
+    func fail(_ error: Error, source: String?) -> CommandStatus {
+        if let d = error as? Diagnostic {
+            let aligned = source == nil && options.promptWidth != nil
+            console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? options.promptWidth ?? 0 : 2, color: console.color))
+            return .failed(d.summary)
+        }
+        let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+        console.error((source.map { "\($0): " } ?? "") + console.styled("error:", .red) + " " + message)
+        return .failed(message)
+    }
+
+    /// `0.8 s`, `12.3 s`, `2 min 05 s`.
+    static func formatDuration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        let s = Int(seconds.rounded())
+        return String(format: "%d min %02d s", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,37 @@
+/// How a ``Shell`` starts.
+public struct ShellOptions {
+    /// Seed of the session's generators.
+    public var seed: UInt64
+    /// Kernel threads; `nil` keeps the default (all cores, at most 2).
+    public var threads: Int?
+    /// Where datasets are looked for first.
+    public var dataDirectory: String?
+    /// Folder for generated files.
+    public var outputDirectory: String
+    /// Where output goes.
+    public var console: Console
+    /// Width of the prompt when input is typed at a terminal, so error carets line up under the
+    /// typed text; `nil` echoes the offending line above the caret instead.
+    public var promptWidth: Int?
+
+    public init(
+        seed: UInt64 = 1, threads: Int? = nil, dataDirectory: String? = nil, outputDirectory: String = "ultimus-out",
+        console: Console = Console.standard(), promptWidth: Int? = nil
+    ) {
+        self.seed = seed
+        self.threads = threads
+        self.dataDirectory = dataDirectory
+        self.outputDirectory = outputDirectory
+        self.console = console
+        self.promptWidth = promptWidth
+    }
+}
+
+/// What became of one command.
+public enum CommandStatus: Equatable, Sendable {
+    case ok
+    /// The command failed; the message has been printed already.
+    case failed(String)
+    /// The user asked to leave.
+    case quit
+}
