@@ -2,8 +2,21 @@ import Dispatch
 
 /// Work splitting over the machine's cores, with a fixed partition so results do not depend on scheduling.
 public enum Parallel {
+    nonisolated(unsafe) static var configuredThreads = max(1, min(2, System.coreCount))
+    @TaskLocal static var scopedThreads: Int?
+
     /// Threads used by kernels (`set threads=N`). Results are bit-identical run to run for one value.
-    nonisolated(unsafe) public static var threads = max(1, min(2, System.coreCount))
+    /// Inside ``withThreads(_:_:)`` this thread sees the scoped value instead.
+    public static var threads: Int {
+        get { scopedThreads ?? configuredThreads }
+        set { configuredThreads = Swift.max(1, newValue) }
+    }
+
+    /// Runs `body` with kernels on this thread (and its tasks) using `count` threads, leaving the
+    /// setting of other threads alone.
+    public static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        try $scopedThreads.withValue(Swift.max(1, count)) { try body() }
+    }
 
     /// Calls `body(range)` for `threads` contiguous, disjoint chunks of `0..<count`, concurrently.
     /// Chunk boundaries depend only on `count` and ``threads``.

@@ -1,9 +1,9 @@
 /// Matrix products. `[M,K]×[K,N] → [M,N]`; batched `[B,M,K]×[B,K,N] → [B,M,N]`;
-/// `[B,M,K]×[K,N]` shares the right matrix across the batch.
+/// `[..., M, K]×[K, N]` shares the right matrix across all leading axes.
 /// ∂A = g·Bᵀ, ∂B = Aᵀ·g (summed over the batch when B is shared).
 public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     switch (a.rank, b.rank) {
-    case (2, 2), (3, 2):
+    case (2..., 2):
         let k = a.shape[a.rank - 1], n = b.shape[1]
         precondition(b.shape[0] == k, "matmul: \(a.shape) × \(b.shape): inner sizes \(k) and \(b.shape[0]) differ")
         let m = a.count / Swift.max(k, 1)

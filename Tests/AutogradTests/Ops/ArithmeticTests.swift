@@ -51,4 +51,21 @@ import TestSupport
         #expect(x.grad?.storage == [0.5, 1])
         #expect(y.grad?.storage == [0.5, 0])
     }
+
+    /// Random shapes of rank 0–4 and random broadcast partners (size-1 axes, missing leading axes).
+    @Test func randomBroadcastGradients() {
+        var gen = SeededGenerator(seed: 18)
+        for _ in 0..<12 {
+            let rank = gen.nextInt(5)
+            let full = (0..<rank).map { _ in 1 + gen.nextInt(4) }
+            let dropped = gen.nextInt(rank + 1)
+            let partner = full.dropFirst(dropped).map { gen.nextInt(3) == 0 ? 1 : $0 }
+            let (s1, s2) = gen.nextInt(2) == 0 ? (full, Array(partner)) : (Array(partner), full)
+            let a = random(s1, &gen), b = awayFromZero(s2, &gen)
+            gradCheck([a, b], "add \(s1) \(s2)") { $0[0] + $0[1] }
+            gradCheck([a, b], "mul \(s1) \(s2)") { $0[0] * $0[1] }
+            gradCheck([a, b], "div \(s1) \(s2)") { $0[0] / $0[1] }
+            gradCheck([a, b], "where \(s1) \(s2)") { Tensor.where($0[1].relu(), $0[0], $0[1]) }
+        }
+    }
 }
