@@ -1,5 +1,72 @@
 /// Collects summary rows while a forward pass runs (torchinfo's hooks).
 final class SummaryTracer {
-    nonisolated(unsafe) static var active: SummaryTracer?
-    func trace(_ module: Module, _ x: Tensor, _ body: (Tensor) -> Tensor) -> Tensor { body(x) }
+    /// The tracer of the summary being built on this task (task-local, so concurrent summaries do not mix).
+    @TaskLocal static var active: SummaryTracer?
+
+    private let names: [ObjectIdentifier: String]
+    private var seen: Set<ObjectIdentifier> = []
+    private var depthCounters: [Int: Int] = [:]
+    private(set) var rows: [SummaryRow] = []
+    private(set) var attention: [AttentionCost] = []
+    /// The batch size the shapes are reported at; the trace itself may run at batch 1.
+    private let batch: Int
+
+    init(model: Module, batch: Int) {
+        var names: [ObjectIdentifier: String] = [:]
+        for (name, module) in model.namedModules() where names[ObjectIdentifier(module)] == nil {
+            names[ObjectIdentifier(module)] = name
+        }
+        self.names = names
+        self.batch = batch
+    }
+
+    func trace(_ module: Module, _ x: Tensor, _ body: (Tensor) -> Tensor) -> Tensor {
+        guard let name = names[ObjectIdentifier(module)] else { return body(x) }
+        let depth = name.isEmpty ? 0 : name.split(separator: ".").count
+        depthCounters[depth, default: 0] += 1
+        let index = rows.count
+        let recursive = !seen.insert(ObjectIdentifier(module)).inserted
+        let params = module.namedParameters()
+        rows.append(SummaryRow(
+            name: name, typeName: module.typeName, depth: depth, depthIndex: depthCounters[depth]!,
+            isLeaf: module.children.isEmpty, isRecursive: recursive,
+            kernelShape: (module as? Conv2d).map { [$0.kernelSize, $0.kernelSize] },
+            inputShape: scaled(x.shape), outputShape: [],
+            parameterCount: params.reduce(0) { $0 + $1.tensor.count },
+            ownParameterCount: module.localParameters.reduce(0) { $0 + $1.1.count },
+            trainableParameterCount: params.reduce(0) { $0 + ($1.tensor.requiresGrad ? $1.tensor.count : 0) },
+            multAdds: 0))
+        let y = body(x)
+        rows[index].outputShape = scaled(y.shape)
+        rows[index].multAdds = Self.multAdds(module, rows[index])
+        if let block = module as? Ultimus, !(block.intervention == .bypass && !block.isTraining) {
+            attention.append(Self.attentionCost(block, name: name, batch: batch))
+        }
+        return y
+    }
+
+    /// Shapes traced at batch 1 reported at the requested batch.
+    private func scaled(_ shape: [Int]) -> [Int] {
+        guard let first = shape.first, first == 1 else { return shape }
+        return [batch] + shape.dropFirst()
+    }
+
+    /// torchinfo's `calculate_macs`: for each weight and bias, convolutions multiply by
+    /// N·∏(output spatial), linear layers by ∏(output[:-1]), other layers by output[0].
+    static func multAdds(_ module: Module, _ row: SummaryRow) -> Int {
+        guard row.isLeaf, !row.outputShape.isEmpty else { return 0 }
+        let counted = module.localParameters.filter { $0.0 == "weight" || $0.0 == "bias" }.reduce(0) { $0 + $1.1.count }
+        let out = row.outputShape
+        if module is Conv2d { return counted * out[0] * out.dropFirst(2).reduce(1, *) }
+        if module is Linear { return counted * out.dropLast().reduce(1, *) }
+        return counted * out[0]
+    }
+
+    static func attentionCost(_ block: Ultimus, name: String, batch: Int) -> AttentionCost {
+        let h = block.heads
+        let products = block.isBatchMixing ? batch * batch * h : batch * h * h
+        let exps = block.isBatchMixing ? batch * batch : batch * h * h
+        return AttentionCost(name: name, scoreMultAdds: products, valueMultAdds: products, softmaxExps: exps,
+                             isBatchMixing: block.isBatchMixing)
+    }
 }
