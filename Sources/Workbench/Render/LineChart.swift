@@ -42,6 +42,14 @@ public enum LineChart {
     static let asciiMarks: [Character] = ["*", "+", "o", "x", "#", "@", "%", "&"]
 
     static func lines(_ chart: Chart, style: RenderStyle, height: Int) -> [String] {
+        var chart = chart
+        if !style.unicode {
+            chart.title = style.text(chart.title)
+            chart.xLabel = style.text(chart.xLabel)
+            chart.yLabel = style.text(chart.yLabel)
+            for i in chart.series.indices { chart.series[i].name = style.text(chart.series[i].name) }
+            for i in chart.markers.indices { chart.markers[i].label = style.text(chart.markers[i].label) }
+        }
         let height = max(3, height)
         let b = chart.bounds()
         var yTicks = ChartAxis.linearTicks(b.y, maxCount: max(2, min(6, height / 2 + 1)))

@@ -24,6 +24,10 @@ public struct RenderStyle: Sendable, Equatable {
         self.width = max(20, width)
     }
 
+    /// `text` as this style may print it: unchanged with Unicode, else with common symbols spelled in
+    /// ASCII (`·` → `.`, `…` → `...`, `→` → `>`; see ``BitmapFont/ascii(_:)``).
+    public func text(_ text: String) -> String { unicode ? text : BitmapFont.ascii(text) }
+
     /// Colour and Unicode, 80 columns.
     public static let fancy = RenderStyle(color: true, unicode: true, width: 80)
     /// No colour, Unicode, 80 columns (files, pipes on a UTF-8 locale).

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Grad-CAM display: a class activation map drawn with the jet colormap and blended over the image,
+/// as pytorch-grad-cam's `show_cam_on_image` does.
+public enum CAMOverlay {
+    /// Min–max scaling to 0…1 (`(m − min) / (max − min + 1e-7)`, pytorch-grad-cam's `scale_cam_image`).
+    public static func normalize(_ mask: [Float]) -> [Float] {
+        guard let lo = mask.min(), let hi = mask.max() else { return mask }
+        return mask.map { ($0 - lo) / (hi - lo + 1e-7) }
+    }
+
+    /// `mask` (`maskHeight×maskWidth`, row-major) resized bilinearly to `width×height`
+    /// (pixel centres aligned, as `cv2.resize` with `INTER_LINEAR`).
+    public static func resize(_ mask: [Float], width mw: Int, height mh: Int, to w: Int, _ h: Int) -> [Float] {
+        guard mw > 0, mh > 0, mask.count == mw * mh else { return [Float](repeating: 0, count: w * h) }
+        if mw == w && mh == h { return mask }
+        var out = [Float](repeating: 0, count: w * h)
+        for y in 0..<h {
+            let sy = max(0, min(Float(mh - 1), (Float(y) + 0.5) * Float(mh) / Float(h) - 0.5))
+            let y0 = Int(sy), y1 = min(mh - 1, y0 + 1), fy = sy - Float(y0)
+            for x in 0..<w {
+                let sx = max(0, min(Float(mw - 1), (Float(x) + 0.5) * Float(mw) / Float(w) - 0.5))
+                let x0 = Int(sx), x1 = min(mw - 1, x0 + 1), fx = sx - Float(x0)
+                let top = mask[y0 * mw + x0] * (1 - fx) + mask[y0 * mw + x1] * fx
+                let bottom = mask[y1 * mw + x0] * (1 - fx) + mask[y1 * mw + x1] * fx
+                out[y * w + x] = top * (1 - fy) + bottom * fy
+            }
+        }
+        return out
+    }
+
+    /// The mask alone as a jet-coloured image of `image`'s size (values clamped to 0…1 and quantised
+    /// to 8 bits first, as `np.uint8(255·mask)`).
+    public static func heatmap(_ mask: [Float], width mw: Int, height mh: Int, to w: Int, _ h: Int) -> RGBImage {
+        let m = resize(mask, width: mw, height: mh, to: w, h)
+        var out = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let q = (255 * min(1, max(0, Double(m[y * w + x])))).rounded(.towardZero)
+                out[x, y] = Colormap.jet.color(q / 255)
+            }
+        }
+        return out
+    }
+
+    /// `show_cam_on_image`: `cam = (1 − w)·jet(mask) + w·image` in 0…1, divided by its maximum, times 255.
+    /// - Parameters:
+    ///   - image: the picture.
+    ///   - mask: the class activation map in 0…1 (see ``normalize(_:)``), `maskHeight×maskWidth`.
+    ///   - imageWeight: `w`, the image's share (default 0.5).
+    public static func overlay(image: RGBImage, mask: [Float], maskWidth: Int, maskHeight: Int,
+                               imageWeight: Double = 0.5) -> RGBImage {
+        let heat = heatmap(mask, width: maskWidth, height: maskHeight, to: image.width, image.height)
+        var cam = [Double](repeating: 0, count: image.pixels.count)
+        for i in cam.indices {
+            cam[i] = (1 - imageWeight) * Double(heat.pixels[i]) / 255 + imageWeight * Double(image.pixels[i]) / 255
+        }
+        let peak = cam.max() ?? 1
+        let bytes = cam.map { UInt8(max(0, min(255, 255 * $0 / (peak > 0 ? peak : 1)))) }
+        return (try? RGBImage(width: image.width, height: image.height, pixels: bytes)) ?? image
+    }
+
+    /// The three tiles of one Grad-CAM row: image, heatmap, overlay, with `caption` under the image.
+    public static func tiles(image: RGBImage, mask: [Float], maskWidth: Int, maskHeight: Int,
+                             caption: [String], captionColor: RGB = RGB(0, 0, 0)) -> [ImageTile] {
+        [
+            ImageTile(image: image, caption: caption, captionColor: captionColor),
+            ImageTile(image: heatmap(mask, width: maskWidth, height: maskHeight, to: image.width, image.height),
+                      caption: ["Grad-CAM"]),
+            ImageTile(image: overlay(image: image, mask: mask, maskWidth: maskWidth, maskHeight: maskHeight),
+                      caption: ["overlay"]),
+        ]
+    }
+}
