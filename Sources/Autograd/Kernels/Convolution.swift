@@ -38,6 +38,17 @@ public enum Conv2dKernels {
     /// The implementation in use (for benchmarks and tests); `.automatic` by default.
     nonisolated(unsafe) public static var algorithm = Conv2dAlgorithm.automatic
 
+    /// Seconds spent in each pass since profiling was switched on (`nil`: off, the default).
+    nonisolated(unsafe) public static var profile: KernelProfile?
+
+    @inline(__always)
+    static func timed(_ pass: KernelProfile.Pass, _ body: () -> Void) {
+        guard profile != nil else { body(); return }
+        let start = KernelProfile.now()
+        body()
+        profile?.add(pass, KernelProfile.now() - start)
+    }
+
     static func useDirect(_ g: ConvGeometry) -> Bool { algorithm == .automatic && ConvDirect.supports(g) }
     static func empty(_ g: ConvGeometry) -> Bool { g.batch == 0 || g.outputCount == 0 || g.inputCount == 0 }
 
@@ -45,36 +56,42 @@ public enum Conv2dKernels {
     /// Shapes: input `[N, C, H, W]`, weight `[O, C, k, k]`, bias `[O]`, output `[N, O, OH, OW]`.
     public static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
-        if algorithm == .reference || empty(g) {
-            Conv2dReference.forward(g, input: input, weight: weight, bias: bias, output: output)
-        } else if useDirect(g) {
-            ConvDirect.forward(g, input: input, weight: weight, bias: bias, output: output)
-        } else {
-            ConvIm2col.forward(g, input: input, weight: weight, bias: bias, output: output)
+        timed(.forward) {
+            if algorithm == .reference || empty(g) {
+                Conv2dReference.forward(g, input: input, weight: weight, bias: bias, output: output)
+            } else if useDirect(g) {
+                ConvDirect.forward(g, input: input, weight: weight, bias: bias, output: output)
+            } else {
+                ConvIm2col.forward(g, input: input, weight: weight, bias: bias, output: output)
+            }
         }
     }
 
     /// `dx[n,c,r,col] = Σ_{o,u,v} dy[n,o,i,j] · w[o,c,u,v]` over the output positions that read `(r, col)`.
     public static func backwardInput(_ g: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                      gradInput: UnsafeMutablePointer<Float>) {
-        if algorithm == .reference || empty(g) {
-            Conv2dReference.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
-        } else if useDirect(g) {
-            ConvDirect.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
-        } else {
-            ConvIm2col.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        timed(.backwardInput) {
+            if algorithm == .reference || empty(g) {
+                Conv2dReference.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+            } else if useDirect(g) {
+                ConvDirect.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+            } else {
+                ConvIm2col.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+            }
         }
     }
 
     /// `dw[o,c,u,v] = Σ_{n,i,j} dy[n,o,i,j] · x[n,c,i·s+u−p, j·s+v−p]`, `db[o] = Σ_{n,i,j} dy[n,o,i,j]`.
     public static func backwardWeight(_ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                       gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
-        if algorithm == .reference || empty(g) {
-            Conv2dReference.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
-        } else if useDirect(g) {
-            ConvDirect.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
-        } else {
-            ConvIm2col.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+        timed(.backwardWeight) {
+            if algorithm == .reference || empty(g) {
+                Conv2dReference.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+            } else if useDirect(g) {
+                ConvDirect.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+            } else {
+                ConvIm2col.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+            }
         }
     }
 }
