@@ -91,6 +91,12 @@ enum Machine {
         return nil
     }
 
+    /// The 1-minute load average (runnable processes), or NaN.
+    static func loadAverage() -> Double {
+        var loads = [Double](repeating: .nan, count: 3)
+        return getloadavg(&loads, 3) > 0 ? loads[0] : .nan
+    }
+
     /// Peak resident set size of this process so far, in MiB.
     static func peakRSSMiB() -> Double {
         var usage = rusage()

@@ -64,13 +64,14 @@ public enum BatchNormKernels {
         }
     }
 
-    /// Gradients of training-mode batch norm `y = γ·x̂ + β`, `x̂ = (x − μ)·invStd`, with batch statistics:
-    /// `dβ = Σ dy`, `dγ = Σ dy·x̂`, `dx = γ·invStd·(dy − dβ/M − x̂·dγ/M)` (`M = batch·plane`).
+    /// Gradients of batch norm `y = γ·x̂ + β`, `x̂ = (x − μ)·invStd`: `dβ = Σ dy`, `dγ = Σ dy·x̂`, and
+    /// with batch statistics (training) `dx = γ·invStd·(dy − dβ/M − x̂·dγ/M)` (`M = batch·plane`),
+    /// with fixed (running) statistics `dx = γ·invStd·dy`.
     /// `weight` `nil` means `γ = 1`. When `reluOutput` is given, `dy` is first masked by `reluOutput > 0`
     /// (the gradient through a following ReLU whose output that is). Any of the outputs may be `nil`.
     public static func backward(gradOutput dy: UnsafePointer<Float>, input x: UnsafePointer<Float>,
                                 reluOutput: UnsafePointer<Float>? = nil,
-                                batch: Int, channels: Int, plane: Int,
+                                batch: Int, channels: Int, plane: Int, batchStatistics: Bool = true,
                                 mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, weight: UnsafePointer<Float>?,
                                 gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
                                 gradBias: UnsafeMutablePointer<Float>?) {
@@ -101,8 +102,8 @@ public enum BatchNormKernels {
                         let c = q % channels
                         let g = (weight?[c] ?? 1) * invStd[c]
                         // dx = g·dy' − g·(dβ/M) − g·x̂·(dγ/M) = g·dy' + (x − μ)·k1 + k0
-                        let k1 = -g * invStd[c] * sumDyXhat[c] / m
-                        let k0 = -g * sumDy[c] / m - mean[c] * k1
+                        let k1 = batchStatistics ? -g * invStd[c] * sumDyXhat[c] / m : 0
+                        let k0 = batchStatistics ? -g * sumDy[c] / m - mean[c] * k1 : 0
                         let o = q * plane
                         maskedAffine(dy + o, x + o, reluOutput.map { $0 + o }, dx + o, count: plane, g: g, k1: k1, k0: k0)
                     }
