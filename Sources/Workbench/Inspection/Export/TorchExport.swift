@@ -1,0 +1,142 @@
+import Autograd
+import Foundation
+import Layers
+
+/// Writes a session as a runnable PyTorch script (`export torch PATH.py`): the same model with the
+/// same parameter names, its weights in a safetensors file beside the script, the optimizer, the
+/// schedule, the augmentation and the number of epochs. The script checks at start-up that its
+/// model's `state_dict()` names and shapes are the ones it declares in `PARAMETERS`.
+public enum TorchExport {
+    /// What was written.
+    public struct Written: Equatable {
+        public var script: String
+        public var weights: String
+        public var data: String?
+        public var parameters: [(name: String, shape: [Int])]
+
+        public static func == (a: Written, b: Written) -> Bool {
+            a.script == b.script && a.weights == b.weights && a.data == b.data
+                && a.parameters.map(\.name) == b.parameters.map(\.name) && a.parameters.map(\.shape) == b.parameters.map(\.shape)
+        }
+    }
+
+    /// Writes `path` (the script), `NAME.safetensors` (the state dict of `model`) and, for embedded
+    /// data, `NAME.data.safetensors`, each atomically.
+    /// - Throws: file errors; ``InspectionError`` when `path` does not end in `.py`.
+    @discardableResult
+    public static func write(_ spec: TorchExportSpec, model: Module, to path: String) throws -> Written {
+        guard path.hasSuffix(".py") else {
+            throw InspectionError("'\(path)' should end in .py; name the script like runs/train.py")
+        }
+        let base = String(path.dropLast(3))
+        let weightsPath = base + ".safetensors"
+        let state = model.stateDict()
+        let entries: [SafeTensorsEntry] = state.keys.map { key in
+            switch state[key]! {
+            case .float32(let t): return SafeTensorsEntry(name: key, tensor: t)
+            case .int64(let shape, let values): return SafeTensorsEntry(name: key, int64s: values, shape: shape)
+            }
+        }
+        try SafeTensors.write(entries, metadata: ["format": "pt", "variant": spec.variant, "weights": spec.weightsLabel],
+                              to: weightsPath)
+        var dataPath: String?
+        if case let .embedded(train, test, height, width) = spec.data {
+            let file = base + ".data.safetensors"
+            try SafeTensors.write([
+                SafeTensorsEntry(name: "train.images", dtype: .u8, shape: [train.labels.count, 3, height, width], bytes: train.images),
+                SafeTensorsEntry(name: "train.labels", int64s: train.labels.map(Int64.init), shape: [train.labels.count]),
+                SafeTensorsEntry(name: "test.images", dtype: .u8, shape: [test.labels.count, 3, height, width], bytes: test.images),
+                SafeTensorsEntry(name: "test.labels", int64s: test.labels.map(Int64.init), shape: [test.labels.count]),
+            ], metadata: ["classes": spec.classNames.joined(separator: ",")], to: file)
+            dataPath = file
+        }
+        let parameters = state.keys.map { (name: $0, shape: state[$0]!.shape) }
+        let text = script(spec, parameters: parameters, scriptName: (path as NSString).lastPathComponent,
+                          weightsFile: (weightsPath as NSString).lastPathComponent,
+                          dataFile: dataPath.map { ($0 as NSString).lastPathComponent })
+        try AtomicWrite.write(text, to: path)
+        return Written(script: path, weights: weightsPath, data: dataPath, parameters: parameters)
+    }
+
+    /// The script's text.
+    public static func script(_ spec: TorchExportSpec, parameters: [(name: String, shape: [Int])], scriptName: String = "train.py",
+                              weightsFile: String, dataFile: String?) -> String {
+        let f = number
+        var dataPath = ""
+        if case .folder(let p) = spec.data { dataPath = p }
+        let augmentation = [spec.crop ? "crop (pad \(spec.padding), reflect-101)" : nil,
+                            spec.flip ? "horizontal flip p=\(f(spec.flipProbability))" : nil,
+                            spec.cutout ? "cutout \(spec.cutoutSize)×\(spec.cutoutSize) p=\(f(spec.cutoutProbability))" : nil]
+            .compactMap { $0 }
+        let schedule = spec.schedule.map { "return " + $0.python } ?? "return None  # the LR stays at the optimizer's"
+        let doc = """
+        #!/usr/bin/env python3
+        \"\"\"UltimusNet training exported from Ultimus Workbench \(workbenchVersion) (seed \(spec.seed)).
+
+        Model: \(spec.variant), attention=\(spec.attention); \(spec.weightsLabel) weights in \(weightsFile) beside this file.
+        Optimizer: \(spec.optimizer.python.replacingOccurrences(of: "params, ", with: ""))
+        Schedule: \(spec.schedule.map { $0.python.replacingOccurrences(of: "optimizer, ", with: "") } ?? "none (constant LR)")
+        Data: \(dataFile.map { "the session's images in \($0)" } ?? "CIFAR-10 from --data (default \(dataPath.isEmpty ? "none" : dataPath))"); batch \(spec.batchSize); augmentation: \(augmentation.isEmpty ? "none" : augmentation.joined(separator: ", ")).
+        Epochs: \(spec.startEpoch + 1)..\(spec.epochs)\(spec.startEpoch > 0 ? " (\(spec.startEpoch) already trained; the schedule resumes there)" : "").
+
+        Run:           python3 \("SCRIPT") [--data DIR] [--epochs N] [--max-steps N] [--save out.safetensors]
+        Several GPUs:  torchrun --nproc_per_node=N \("SCRIPT") --distributed
+        Needs torch, numpy and safetensors (pillow only for image folders).
+        \"\"\"
+        import argparse
+        import math
+        import os
+        import sys
+        import time
+        import warnings
+
+        import numpy as np
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        HERE = os.path.dirname(os.path.abspath(__file__))
+        VARIANT = \(pyString(spec.variant))
+        ATTENTION = \(pyString(spec.attention))
+        EPOCHS = \(spec.epochs)
+        START_EPOCH = \(spec.startEpoch)
+        BATCH_SIZE = \(spec.batchSize)
+        SEED = \(spec.seed % (1 << 32))
+        WEIGHTS = \(pyString(weightsFile))
+        DATA_FILE = \(dataFile.map(pyString) ?? "None")
+        DATA_PATH = \(pyString(dataPath))
+        CLASS_NAMES = [\(spec.classNames.map(pyString).joined(separator: ", "))]
+        MEAN = [\(spec.mean.map { f(Double($0)) }.joined(separator: ", "))]
+        STD = [\(spec.std.map { f(Double($0)) }.joined(separator: ", "))]
+        AUGMENT = dict(crop=\(py(spec.crop)), padding=\(spec.padding), flip=\(py(spec.flip)), flip_p=\(f(spec.flipProbability)),
+                       cutout=\(py(spec.cutout)), cutout_size=\(spec.cutoutSize), cutout_p=\(f(spec.cutoutProbability)))
+        # The state dict the workbench exported: names and shapes, in PyTorch's order.
+        PARAMETERS = [
+        \(parameters.map { "    (\(pyString($0.name)), (\($0.shape.map(String.init).joined(separator: ", "))\($0.shape.count == 1 ? "," : ""))),"}.joined(separator: "\n"))
+        ]
+
+
+        def make_optimizer(params):
+            return \(spec.optimizer.python)
+
+
+        def make_scheduler(optimizer):
+            \(schedule)
+
+
+        """
+        return doc.replacingOccurrences(of: "SCRIPT", with: scriptName) + TorchScriptTemplate.body
+    }
+
+    /// A Python float literal that reads back as the same double.
+    static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(format: "%.1f", v) }
+        return "\(v)"
+    }
+
+    static func py(_ b: Bool) -> String { b ? "True" : "False" }
+
+    static func pyString(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
