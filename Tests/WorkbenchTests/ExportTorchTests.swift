@@ -1,0 +1,87 @@
+import Autograd
+import Foundation
+import Layers
+import Testing
+@testable import Workbench
+
+@Suite struct ExportTorchTests {
+    private func spec(data: TorchExportSpec.Data) -> TorchExportSpec {
+        TorchExportSpec(
+            variant: "bnrelu", optimizer: .adam(lr: 4e-3 / 25, weightDecay: 0),
+            schedule: .oneCycle(maxLR: 4e-3, totalSteps: 4, pctStart: 5.0 / 24, annealStrategy: "linear"),
+            data: data, classNames: ["a", "b", "c"], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25],
+            crop: true, flip: true, cutout: true, epochs: 2, batchSize: 4, seed: 1, weightsLabel: "initial")
+    }
+
+    private func embedded() -> TorchExportSpec.Data {
+        var g = SeededGenerator(seed: 2)
+        let images = (0..<(8 * 3 * 32 * 32)).map { _ in UInt8(g.nextInt(256)) }
+        return .embedded(train: (images, (0..<8).map { $0 % 3 }), test: (Array(images.prefix(4 * 3072)), [0, 1, 2, 0]),
+                         height: 32, width: 32)
+    }
+
+    /// `(name, shape)` pairs of the script's PARAMETERS block.
+    private func declared(in script: String) -> [(String, [Int])] {
+        script.split(separator: "\n").compactMap { line -> (String, [Int])? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("(\""), let close = t.dropFirst(2).firstIndex(of: "\"") else { return nil }
+            let name = String(t[t.index(t.startIndex, offsetBy: 2)..<close])
+            let dims = t[close...].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            return (name, dims)
+        }
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func declaredParametersMatchTheSafetensorsFile() throws {
+        let folder = TemporaryFolder()
+        let model = InspectionFixtures.model(.bnrelu)
+        let written = try TorchExport.write(spec(data: .folder(path: "/data/cifar10")), model: model, to: folder.path + "/train.py")
+        let script = try String(contentsOfFile: written.script, encoding: .utf8)
+        let file = try SafeTensors.read(path: written.weights)
+        let pairs = declared(in: script)
+        #expect(pairs.map(\.0) == file.entries.map(\.name))
+        #expect(pairs.map(\.1) == file.entries.map(\.shape))
+        #expect(pairs.map(\.0) == model.stateDict().keys)
+        #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=4"))
+        #expect(script.contains("torch.optim.Adam(params, lr=0.00016"))
+        #expect(written.data == nil)
+        #expect(throws: InspectionError.self) { try TorchExport.write(spec(data: .folder(path: "x")), model: model, to: folder.path + "/train.txt") }
+    }
+
+    @Test func scriptCompiles() throws {
+        let folder = TemporaryFolder()
+        let written = try TorchExport.write(spec(data: embedded()), model: InspectionFixtures.model(), to: folder.path + "/exported.py")
+        let (status, output) = try run("/usr/bin/env", ["python3", "-m", "py_compile", written.script])
+        #expect(status == 0, "\(output)")
+        #expect(FileManager.default.fileExists(atPath: try #require(written.data)))
+    }
+
+    /// Runs the script for real when a PyTorch environment is available (`ULTIMUS_TORCH_PYTHON`,
+    /// else /work/torchvenv/bin/python).
+    @Test func scriptTrainsInPyTorch() throws {
+        let python = ProcessInfo.processInfo.environment["ULTIMUS_TORCH_PYTHON"] ?? "/work/torchvenv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else { return }
+        let folder = TemporaryFolder()
+        let model = InspectionFixtures.model(.bnrelu)
+        let written = try TorchExport.write(spec(data: embedded()), model: model, to: folder.path + "/exported.py")
+        let saved = folder.path + "/after.safetensors"
+        let (status, output) = try run(python, [written.script, "--max-steps", "2", "--threads", "1", "--save", saved])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("Test set: Average loss:"))
+        // The trained weights load back into the workbench's model under the same names.
+        let file = try SafeTensors.read(path: saved)
+        #expect(Set(file.entries.map(\.name)) == Set(model.stateDict().keys))
+    }
+}
