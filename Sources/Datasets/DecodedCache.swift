@@ -1,0 +1,151 @@
+import Foundation
+
+/// Decoded image folders saved as one binary file per split, so that later loads skip JPEG decoding.
+///
+/// The folder is `ULTIMUS_CACHE`, else `~/.cache/ultimus`. A split's file is `images-<md5>.bin`, where the
+/// MD5 covers the split name, the image size and every file's relative path, byte size and modification
+/// time: changing, adding or removing an image makes a new key. The file is a header followed by
+/// CIFAR-10 binary records:
+///
+/// ```
+/// "ULTIMG01"  then little-endian UInt32 height, width, count, classCount,
+/// classCount × (UInt16 length, UTF-8 name), then count × (label byte, 3·height·width CHW bytes)
+/// ```
+/// Writes are atomic; a damaged cache file is ignored (and rewritten), never trusted.
+public struct DecodedCache: Sendable {
+    public let folder: String
+
+    public init(folder: String) { self.folder = folder }
+
+    /// `ULTIMUS_CACHE` if set, else `$HOME/.cache/ultimus`.
+    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["ULTIMUS_CACHE"], !path.isEmpty { return path }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".cache/ultimus")
+    }
+
+    /// The cache file for one split's listing.
+    public func path(for listing: ImageFolder.Listing, split: String, height: Int, width: Int) -> String {
+        var md5 = MD5()
+        md5.update(Array("ultimus-images-v1|\(split)|\(height)x\(width)|\(listing.classNames.joined(separator: "/"))\n".utf8))
+        for i in 0..<listing.files.count {
+            md5.update(Array("\(listing.files[i])|\(listing.sizes[i])|\(listing.modified[i])\n".utf8))
+        }
+        let key = md5.finalize().map { String(format2: $0) }.joined()
+        return (folder as NSString).appendingPathComponent("images-\(key).bin")
+    }
+
+    /// The cached set at `path`, or `nil` when it is missing or fails any check.
+    public func load(path: String, expectedCount: Int, height: Int, width: Int) -> ImageSet? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try? Self.read(path: path, expectedCount: expectedCount, height: height, width: width)
+    }
+
+    /// Saves `set` at `path` atomically, creating the cache folder if needed.
+    public func store(_ set: ImageSet, path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DatasetError(file: folder, "cannot create the cache folder (set ULTIMUS_CACHE to a writable folder)")
+        }
+        try AtomicFile.write(Self.encode(set), to: path)
+    }
+
+    static let magic = Array("ULTIMG01".utf8)
+
+    static func encode(_ set: ImageSet) -> [UInt8] {
+        var out = magic
+        func u32(_ v: Int) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+        u32(set.height); u32(set.width); u32(set.count); u32(set.classNames.count)
+        for name in set.classNames {
+            let utf8 = Array(name.utf8.prefix(65535))
+            out.append(UInt8(utf8.count & 255)); out.append(UInt8(utf8.count >> 8))
+            out += utf8
+        }
+        let size = set.imageSize
+        out.reserveCapacity(out.count + set.count * (size + 1))
+        for i in 0..<set.count {
+            out.append(UInt8(truncatingIfNeeded: set.labels[i]))
+            out.append(contentsOf: set.images[i * size..<(i + 1) * size])
+        }
+        return out
+    }
+
+    /// Reads and checks a cache file; every size comes from the request, the header must agree with it.
+    static func read(path: String, expectedCount: Int, height: Int, width: Int) throws -> ImageSet {
+        let size = 3 * height * width
+        let bytes = try AtomicFile.contents(of: path, limit: 64 + 256 * 65_540 + expectedCount * (size + 1))
+        var at = 0
+        func take(_ n: Int) throws -> ArraySlice<UInt8> {
+            guard at + n <= bytes.count else { throw DatasetError(file: path, "truncated cache file") }
+            defer { at += n }
+            return bytes[at..<at + n]
+        }
+        func u32() throws -> Int { try take(4).reversed().reduce(0) { $0 << 8 | Int($1) } }
+        guard try Array(take(8)) == magic else { throw DatasetError(file: path, "not a cache file") }
+        guard try u32() == height, try u32() == width, try u32() == expectedCount else {
+            throw DatasetError(file: path, "cache header does not match the folder")
+        }
+        let classCount = try u32()
+        guard (1...256).contains(classCount) else { throw DatasetError(file: path, "bad class count") }
+        var names = [String]()
+        for _ in 0..<classCount {
+            let length = try take(2).reversed().reduce(0) { $0 << 8 | Int($1) }
+            names.append(String(decoding: try take(length), as: UTF8.self))
+        }
+        guard bytes.count - at == expectedCount * (size + 1) else { throw DatasetError(file: path, "wrong cache length") }
+        var images = [UInt8](repeating: 0, count: expectedCount * size)
+        var labels = [Int](repeating: 0, count: expectedCount)
+        try bytes.withUnsafeBufferPointer { src in
+            try images.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<expectedCount {
+                    let record = at + i * (size + 1)
+                    labels[i] = Int(src[record])
+                    guard labels[i] < classCount else { throw DatasetError(file: path, "bad label") }
+                    (dst.baseAddress! + i * size).update(from: src.baseAddress! + record + 1, count: size)
+                }
+            }
+        }
+        return ImageSet(images: images, labels: labels, height: height, width: width, classNames: names)
+    }
+}
+
+extension ImageFolder {
+    /// Loads `root/train` and `root/test`, through `cache` when given: a split whose listing matches a
+    /// cache file is read from it, any other is decoded and then cached. `progress` counts images over
+    /// both splits; cached splits count as done at once.
+    public static func loadSplits(root: String, cache: DecodedCache?, height: Int = 32, width: Int = 32,
+                                  progress: ProgressCallback? = nil) throws -> DataSplits {
+        let splits = ["train", "test"]
+        let listings = try splits.map { try listing(folder: (root as NSString).appendingPathComponent($0)) }
+        guard listings[0].classNames == listings[1].classNames else {
+            throw DatasetError(file: root, "train/ and test/ have different class folders: "
+                + "\(listings[0].classNames.joined(separator: ",")) vs \(listings[1].classNames.joined(separator: ","))")
+        }
+        let total = listings[0].files.count + listings[1].files.count
+        var sets = [ImageSet]()
+        var base = 0
+        var cacheProblem: String?
+        for (split, listing) in zip(splits, listings) {
+            let cachePath = cache?.path(for: listing, split: split, height: height, width: width)
+            if let cache, let cachePath,
+               let set = cache.load(path: cachePath, expectedCount: listing.files.count, height: height, width: width),
+               set.labels == listing.labels, set.classNames == listing.classNames {
+                sets.append(set)
+            } else {
+                let offset = base
+                let set = try decode(listing, folder: (root as NSString).appendingPathComponent(split), height: height,
+                                     width: width, progress: progress.map { p in { done, _ in p(offset + done, total) } })
+                if let cache, let cachePath {
+                    do { try cache.store(set, path: cachePath) } catch { cacheProblem = "\(error)" }
+                }
+                sets.append(set)
+            }
+            base += listing.files.count
+            progress?(base, total)
+        }
+        var source = "CIFAR-10 image folder \(root)"
+        if let cacheProblem { source += " (not cached: \(cacheProblem))" }
+        return DataSplits(train: sets[0], test: sets[1], source: source)
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// A folder of images with one subfolder per class: `root/<split>/<class>/*.{jpg,jpeg,png}`.
+///
+/// Classes are the sorted subfolder names; files are taken in sorted name order. JPEGs decode through
+/// libjpeg-turbo (pixels equal Pillow's), PNGs through libpng; grayscale converts to RGB. Every image must
+/// be `height × width` (32×32); anything else, or a corrupt or empty file, is an error naming the file.
+/// Decoding runs on all cores (``Parallel/threads``).
+public enum ImageFolder {
+    /// File name endings read as images (case-insensitive); other files are ignored.
+    public static let extensions = ["jpg", "jpeg", "png"]
+    /// Largest image file read, in bytes (checked before reading).
+    public static let maximumFileSize = 16 << 20
+
+    /// One split's files.
+    public struct Listing: Sendable, Equatable {
+        public var classNames: [String]
+        /// Paths relative to the split folder, `class/file.jpg`.
+        public var files: [String]
+        public var labels: [Int]
+        public var sizes: [Int]
+        public var modified: [Int]
+    }
+
+    /// Whether `root` has `train/` and `test/` subfolders.
+    public static func isImageFolder(_ root: String) -> Bool {
+        ["train", "test"].allSatisfy { isDirectory((root as NSString).appendingPathComponent($0)) }
+    }
+
+    /// Decodes `root/split` without the cache. `progress` counts images.
+    public static func load(root: String, split: String, height: Int = 32, width: Int = 32,
+                            progress: ProgressCallback? = nil) throws -> ImageSet {
+        let folder = (root as NSString).appendingPathComponent(split)
+        return try decode(listing(folder: folder), folder: folder, height: height, width: width, progress: progress)
+    }
+
+    /// Lists `folder`'s class subfolders and their image files (sorted), with sizes and modification times.
+    public static func listing(folder: String) throws -> Listing {
+        guard isDirectory(folder) else { throw DatasetError(file: folder, "not a folder") }
+        let classes = try entries(of: folder).filter { !$0.hasPrefix(".") && isDirectory((folder as NSString).appendingPathComponent($0)) }.sorted()
+        guard !classes.isEmpty else {
+            throw DatasetError(file: folder, "has no class subfolders (expected \(folder)/<class>/<image>.jpg)")
+        }
+        var result = Listing(classNames: classes, files: [], labels: [], sizes: [], modified: [])
+        for (label, name) in classes.enumerated() {
+            let classFolder = (folder as NSString).appendingPathComponent(name)
+            let files = try entries(of: classFolder).filter { file in
+                !file.hasPrefix(".") && extensions.contains((file as NSString).pathExtension.lowercased())
+            }.sorted()
+            guard !files.isEmpty else { throw DatasetError(file: classFolder, "holds no .jpg or .png images") }
+            for file in files {
+                var info = stat()
+                let path = (classFolder as NSString).appendingPathComponent(file)
+                guard stat(path, &info) == 0 else { throw DatasetError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
+                result.files.append(name + "/" + file)
+                result.labels.append(label)
+                result.sizes.append(Int(info.st_size))
+                result.modified.append(Int(info.st_mtim.tv_sec))
+            }
+        }
+        return result
+    }
+
+    /// Decodes every file of `listing` (relative to `folder`) into an ``ImageSet``, on all cores.
+    /// Throws the error of the first bad file found (decoding stops there).
+    public static func decode(_ listing: Listing, folder: String, height: Int = 32, width: Int = 32,
+                              progress: ProgressCallback? = nil) throws -> ImageSet {
+        let count = listing.files.count, size = 3 * height * width
+        var images = [UInt8](repeating: 0, count: count * size)
+        let tracker = DecodeTracker(total: count, progress: progress)
+        images.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer.baseAddress!
+            Parallel.forChunks(count, minimumChunk: 256) { range in
+                var rgb = [UInt8](repeating: 0, count: size)
+                for i in range {
+                    if tracker.failed { return }
+                    let path = (folder as NSString).appendingPathComponent(listing.files[i])
+                    do {
+                        try decodeFile(path: path, height: height, width: width, into: &rgb)
+                        interleavedToPlanar(rgb, plane: height * width, out: out + i * size)
+                        tracker.finished(1)
+                    } catch {
+                        tracker.fail(index: i, error: error)
+                        return
+                    }
+                }
+            }
+        }
+        if let error = tracker.firstError { throw error }
+        return ImageSet(images: images, labels: listing.labels, height: height, width: width, classNames: listing.classNames)
+    }
+
+    /// Decodes one JPEG or PNG file (chosen by its first bytes) into `rgb` (`height × width × 3`).
+    public static func decodeFile(path: String, height: Int, width: Int, into rgb: inout [UInt8]) throws {
+        let bytes = try AtomicFile.contents(of: path, limit: maximumFileSize)
+        guard !bytes.isEmpty else { throw DatasetError(file: path, "empty file") }
+        let isPNG = bytes.count >= 4 && bytes[0] == 0x89 && bytes[1] == 0x50 && bytes[2] == 0x4E && bytes[3] == 0x47
+        let isJPEG = bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8
+        if isPNG || (!isJPEG && (path as NSString).pathExtension.lowercased() == "png") {
+            rgb = try PNGCodec.decode(bytes, name: path, expectedWidth: width, expectedHeight: height).rgb
+        } else {
+            try JPEGCodec.decode(bytes, name: path, into: &rgb, width: width, height: height)
+        }
+    }
+
+    static func interleavedToPlanar(_ rgb: [UInt8], plane: Int, out: UnsafeMutablePointer<UInt8>) {
+        rgb.withUnsafeBufferPointer { src in
+            for p in 0..<plane {
+                out[p] = src[3 * p]
+                out[plane + p] = src[3 * p + 1]
+                out[2 * plane + p] = src[3 * p + 2]
+            }
+        }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func entries(of folder: String) throws -> [String] {
+        guard let dir = opendir(folder) else {
+            throw DatasetError(file: folder, "cannot list: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(dir) }
+        var names = [String]()
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+/// Shared progress and first-error bookkeeping for parallel decoding.
+final class DecodeTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let progress: ProgressCallback?
+    private var done = 0
+    private var lastReported = 0
+    private var errorIndex = Int.max
+    private(set) var firstError: Error?
+    private var _failed = false
+
+    init(total: Int, progress: ProgressCallback?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    var failed: Bool { lock.lock(); defer { lock.unlock() }; return _failed }
+
+    func finished(_ n: Int) {
+        lock.lock(); defer { lock.unlock() }
+        done += n
+        if let progress, done == total || done - lastReported >= max(1, total / 200) {
+            lastReported = done
+            progress(done, total)
+        }
+    }
+
+    func fail(index: Int, error: Error) {
+        lock.lock(); defer { lock.unlock() }
+        _failed = true
+        if index < errorIndex { errorIndex = index; firstError = error }
+    }
+}

@@ -1,0 +1,53 @@
+/// Subsets and hold-out splits. All keep the original order of the images they keep.
+extension ImageSet {
+    /// The images at `indices`, in that order.
+    public func selecting(_ indices: [Int]) -> ImageSet {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(indices.count * imageSize)
+        for i in indices { bytes.append(contentsOf: images[i * imageSize..<(i + 1) * imageSize]) }
+        return ImageSet(images: bytes, labels: indices.map { labels[$0] }, height: height, width: width,
+                        classNames: classNames)
+    }
+
+    /// The first `n` images of each class, in file order.
+    public func firstPerClass(_ n: Int) -> ImageSet {
+        var taken = [Int: Int]()
+        var keep = [Int]()
+        for (i, label) in labels.enumerated() where taken[label, default: 0] < n {
+            taken[label, default: 0] += 1
+            keep.append(i)
+        }
+        return selecting(keep)
+    }
+
+    /// A seeded random sample of `n` images (all of them when `n ≥ count`), kept in their original order.
+    public func sample(_ n: Int, seed: UInt64) -> ImageSet {
+        if n >= count { return self }
+        let chosen = Array(Self.permutation(count, seed: seed).prefix(max(0, n))).sorted()
+        return selecting(chosen)
+    }
+
+    /// Splits off `n` seeded-random images: `(rest, heldOut)`, both in original order.
+    /// Throws when `n` is not in `1..<count`.
+    public func holdingOut(_ n: Int, seed: UInt64) throws -> (rest: ImageSet, heldOut: ImageSet) {
+        guard n > 0, n < count else {
+            throw DatasetError("valid=\(n) must be between 1 and \(count - 1) (the training set has \(count) images)")
+        }
+        let perm = Self.permutation(count, seed: seed)
+        let held = Array(perm.prefix(n)).sorted()
+        let rest = Array(perm.dropFirst(n)).sorted()
+        return (selecting(rest), selecting(held))
+    }
+
+    /// A Fisher–Yates permutation of `0..<n` drawn from `SeededGenerator(seed:)`.
+    public static func permutation(_ n: Int, seed: UInt64) -> [Int] {
+        var generator = SeededGenerator(seed: seed)
+        var perm = Array(0..<n)
+        if n > 1 {
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                perm.swapAt(i, generator.nextInt(i + 1))
+            }
+        }
+        return perm
+    }
+}
