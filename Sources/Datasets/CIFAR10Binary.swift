@@ -104,3 +104,17 @@ public enum CIFAR10Binary {
         return Int(info.st_size)
     }
 }
+
+extension CIFAR10Binary {
+    /// Checks that `folder` holds all six batch files with valid lengths, without reading them.
+    public static func validate(folder: String) throws {
+        for file in trainFiles + [testFile] {
+            let path = (folder as NSString).appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(file: path, "missing") }
+            let size = try fileSize(path)
+            guard size > 0, size % recordSize == 0, size <= recordsPerFile * recordSize else {
+                throw DatasetError(file: path, "wrong length \(size) bytes for a CIFAR-10 batch")
+            }
+        }
+    }
+}
