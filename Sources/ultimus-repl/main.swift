@@ -54,7 +54,7 @@ struct UltimusREPL: ParsableCommand {
         let prompt = stays && terminal
         let shell = Shell(options: ShellOptions(
             seed: seed, threads: threads, dataDirectory: data, outputDirectory: out, console: console,
-            promptWidth: prompt ? 6 : nil))
+            alignsCaretsUnderPrompt: prompt))
         installInterruptHandler()
         if let script {
             throw ExitCode(shell.runScript(path: script, stopOnError: true))

@@ -188,3 +188,23 @@ final class TemporaryFolder {
         #expect(shell.completions(line: "inspect conv1.", cursor: 14) == ["conv1.weight", "conv1.bias"])
     }
 }
+
+@Suite struct ShellRobustnessTests {
+    /// Random lines over the language's alphabet never crash the shell and never change the log
+    /// unless they are valid commands.
+    @Test func randomInputNeverCrashes() {
+        let console = CapturingConsole()
+        let shell = Shell(options: ShellOptions(seed: 1, outputDirectory: "/nonexistent/out", console: console))
+        for key in Array(shell.handlers.keys) where !["help", "history"].contains(key) { shell.handlers[key] = { _, _ in } }
+        var generator = SeededGenerator(seed: 42)
+        let pieces = ["train", "optim", "adam", "lr", "=", ",", " ", "\"", "'", "#", "[", "]", "1e-3", "-0.5", "epochs",
+                      "x", "é", "\t", "..", "/", "help", "save", "script", "true", "0", "9999999999999999999", "nan", "=="]
+        for _ in 0..<1500 {
+            let count = generator.nextInt(8) + 1
+            let line = (0..<count).map { _ in pieces[generator.nextInt(pieces.count)] }.joined()
+            _ = shell.execute(line: line)
+            _ = shell.completions(line: line, cursor: generator.nextInt(line.count + 2))
+        }
+        #expect(shell.promptNumber > 500)
+    }
+}

@@ -17,15 +17,20 @@ extension Shell {
             console.error("\(path): error: cannot read the script (\(Shell.describeFileError(error)))")
             return 1
         }
-        scriptDepth += 1
-        defer { scriptDepth -= 1 }
         return runLines(text, source: path, stopOnError: stopOnError)
     }
 
     /// Runs the lines of `text` as a script named `source`.
     public func runLines(_ text: String, source: String, stopOnError: Bool) -> Int32 {
+        if scriptDepth == 0 { Shell.interruptRequested = false }
+        scriptDepth += 1
+        defer { scriptDepth -= 1 }
         var failed = false
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if Shell.interruptRequested {
+                console.error("\(source):\(index + 1): interrupted")
+                return 130
+            }
             switch execute(line: String(line), source: source, lineNumber: index + 1) {
             case .ok: break
             case .quit: return failed ? 1 : 0
@@ -33,10 +38,6 @@ extension Shell {
                 failed = true
                 if Shell.interruptRequested { return 130 }
                 if stopOnError { return 1 }
-            }
-            if Shell.interruptRequested {
-                console.error("\(source):\(index + 1): interrupted")
-                return 130
             }
         }
         return failed ? 1 : 0

@@ -32,6 +32,8 @@ public final class Shell {
     public internal(set) var quitRequested = false
     /// Depth of nested `run` commands (bounded, so a script running itself cannot overflow the stack).
     var scriptDepth = 0
+    /// Width of the prompt the current line was typed after.
+    var promptWidth = 0
     /// Supplies model-dependent names to Tab completion (layers, tensors, blocks).
     public var nameProvider: (NameKind, Session) -> [String] = CommandAreas.names
 
@@ -54,6 +56,7 @@ public final class Shell {
     @discardableResult
     public func execute(line: String, source: String? = nil, lineNumber: Int = 1) -> CommandStatus {
         let invocation: Invocation
+        promptWidth = prompt.count
         do {
             guard let parsed = try table.invocation(for: line, lineNumber: lineNumber) else { return .ok }
             invocation = parsed
@@ -71,7 +74,9 @@ public final class Shell {
             let name = invocation.key
             return fail(invocation.error("'\(name)' is not available yet", suggestion: "it arrives with the training commands"), source: source)
         }
-        Shell.interruptRequested = false
+        // A Ctrl-C pressed while a script runs must stop the script, so only a command typed at
+        // the top level starts with a clear flag.
+        if scriptDepth == 0 { Shell.interruptRequested = false }
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             try handler(invocation, ShellContext(shell: self))
@@ -92,8 +97,9 @@ public final class Shell {
     /// Prints an error and returns `.failed` with its one-line summary.
     func fail(_ error: Error, source: String?) -> CommandStatus {
         if let d = error as? Diagnostic {
-            let aligned = source == nil && options.promptWidth != nil
-            console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? options.promptWidth ?? 0 : 2, color: console.color))
+            let aligned = source == nil && options.alignsCaretsUnderPrompt
+                && promptWidth + d.sourceLine.count < console.width
+            console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? promptWidth : 2, color: console.color))
             return .failed(d.summary)
         }
         let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)

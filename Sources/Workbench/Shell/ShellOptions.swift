@@ -10,20 +10,20 @@ public struct ShellOptions {
     public var outputDirectory: String
     /// Where output goes.
     public var console: Console
-    /// Width of the prompt when input is typed at a terminal, so error carets line up under the
-    /// typed text; `nil` echoes the offending line above the caret instead.
-    public var promptWidth: Int?
+    /// Input is typed after the shell's prompt on a terminal: error carets then line up under the
+    /// typed text, which is still on screen; otherwise the offending line is echoed above the caret.
+    public var alignsCaretsUnderPrompt: Bool
 
     public init(
         seed: UInt64 = 1, threads: Int? = nil, dataDirectory: String? = nil, outputDirectory: String = "ultimus-out",
-        console: Console = Console.standard(), promptWidth: Int? = nil
+        console: Console = Console.standard(), alignsCaretsUnderPrompt: Bool = false
     ) {
         self.seed = seed
         self.threads = threads
         self.dataDirectory = dataDirectory
         self.outputDirectory = outputDirectory
         self.console = console
-        self.promptWidth = promptWidth
+        self.alignsCaretsUnderPrompt = alignsCaretsUnderPrompt
     }
 }
 
