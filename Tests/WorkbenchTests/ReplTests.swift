@@ -73,6 +73,12 @@ final class PseudoTerminalSession {
         close(master)
     }
 
+    /// Types Ctrl-D once the prompt has settled.
+    func sendEndOfInput() {
+        pump(milliseconds: 300)
+        send("\u{04}")
+    }
+
     func send(_ text: String) {
         _ = text.withCString { write(master, $0, strlen($0)) }
     }
@@ -147,7 +153,7 @@ struct ReplTests {
         #expect(repl.waitFor("error:", after: mark), "\(repl.output.debugDescription)")
         #expect(repl.output[mark...].contains("\n         ^~~\r\nerror: 'set' has no argument 'sed'; did you mean 'seed'?"))
         #expect(repl.waitFor("[2]> ", after: mark), "\(repl.output.debugDescription)")
-        repl.send("\u{04}")
+        repl.sendEndOfInput()
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
     }
 
@@ -183,7 +189,7 @@ struct ReplTests {
             #expect(repl.waitFor("[1]> "), "\(repl.output.debugDescription)")
             repl.send("set seed=42\r")
             #expect(repl.waitFor("[2]> "), "\(repl.output.debugDescription)")
-            repl.send("\u{04}")
+            repl.sendEndOfInput()
             #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
         }
         let history = try String(contentsOfFile: folder.path + "/.ultimus_history", encoding: .utf8)
@@ -196,7 +202,7 @@ struct ReplTests {
         again.send("\r")
         #expect(again.waitFor("\r\nseed=42\r\n", after: mark), "\(again.output.debugDescription)")
         #expect(again.waitFor("[2]> ", after: mark), "\(again.output.debugDescription)")
-        again.send("\u{04}")
+        again.sendEndOfInput()
         #expect(again.exitStatus() == 0, "\(again.output.debugDescription)")
     }
 
@@ -206,7 +212,7 @@ struct ReplTests {
         #expect(repl.output.components(separatedBy: "history not saved").count == 2)
         repl.send("set seed=2\r")
         #expect(repl.waitFor("seed=2\r\n[2]> "), "\(repl.output.debugDescription)")
-        repl.send("\u{04}")
+        repl.sendEndOfInput()
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
     }
 
@@ -236,7 +242,7 @@ struct ReplTests {
         mark = repl.end
         repl.send("history\r")
         #expect(repl.waitFor("1  set seed=6\r\n3  set seed=77\r\n[5]> ", after: mark), "\(repl.output.debugDescription)")
-        repl.send("\u{04}")
+        repl.sendEndOfInput()
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
     }
 
