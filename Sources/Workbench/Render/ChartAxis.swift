@@ -9,7 +9,8 @@ public enum ChartAxis {
         let span = hi - lo
         guard span > 0, span.isFinite, maxCount >= 2 else { return [lo] }
         var magnitude = pow(10, floor(log10(span / Double(maxCount))))
-        while true {
+        guard magnitude.isNormal else { return [lo] }
+        for _ in 0..<40 {
             for m in [1.0, 2, 5] {
                 let step = m * magnitude
                 let first = ceil(lo / step - 1e-9), last = floor(hi / step + 1e-9)
@@ -23,6 +24,7 @@ public enum ChartAxis {
             }
             magnitude *= 10
         }
+        return [lo, hi]
     }
 
     /// Ticks for a log10 axis (`range` holds exponents): whole powers of ten, thinned to at most
