@@ -88,6 +88,6 @@ enum TrainBench {
     static func trainRate(variant: UltimusNet.Variant, batch: Int, seconds: Double) -> Double {
         let setup = Setup(variant: variant, batch: batch)
         setup.model.train()
-        return Double(batch) / secondsPerRun(minimumRuns: 3, seconds: seconds) { setup.trainStep() }
+        return Double(batch) / secondsPerRun(warmup: 1, minimumRuns: 3, seconds: seconds) { setup.trainStep() }
     }
 }

@@ -39,7 +39,7 @@ func child(_ mode: String, _ variant: UltimusNet.Variant, _ batch: Int) -> [Stri
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
     process.arguments = ["child", mode, variant.rawValue, String(batch), "--threads", String(Parallel.threads),
-                         "--seconds", String(seconds)]
+                         "--seconds", String(mode == "sweep" ? seconds / 2 : seconds)]
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { print("could not start a child process: \(error)"); return [] }

@@ -27,6 +27,9 @@ import Testing
         Case(g: ConvGeometry(batch: 2, inChannels: 6, height: 19, width: 21, outChannels: 10, kernel: 5, padding: 2)),
         Case(g: ConvGeometry(batch: 1, inChannels: 3, height: 6, width: 6, outChannels: 8, kernel: 1, padding: 0)),
         Case(g: ConvGeometry(batch: 4, inChannels: 7, height: 5, width: 33, outChannels: 13, kernel: 4, padding: 3)),
+        // More input channels than one L1 chunk, with partial tiles and a partial channel block.
+        Case(g: ConvGeometry(batch: 1, inChannels: 30, height: 5, width: 21, outChannels: 7, kernel: 3, padding: 1)),
+        Case(g: ConvGeometry(batch: 2, inChannels: 50, height: 4, width: 18, outChannels: 26, kernel: 3, padding: 1)),
     ]
 
     static func random(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {

@@ -138,30 +138,47 @@ enum ConvDirect {
         }
     }
 
+    /// Input channels per pass over an image: three input rows of each channel (≈ 3 × 192 bytes at
+    /// width 32) plus the block's packed weights must stay in the 32 KiB L1 cache while a row of
+    /// tiles is computed; wider layers split K into channel chunks and accumulate.
+    static let channelsPerChunk = 32
+
     /// All output tiles of one image.
     static func image(_ plan: Plan, xp: UnsafePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                       offsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        let (oh, ow, kCount) = (plan.oh, plan.ow, plan.kCount)
+        let (oh, ow) = (plan.oh, plan.ow)
         let planeOut = oh * ow
+        let kPerChannel = plan.k * plan.k
+        let chunks = (plan.cin + channelsPerChunk - 1) / channelsPerChunk
         // Block-outer order keeps one block's packed weights (≤ 6·K floats) in L1 while the
         // three input rows a tile reads are reused by the next row.
         for b in plan.blocks {
-            let w = packed + b.packOffset, bb = bias + b.biasOffset
-            for i in 0..<oh {
-                for t in 0..<plan.tiles {
-                    let x = xp + i * plan.s + 16 * t
-                    let cols = Swift.min(16, ow - 16 * t)
-                    let direct = cols == 16 && b.rows == b.mb
-                    let dst = direct ? y + (b.o0 * oh + i) * ow + 16 * t : tile
-                    let stride = direct ? planeOut : 16
-                    if b.mb == 6 {
-                        ConvMicro.tile6x16(kCount, w, x, offsets, bb, dst, stride)
-                    } else {
-                        ConvMicro.tile4x16(kCount, w, x, offsets, bb, dst, stride)
-                    }
-                    if !direct {
-                        for m in 0..<b.rows {
-                            (y + ((b.o0 + m) * oh + i) * ow + 16 * t).update(from: tile + 16 * m, count: cols)
+            for chunk in 0..<chunks {
+                let c0 = plan.cin * chunk / chunks, c1 = plan.cin * (chunk + 1) / chunks
+                let kk0 = c0 * kPerChannel, kCount = (c1 - c0) * kPerChannel
+                let w = packed + b.packOffset + kk0 * b.mb, bb = bias + b.biasOffset, off = offsets + kk0
+                let accumulate = chunk > 0
+                for i in 0..<oh {
+                    for t in 0..<plan.tiles {
+                        let x = xp + i * plan.s + 16 * t
+                        let cols = Swift.min(16, ow - 16 * t)
+                        let direct = cols == 16 && b.rows == b.mb
+                        let dst = direct ? y + (b.o0 * oh + i) * ow + 16 * t : tile
+                        let stride = direct ? planeOut : 16
+                        if !direct && accumulate {
+                            for m in 0..<b.rows {
+                                (tile + 16 * m).update(from: y + ((b.o0 + m) * oh + i) * ow + 16 * t, count: cols)
+                            }
+                        }
+                        if b.mb == 6 {
+                            ConvMicro.tile6x16(kCount, w, x, off, bb, dst, stride, accumulate: accumulate)
+                        } else {
+                            ConvMicro.tile4x16(kCount, w, x, off, bb, dst, stride, accumulate: accumulate)
+                        }
+                        if !direct {
+                            for m in 0..<b.rows {
+                                (y + ((b.o0 + m) * oh + i) * ow + 16 * t).update(from: tile + 16 * m, count: cols)
+                            }
                         }
                     }
                 }

@@ -3,17 +3,26 @@
 /// `tileMx16` computes `dst[m·stride + j] = bias[m] + Σ_kk w[kk·M + m] · x[offsets[kk] + j]`
 /// for `m < M`, `j < 16`: an `M × 16` block of a GEMM whose `K = kCount` right-hand rows start at
 /// `x + offsets[kk]` (unaligned). The 2·M accumulators stay in registers for the whole `kk` loop.
+/// With `accumulate`, they start from `dst` instead of `bias` (for K split into chunks).
 enum ConvMicro {
     @inline(never)
     static func tile6x16(_ kCount: Int, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
                          _ offsets: UnsafePointer<Int>, _ bias: UnsafePointer<Float>,
-                         _ dst: UnsafeMutablePointer<Float>, _ stride: Int) {
+                         _ dst: UnsafeMutablePointer<Float>, _ stride: Int, accumulate: Bool) {
         var a0 = SIMD8<Float>(repeating: bias[0]), b0 = a0
         var a1 = SIMD8<Float>(repeating: bias[1]), b1 = a1
         var a2 = SIMD8<Float>(repeating: bias[2]), b2 = a2
         var a3 = SIMD8<Float>(repeating: bias[3]), b3 = a3
         var a4 = SIMD8<Float>(repeating: bias[4]), b4 = a4
         var a5 = SIMD8<Float>(repeating: bias[5]), b5 = a5
+        if accumulate {
+            a0 = load8(dst); b0 = load8(dst + 8)
+            a1 = load8(dst + stride); b1 = load8(dst + stride + 8)
+            a2 = load8(dst + 2 * stride); b2 = load8(dst + 2 * stride + 8)
+            a3 = load8(dst + 3 * stride); b3 = load8(dst + 3 * stride + 8)
+            a4 = load8(dst + 4 * stride); b4 = load8(dst + 4 * stride + 8)
+            a5 = load8(dst + 5 * stride); b5 = load8(dst + 5 * stride + 8)
+        }
         var wp = w
         for kk in 0..<kCount {
             let xq = x + offsets[kk]
@@ -43,11 +52,17 @@ enum ConvMicro {
     @inline(never)
     static func tile4x16(_ kCount: Int, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
                          _ offsets: UnsafePointer<Int>, _ bias: UnsafePointer<Float>,
-                         _ dst: UnsafeMutablePointer<Float>, _ stride: Int) {
+                         _ dst: UnsafeMutablePointer<Float>, _ stride: Int, accumulate: Bool) {
         var a0 = SIMD8<Float>(repeating: bias[0]), b0 = a0
         var a1 = SIMD8<Float>(repeating: bias[1]), b1 = a1
         var a2 = SIMD8<Float>(repeating: bias[2]), b2 = a2
         var a3 = SIMD8<Float>(repeating: bias[3]), b3 = a3
+        if accumulate {
+            a0 = load8(dst); b0 = load8(dst + 8)
+            a1 = load8(dst + stride); b1 = load8(dst + stride + 8)
+            a2 = load8(dst + 2 * stride); b2 = load8(dst + 2 * stride + 8)
+            a3 = load8(dst + 3 * stride); b3 = load8(dst + 3 * stride + 8)
+        }
         var wp = w
         for kk in 0..<kCount {
             let xq = x + offsets[kk]
