@@ -82,13 +82,16 @@ public struct DataLocator: Sendable {
             + "or cifar-10-batches-bin")
     }
 
-    /// Finds and loads the data (image folders through the decoded cache).
-    public func load(explicit: String? = nil, progress: ProgressCallback? = nil) throws -> DataSplits {
+    /// Finds and loads the data (image folders through the decoded cache). `isCancelled` is polled while
+    /// decoding images (Ctrl-C).
+    public func load(explicit: String? = nil, progress: ProgressCallback? = nil,
+                     isCancelled: (@Sendable () -> Bool)? = nil) throws -> DataSplits {
         switch try locate(explicit: explicit) {
         case .binary(let folder):
             return try CIFAR10Binary.load(folder: folder, progress: progress)
         case .imageFolder(let root):
-            return try ImageFolder.loadSplits(root: root, cache: DecodedCache(folder: cacheFolder), progress: progress)
+            return try ImageFolder.loadSplits(root: root, cache: DecodedCache(folder: cacheFolder), progress: progress,
+                                              isCancelled: isCancelled)
         }
     }
 

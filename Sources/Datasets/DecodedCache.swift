@@ -114,8 +114,10 @@ extension ImageFolder {
     /// Loads `root/train` and `root/test`, through `cache` when given: a split whose listing matches a
     /// cache file is read from it, any other is decoded and then cached. `progress` counts images over
     /// both splits; cached splits count as done at once.
+    /// `isCancelled` is polled while decoding; a cancelled load throws and caches nothing.
     public static func loadSplits(root: String, cache: DecodedCache?, height: Int = 32, width: Int = 32,
-                                  progress: ProgressCallback? = nil) throws -> DataSplits {
+                                  progress: ProgressCallback? = nil,
+                                  isCancelled: (@Sendable () -> Bool)? = nil) throws -> DataSplits {
         let splits = ["train", "test"]
         let listings = try splits.map { try listing(folder: (root as NSString).appendingPathComponent($0)) }
         guard listings[0].classNames == listings[1].classNames else {
@@ -135,7 +137,8 @@ extension ImageFolder {
             } else {
                 let offset = base
                 let set = try decode(listing, folder: (root as NSString).appendingPathComponent(split), height: height,
-                                     width: width, progress: progress.map { p in { done, _ in p(offset + done, total) } })
+                                     width: width, progress: progress.map { p in { done, _ in p(offset + done, total) } },
+                                     isCancelled: isCancelled)
                 if let cache, let cachePath {
                     do { try cache.store(set, path: cachePath) } catch { cacheProblem = "\(error)" }
                 }

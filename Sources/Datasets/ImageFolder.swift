@@ -50,7 +50,7 @@ public enum ImageFolder {
             guard !files.isEmpty else { throw DatasetError(file: classFolder, "holds no .jpg or .png images") }
             for file in files {
                 var info = stat()
-                let path = (classFolder as NSString).appendingPathComponent(file)
+                let path = classFolder + "/" + file
                 guard stat(path, &info) == 0 else { throw DatasetError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
                 result.files.append(name + "/" + file)
                 result.labels.append(label)
@@ -63,8 +63,9 @@ public enum ImageFolder {
 
     /// Decodes every file of `listing` (relative to `folder`) into an ``ImageSet``, on all cores.
     /// Throws the error of the first bad file found (decoding stops there).
+    /// `isCancelled` is polled between images (Ctrl-C); cancelling throws and returns nothing.
     public static func decode(_ listing: Listing, folder: String, height: Int = 32, width: Int = 32,
-                              progress: ProgressCallback? = nil) throws -> ImageSet {
+                              progress: ProgressCallback? = nil, isCancelled: (@Sendable () -> Bool)? = nil) throws -> ImageSet {
         let count = listing.files.count, size = 3 * height * width
         var images = [UInt8](repeating: 0, count: count * size)
         let tracker = DecodeTracker(total: count, progress: progress)
@@ -74,7 +75,11 @@ public enum ImageFolder {
                 var rgb = [UInt8](repeating: 0, count: size)
                 for i in range {
                     if tracker.failed { return }
-                    let path = (folder as NSString).appendingPathComponent(listing.files[i])
+                    if let isCancelled, isCancelled() {
+                        tracker.fail(index: -1, error: DatasetError("loading \(folder) cancelled"))
+                        return
+                    }
+                    let path = folder + "/" + listing.files[i]
                     do {
                         try decodeFile(path: path, height: height, width: width, into: &rgb)
                         interleavedToPlanar(rgb, plane: height * width, out: out + i * size)

@@ -43,6 +43,17 @@ import Testing
         }
     }
 
+    @Test func aCancelledLoadThrowsAndCachesNothing() throws {
+        let folder = try TemporaryFolder(); defer { folder.remove() }
+        try makePNGFolder(folder)
+        let cache = DecodedCache(folder: folder.file("cache"))
+        #expect { try ImageFolder.loadSplits(root: folder.file("set"), cache: cache, isCancelled: { true }) } throws: {
+            ($0 as? DatasetError)?.message.contains("cancelled") == true
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: cache.folder)) ?? []
+        #expect(left.isEmpty)
+    }
+
     @Test func defaultFolderHonoursTheEnvironment() {
         #expect(DecodedCache.defaultFolder(environment: ["ULTIMUS_CACHE": "/x/y", "HOME": "/h"]) == "/x/y")
         #expect(DecodedCache.defaultFolder(environment: ["HOME": "/h"]) == "/h/.cache/ultimus")

@@ -42,6 +42,20 @@ import Testing
         }
     }
 
+    @Test func hugeDeclaredSizeIsRefusedBeforeDecoding() throws {
+        var jpeg = try JPEGCodec.encode(rgb: testPattern(seed: 4), width: 32, height: 32)
+        // Patch the SOF0 frame header (FF C0, length, precision, height, width) to claim 65000×65000.
+        let sof = try #require((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
+        jpeg.replaceSubrange(sof + 5..<sof + 9, with: [0xFD, 0xE8, 0xFD, 0xE8])
+        #expect(try JPEGCodec.size(of: jpeg, name: "h.jpg") == (65000, 65000))
+        #expect { try JPEGCodec.decode(jpeg, name: "h.jpg") } throws: {
+            ($0 as? DatasetError)?.message.contains("65000×65000 pixels, more than") == true
+        }
+        #expect { try JPEGCodec.decode(jpeg, name: "h.jpg", expectedWidth: 32, expectedHeight: 32) } throws: {
+            ($0 as? DatasetError)?.message.contains("image is 65000x65000, expected 32x32") == true
+        }
+    }
+
     @Test func grayscaleJPEGsConvertToRGB() throws {
         // Encode an image whose three channels are equal, then check decoding yields equal channels.
         var gray = [UInt8](repeating: 0, count: 32 * 32 * 3)
