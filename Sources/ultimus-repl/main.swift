@@ -60,6 +60,7 @@ struct UltimusREPL: ParsableCommand {
             throw ExitCode(shell.runScript(path: script, stopOnError: true))
         }
         var failed = false
+        if prompt { shell.console.write(Banner.text(session: shell.session, console: shell.console)) }
         if let interactiveScript {
             failed = shell.runScript(path: interactiveScript, stopOnError: true) != 0
             if shell.quitRequested { throw ExitCode(failed ? 1 : 0) }
@@ -75,7 +76,6 @@ struct UltimusREPL: ParsableCommand {
 
     /// Numbered prompts, line editing, history, completion.
     private func interactiveLoop(_ shell: Shell) {
-        shell.console.write(Banner.text(session: shell.session, console: shell.console))
         let home = Console.environment("HOME").flatMap { $0.isEmpty ? nil : $0 }
         let editor = LineEditor(shell: shell, historyPath: home.map { $0 + "/.ultimus_history" })
         while true {

@@ -6,7 +6,7 @@ import Testing
 final class TemporaryFolder {
     let path: String
     init() {
-        path = NSTemporaryDirectory() + "/ultimus-shell-\(UUID().uuidString)"
+        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("ultimus-shell-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }

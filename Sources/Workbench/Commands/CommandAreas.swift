@@ -20,9 +20,4 @@ public enum CommandAreas {
     /// Names Tab completion offers for model-dependent positions (layers, tensors, attention
     /// blocks) in the current session.
     public static func names(_ kind: NameKind, _ session: Session) -> [String] { [] }
-
-    /// The banner's dataset line(s): which dataset is available, or what to do when none is.
-    public static func datasetStatus(dataDirectory: String?) -> String {
-        "data: 'data synthetic' works anywhere; CIFAR-10 loads with 'data cifar10 path=DIR'"
-    }
 }

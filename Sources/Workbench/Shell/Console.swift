@@ -108,9 +108,9 @@ extension Console {
     }
 
     /// Whether `LC_ALL`, `LC_CTYPE` or `LANG` (the first one set) names a UTF-8 locale.
-    public static func localeIsUTF8() -> Bool {
+    public static func localeIsUTF8(environment: [String: String]? = nil) -> Bool {
         for key in ["LC_ALL", "LC_CTYPE", "LANG"] {
-            if let value = environment(key), !value.isEmpty {
+            if let value = environment.map({ $0[key] }) ?? Console.environment(key), !value.isEmpty {
                 let v = value.lowercased()
                 return v.contains("utf-8") || v.contains("utf8")
             }
