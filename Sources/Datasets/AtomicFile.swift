@@ -30,7 +30,7 @@ enum AtomicFile {
 
     /// The bytes of `path`, refusing files larger than `limit` bytes (checked before reading).
     static func contents(of path: String, limit: Int = 1 << 31) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)   // a FIFO must not block the open
         guard fd >= 0 else { throw DatasetError(file: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()

@@ -47,6 +47,15 @@ import Testing
         }
     }
 
+    @Test func aFIFOInPlaceOfAnImageIsAnErrorNotAHang() throws {
+        let folder = try TemporaryFolder(); defer { folder.remove() }
+        try makePNGFolder(folder)
+        #expect(mkfifo(folder.file("set/test/dog/0005.png"), 0o644) == 0)
+        #expect { try ImageFolder.load(root: folder.file("set"), split: "test") } throws: {
+            ($0 as? DatasetError)?.message.contains("0005.png: not a regular file") == true
+        }
+    }
+
     @Test func grayscalePNGConverts() throws {
         let folder = try TemporaryFolder(); defer { folder.remove() }
         try makePNGFolder(folder)
