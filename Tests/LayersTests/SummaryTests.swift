@@ -81,3 +81,22 @@ import Testing
         #expect(throws: ShapeError.self) { try Summary.make(model: model, inputShape: [0, 3, 32, 32]) }
     }
 }
+
+@Suite struct SequentialSummaryTests {
+    @Test func sequential_ParameterlessLayersShowDashes_AndMultAddsFollowTorchinfo() throws {
+        var g = SeededGenerator(seed: 1)
+        let model = Sequential([
+            Conv2d(inChannels: 3, outChannels: 4, kernelSize: 3, stride: 2, generator: &g), ReLU(),
+            MaxPool2d(kernelSize: 2), Flatten(), Linear(inputFeatures: 4 * 3 * 3, outputFeatures: 5, generator: &g),
+        ])
+        let s = try Summary.make(model: model, inputShape: [7, 3, 15, 15])
+        #expect(s.rows.map(\.outputShape) == [[7, 5], [7, 4, 7, 7], [7, 4, 7, 7], [7, 4, 3, 3], [7, 36], [7, 5]])
+        #expect(s.rows[1].multAdds == (108 + 4) * 7 * 49)
+        #expect(s.rows[5].multAdds == (36 * 5 + 5) * 7)
+        #expect(s.rows[2].trainable == "--" && s.rows[2].multAdds == 0)
+        #expect(s.attention.isEmpty)
+        let text = s.render()
+        #expect(text.contains("├─ReLU (1): 1-2"))
+        #expect(!text.contains("Not counted by torchinfo"))
+    }
+}

@@ -13,7 +13,8 @@ public struct OneCycleLR: LRSchedule {
     public enum AnnealStrategy: String, Sendable { case cos, linear }
 
     public let maxLR: Double
-    public let totalSteps_: Int
+    /// The number of optimizer steps the schedule plans (T).
+    public let stepCount: Int
     public let pctStart: Double
     public let annealStrategy: AnnealStrategy
     public let divFactor: Double
@@ -39,7 +40,7 @@ public struct OneCycleLR: LRSchedule {
             throw ScheduleError("OneCycleLR div_factor and final_div_factor must be positive")
         }
         self.maxLR = maxLR
-        self.totalSteps_ = totalSteps
+        self.stepCount = totalSteps
         self.pctStart = pctStart
         self.annealStrategy = annealStrategy
         self.divFactor = divFactor
@@ -81,7 +82,7 @@ public struct OneCycleLR: LRSchedule {
                       maxMomentum: maxMomentum)
     }
 
-    public var totalSteps: Int? { totalSteps_ }
+    public var totalSteps: Int? { stepCount }
     /// The first learning rate, max_lr/div_factor.
     public var initialLR: Double { maxLR / divFactor }
     /// The last planned learning rate (at step T−1), initial/final_div_factor.
@@ -91,7 +92,7 @@ public struct OneCycleLR: LRSchedule {
     public var phaseEnds: [Double] { phases.map(\.end) }
 
     public var description: String {
-        "OneCycleLR(max_lr=\(maxLR), total_steps=\(totalSteps_), pct_start=\(pctStart), anneal_strategy=\(annealStrategy.rawValue), div_factor=\(divFactor), final_div_factor=\(finalDivFactor), three_phase=\(threePhase))"
+        "OneCycleLR(max_lr=\(maxLR), total_steps=\(stepCount), pct_start=\(pctStart), anneal_strategy=\(annealStrategy.rawValue), div_factor=\(divFactor), final_div_factor=\(finalDivFactor), three_phase=\(threePhase))"
     }
 
     public func lr(atStep s: Int) throws -> Double {
@@ -107,8 +108,8 @@ public struct OneCycleLR: LRSchedule {
 
     private func locate(_ s: Int) throws -> (Phase, Double) {
         try requireNonNegative(s)
-        guard s <= totalSteps_ else {
-            throw ScheduleError("Tried to step \(s) times. The specified number of total steps is \(totalSteps_); build a longer schedule to train further")
+        guard s <= stepCount else {
+            throw ScheduleError("Tried to step \(s) times. The specified number of total steps is \(stepCount); build a longer schedule to train further")
         }
         var start = 0.0
         let step = Double(s)
