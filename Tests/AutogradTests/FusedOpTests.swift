@@ -34,8 +34,8 @@ import Testing
                 y = batchNorm2dFused(x, weight: c.affine ? w : nil, bias: c.affine ? b : nil, runningMean: rm,
                                      runningVar: rv, training: c.training, relu: c.relu)
             } else {
-                y = batchNorm2d(x, weight: c.affine ? w : nil, bias: c.affine ? b : nil, runningMean: rm,
-                                runningVar: rv, training: c.training)
+                y = compositeBatchNorm2d(x, weight: c.affine ? w : nil, bias: c.affine ? b : nil, runningMean: rm,
+                                          runningVar: rv, training: c.training)
                 if c.relu { y = y.relu() }
             }
             (y * dy).sum().backward()
@@ -64,4 +64,31 @@ import Testing
         }
         #expect(weakOutput == nil)
     }
+}
+
+/// Batch norm written with primitives only (the definition the fused op is checked against):
+/// `(x − μ) / √(σ² + eps) · weight + bias`, batch statistics (and running-statistic updates) when training.
+func compositeBatchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
+                          training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+    let c = x.shape[1]
+    let channel = [1, c, 1, 1]
+    let normalized: Tensor
+    if training {
+        let n = x.count / c
+        let mean = x.mean(axes: [0, 2, 3], keepDims: true)
+        let centered = x - mean
+        let variance = (centered * centered).mean(axes: [0, 2, 3], keepDims: true)
+        normalized = centered / (variance + eps).sqrt()
+        let unbiased = Float(n) / Float(n - 1)
+        for i in 0..<c {
+            runningMean.storage[i] = (1 - momentum) * runningMean.storage[i] + momentum * mean.storage[i]
+            runningVar.storage[i] = (1 - momentum) * runningVar.storage[i] + momentum * variance.storage[i] * unbiased
+        }
+    } else {
+        normalized = (x - runningMean.detached().reshaped(channel)) / (runningVar.detached().reshaped(channel) + eps).sqrt()
+    }
+    var y = normalized
+    if let weight { y = y * weight.reshaped(channel) }
+    if let bias { y = y + bias.reshaped(channel) }
+    return y
 }

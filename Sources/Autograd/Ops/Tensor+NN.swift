@@ -34,31 +34,7 @@ public func crossEntropy(_ logits: Tensor, labels: [Int]) -> Tensor {
 /// unbiased variance `σ²·n/(n−1)` for `runningVar`. Evaluation: the running statistics normalise.
 public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
                         training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
-    precondition(x.rank == 4, "batchNorm2d: input \(x.shape) must be [N, C, H, W]")
-    let c = x.shape[1]
-    let channel = [1, c, 1, 1]
-    precondition(runningMean.count == c && runningVar.count == c,
-                 "batchNorm2d: running statistics must have \(c) elements")
-    let normalized: Tensor
-    if training {
-        let n = x.count / Swift.max(c, 1)
-        precondition(n > 1, "batchNorm2d: training needs more than one value per channel, input is \(x.shape)")
-        let mean = x.mean(axes: [0, 2, 3], keepDims: true)
-        let centered = x - mean
-        let variance = (centered * centered).mean(axes: [0, 2, 3], keepDims: true)
-        normalized = centered / (variance + eps).sqrt()
-        noGrad {
-            let unbiased = Float(n) / Float(n - 1)
-            for i in 0..<c {
-                runningMean.storage[i] = (1 - momentum) * runningMean.storage[i] + momentum * mean.storage[i]
-                runningVar.storage[i] = (1 - momentum) * runningVar.storage[i] + momentum * variance.storage[i] * unbiased
-            }
-        }
-    } else {
-        normalized = (x - runningMean.detached().reshaped(channel)) / (runningVar.detached().reshaped(channel) + eps).sqrt()
-    }
-    var y = normalized
-    if let weight { y = y * weight.reshaped(channel) }
-    if let bias { y = y + bias.reshaped(channel) }
-    return y
+    // One fused op (two passes over memory each way) instead of a dozen full-size primitives.
+    batchNorm2dFused(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                     training: training, momentum: momentum, eps: eps)
 }
