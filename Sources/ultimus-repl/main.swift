@@ -60,14 +60,25 @@ struct UltimusREPL: ParsableCommand {
             throw ExitCode(shell.runScript(path: script, stopOnError: true))
         }
         var failed = false
-        if prompt { shell.console.write(Banner.text(session: shell.session, console: shell.console)) }
+        var editor: LineEditor?
+        if prompt {
+            shell.console.write(Banner.text(session: shell.session, console: shell.console))
+            let home = Console.environment("HOME").flatMap { $0.isEmpty ? nil : $0 }
+            let lineEditor = LineEditor(shell: shell, historyPath: home.map { $0 + "/.ultimus_history" })
+            shell.answerReader = { question in
+                if case .line(let answer) = lineEditor.read(prompt: question) { return answer }
+                return nil
+            }
+            editor = lineEditor
+        }
         if let interactiveScript {
             failed = shell.runScript(path: interactiveScript, stopOnError: true) != 0
             if shell.quitRequested { throw ExitCode(failed ? 1 : 0) }
             Shell.interruptRequested = false
         }
-        if prompt {
-            interactiveLoop(shell)
+        if let editor {
+            interactiveLoop(shell, editor: editor)
+            throw ExitCode(0)
         } else {
             failed = pipedLoop(shell) || failed
         }
@@ -75,9 +86,7 @@ struct UltimusREPL: ParsableCommand {
     }
 
     /// Numbered prompts, line editing, history, completion.
-    private func interactiveLoop(_ shell: Shell) {
-        let home = Console.environment("HOME").flatMap { $0.isEmpty ? nil : $0 }
-        let editor = LineEditor(shell: shell, historyPath: home.map { $0 + "/.ultimus_history" })
+    private func interactiveLoop(_ shell: Shell, editor: LineEditor) {
         while true {
             switch editor.read(prompt: shell.prompt) {
             case .endOfInput:

@@ -208,3 +208,20 @@ final class TemporaryFolder {
         #expect(shell.promptNumber > 500)
     }
 }
+
+@Suite struct ShellQuestionTests {
+    @Test func askReadsAnAnswerOnlyWhenSomeoneIsThere() {
+        let shell = Shell(options: ShellOptions(console: CapturingConsole()))
+        var answers: [String?] = []
+        shell.handlers["quiz on"] = { _, ctx in answers.append(ctx.ask("Shape of K? ")) }
+        shell.execute(line: "quiz on")
+        var asked: [String] = []
+        shell.answerReader = { question in
+            asked.append(question)
+            return "  [8, 8] "
+        }
+        shell.execute(line: "quiz on")
+        #expect(answers == [nil, "[8, 8]"])
+        #expect(asked == ["Shape of K? "])
+    }
+}

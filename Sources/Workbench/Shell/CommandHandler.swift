@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs one validated command. Throw to fail; a handler must check everything it can before it
 /// changes any state, so that a failed command changes nothing.
 ///
@@ -16,6 +18,13 @@ public struct ShellContext {
 
     /// True once Ctrl-C was pressed during this command: long loops stop at the next batch.
     public var interruptRequested: Bool { Shell.interruptRequested }
+
+    /// Asks the user a question at the terminal and returns the typed answer (trimmed), or `nil`
+    /// when the session is not interactive or the user pressed Ctrl-C/Ctrl-D. For `quiz`.
+    public func ask(_ question: String) -> String? {
+        guard let reader = shell.answerReader else { return nil }
+        return reader(question).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
 
     /// Leaves the workbench after this command.
     public func requestQuit() { shell.quitRequested = true }

@@ -34,6 +34,9 @@ public final class Shell {
     var scriptDepth = 0
     /// Width of the prompt the current line was typed after.
     var promptWidth = 0
+    /// Reads one line of the user's answer after showing a prompt (set by the interactive REPL);
+    /// `nil` when nobody is at the keyboard (scripts, pipes, tests).
+    public var answerReader: ((String) -> String?)?
     /// Supplies model-dependent names to Tab completion (layers, tensors, blocks).
     public var nameProvider: (NameKind, Session) -> [String] = CommandAreas.names
 
