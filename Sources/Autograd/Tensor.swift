@@ -20,6 +20,7 @@ public final class Tensor {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative size in shape \(shape)")
         precondition(shape.reduce(1, *) == storage.count,
                      "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(storage.count)")
+        _ = MemoryPolicy.applied
         self.shape = shape
         self.storage = storage
         self.requiresGrad = requiresGrad

@@ -121,3 +121,37 @@ public enum ElementwiseKernels {
         }
     }
 }
+
+extension ElementwiseKernels {
+    /// `y = max(x, 0)` (NaN stays NaN), eight lanes at a time.
+    public static func relu(count: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        Parallel.forChunks(count, minimumChunk: parallelGrain) { r in
+            let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+            let zero = SIMD8<Float>()
+            var i = r.lowerBound
+            while i + 8 <= r.upperBound {
+                let v = rx.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                ry.storeBytes(of: v.replacing(with: zero, where: v .< zero), toByteOffset: 4 * i, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < r.upperBound { y[i] = x[i] < 0 ? 0 : x[i]; i += 1 }
+        }
+    }
+
+    /// `dx = x > 0 ? g : 0`, eight lanes at a time.
+    public static func reluBackward(count: Int, _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                                    _ dx: UnsafeMutablePointer<Float>) {
+        Parallel.forChunks(count, minimumChunk: parallelGrain) { r in
+            let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), rd = UnsafeMutableRawPointer(dx)
+            let zero = SIMD8<Float>()
+            var i = r.lowerBound
+            while i + 8 <= r.upperBound {
+                let v = rx.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                let d = rg.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                rd.storeBytes(of: zero.replacing(with: d, where: v .> zero), toByteOffset: 4 * i, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < r.upperBound { dx[i] = x[i] > 0 ? g[i] : 0; i += 1 }
+        }
+    }
+}

@@ -84,4 +84,21 @@ public enum PoolKernels {
             }
         }
     }
+
+    /// `out[p] = mean(x[p, 0..<size])` for each plane.
+    public static func globalAverage(_ x: UnsafePointer<Float>, planes: Int, size: Int, out: UnsafeMutablePointer<Float>) {
+        let scale = 1 / Float(Swift.max(size, 1))
+        Parallel.forChunks(planes, minimumChunk: Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(size, 1))) { range in
+            for p in range { out[p] = ReduceKernels.sumRun(x + p * size, size) * scale }
+        }
+    }
+
+    /// `dx[p, i] = g[p] / size` for each plane.
+    public static func globalAverageBackward(_ g: UnsafePointer<Float>, planes: Int, size: Int,
+                                             gradInput: UnsafeMutablePointer<Float>) {
+        let scale = 1 / Float(Swift.max(size, 1))
+        Parallel.forChunks(planes, minimumChunk: Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(size, 1))) { range in
+            for p in range { (gradInput + p * size).update(repeating: g[p] * scale, count: size) }
+        }
+    }
 }

@@ -4,6 +4,7 @@ extension Tensor {
     @inline(__always)
     static func filled(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         let n = shape.reduce(1, *)
+        _ = MemoryPolicy.applied
         let storage = [Float](unsafeUninitializedCapacity: n) { buffer, count in
             if n > 0 { fill(buffer.baseAddress!) }
             count = n

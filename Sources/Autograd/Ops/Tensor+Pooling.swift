@@ -62,6 +62,7 @@ public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding:
 public func adaptiveAvgPool2d(_ x: Tensor, outputSize: Int = 1) -> Tensor {
     let (planes, h, w) = x.planes("adaptiveAvgPool2d")
     precondition(outputSize >= 1, "adaptiveAvgPool2d: output size \(outputSize) must be ≥ 1")
+    if outputSize == 1 { return globalAvgPool2d(x, planes: planes, size: h * w) }
     let rows = { (i: Int) in PoolKernels.adaptiveWindow(i, size: h, count: outputSize) }
     let cols = { (j: Int) in PoolKernels.adaptiveWindow(j, size: w, count: outputSize) }
     let divisor = { (i: Int, j: Int) in Float(rows(i).count * cols(j).count) }
@@ -87,6 +88,20 @@ private func pool(_ x: Tensor, _ op: String, planes: Int, h: Int, w: Int, oh: In
                 PoolKernels.average(planes: planes, height: h, width: w, oh: oh, ow: ow, rows: rows, cols: cols,
                                     divisor: divisor, backward: true, a: pg, b: $0)
             }
+        }]
+    }
+}
+
+/// Global average pooling: one mean per plane (SIMD sums). ∂x = g/(H·W) over each plane.
+private func globalAvgPool2d(_ x: Tensor, planes: Int, size: Int) -> Tensor {
+    let outShape = Array(x.shape.dropLast(2)) + [1, 1]
+    let out = x.withPointer { px in
+        Tensor.filled(outShape) { PoolKernels.globalAverage(px, planes: planes, size: size, out: $0) }
+    }
+    let inShape = x.shape
+    return Tape.record("adaptiveAvgPool2d", inputs: [x], output: out) { g in
+        [g.withPointer { pg in
+            Tensor.filled(inShape) { PoolKernels.globalAverageBackward(pg, planes: planes, size: size, gradInput: $0) }
         }]
     }
 }

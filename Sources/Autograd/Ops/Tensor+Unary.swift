@@ -47,8 +47,13 @@ extension Tensor {
 
     /// `max(x, 0)`. ∂x = g where x > 0, else 0 (PyTorch's choice at 0).
     public func relu() -> Tensor {
-        let out = mapped { $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) }
-        return Tape.record("relu", inputs: [self], output: out) { g in [g.zipped(self) { gi, xi in xi > 0 ? gi : 0 }] }
+        let n = count
+        let out = withPointer { x in Tensor.filled(shape) { ElementwiseKernels.relu(count: n, x, $0) } }
+        return Tape.record("relu", inputs: [self], output: out) { g in
+            [g.withPointer { pg in self.withPointer { x in
+                Tensor.filled(self.shape) { ElementwiseKernels.reluBackward(count: n, pg, x, $0) }
+            } }]
+        }
     }
 
     /// `min(max(x, min), max)`; either bound may be omitted. ∂x = g inside the bounds, else 0.
