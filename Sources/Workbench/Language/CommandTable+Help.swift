@@ -95,7 +95,7 @@ extension CommandTable {
     }
 }
 
-extension String {
+fileprivate extension String {
     /// Pads with blanks to at least `width` characters (at least one blank is added).
     func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
