@@ -15,9 +15,15 @@
 /// Registry of command handlers and model-dependent completion names, by area.
 public enum CommandAreas {
     /// Every area's handlers; later areas win on duplicate keys.
-    public static var handlers: [[String: CommandHandler]] { [] }
+    public static var handlers: [[String: CommandHandler]] {
+        [
+            data, model, training, sessions,
+        ]
+    }
 
     /// Names Tab completion offers for model-dependent positions (layers, tensors, attention
     /// blocks) in the current session.
-    public static func names(_ kind: NameKind, _ session: Session) -> [String] { [] }
+    public static func names(_ kind: NameKind, _ session: Session) -> [String] {
+        experimentNames(kind, session)
+    }
 }

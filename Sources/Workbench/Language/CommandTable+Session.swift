@@ -30,6 +30,7 @@ extension CommandTable {
                 ArgumentSpec("seed", .int, range: Bounds.nonNegative, "seed of the session's generators"),
                 ArgumentSpec("threads", .int, range: 1...256, "worker threads for the kernels"),
                 ArgumentSpec("out", .path, "folder for generated files"),
+                ArgumentSpec("autosave", .path, "autosave file after each epoch (in the output folder), or off"),
             ]),
         CommandSpec(
             "save", area: "Session", "save the session to a file, or its commands as a script",

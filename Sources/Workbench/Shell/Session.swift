@@ -29,6 +29,8 @@ public final class Session {
     public var dataDirectory: String?
     /// The successful commands, in order.
     public var commandLog: [LoggedCommand] = []
+    /// The machine-learning state: data, model, optimizer, schedule, histories (Experiment/).
+    public var experiment = Experiment()
 
     public init(seed: UInt64, outputDirectory: String, dataDirectory: String? = nil) {
         self.seed = seed

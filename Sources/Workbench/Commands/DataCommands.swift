@@ -1,0 +1,104 @@
+import Datasets
+import Foundation
+
+extension CommandAreas {
+    /// `data`, `download`.
+    static let data: [String: CommandHandler] = [
+        "data": { inv, ctx in try DataCommands.data(inv, ctx) },
+        "download": { inv, ctx in try DataCommands.download(inv, ctx) },
+    ]
+}
+
+enum DataCommands {
+    static func data(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        var source = inv.subcommand.flatMap(DataSettings.Source.init(rawValue:))
+        if source == nil {
+            guard !inv.explicit.isEmpty else {
+                let state = try withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+                describe(state, ctx)
+                return
+            }
+            // Settings without a source: CIFAR-10 when found, else synthetic sized to subset=.
+            source = Experiment.defaultDataSettings(dataDirectory: ctx.session.dataDirectory, seed: 0).source
+        }
+        var generator = ctx.session.generator
+        var settings = DataSettings(source: source ?? .synthetic, seed: generator.next())
+        settings.path = inv.string("path")
+        settings.batchSize = inv.int("batch") ?? 512
+        settings.count = inv.int("n") ?? 1024
+        settings.classes = inv.int("classes") ?? 10
+        settings.subset = inv.int("subset")
+        if inv.subcommand == nil, settings.source == .synthetic, let subset = settings.subset {
+            settings.count = subset
+            settings.subset = nil
+        }
+        settings.valid = inv.int("valid")
+        if let augment = inv.strings("augment") {
+            let spec = augment.joined(separator: ",")
+            if augment.contains("none"), augment.count > 1 { throw inv.error("augment=none cannot be combined with other augmentations", at: "augment") }
+            settings.augment = spec
+        } else {
+            settings.augment = settings.source == .synthetic ? "none" : "crop,flip,cutout"
+        }
+        if settings.source == .synthetic, settings.classes > 10 {
+            throw inv.error("the synthetic set has 10 classes", at: "classes", suggestion: "use classes=2...10")
+        }
+        do {
+            try withLoadingProgress(ctx) { try x.setData(settings, dataDirectory: ctx.session.dataDirectory, progress: $0) }
+        } catch let error as DatasetError {
+            throw inv.error(error.message, at: inv.isExplicit("path") ? "path" : nil, suggestion: settings.source == .cifar10 ? "give path=DIR, or run 'download cifar10'" : nil)
+        }
+        ctx.session.generator = generator
+        if let state = x.data { describe(state, ctx) }
+        x.figures = [x.data?.countsLine ?? ""]
+        ctx.recordDigest()
+    }
+
+    /// Runs a data load with a progress line for the decoding.
+    @discardableResult
+    static func withLoadingProgress<T>(_ ctx: ShellContext, _ body: (ProgressCallback?) throws -> T) throws -> T {
+        var progress: ConsoleProgress?
+        let callback: ProgressCallback = { done, total in
+            if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Loading") }
+            progress?.update(to: done)
+        }
+        defer { progress?.finish() }
+        return try body(callback)
+    }
+
+    static func describe(_ state: DataState, _ ctx: ShellContext) {
+        let s = state.settings
+        let names = state.classNames
+        let shown = names.count > 10 ? names.prefix(10).joined(separator: ", ") + ", …" : names.joined(separator: ", ")
+        let loader = state.trainLoader
+        ctx.console.write("source   \(state.splits.source)")
+        ctx.console.write("classes  \(names.count): \(shown)")
+        ctx.console.write("images   \(state.countsLine)")
+        ctx.console.write("loader   batch \(s.batchSize) → \(loader.batchesPerEpoch) batches per epoch · augment \(s.augment)")
+    }
+
+    static func download(_ inv: Invocation, _ ctx: ShellContext) throws {
+        throw inv.error("downloading is not available in this build", suggestion: "fetch cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it into ./data, then 'data cifar10'")
+    }
+}
+
+extension CommandAreas {
+    /// Layer, tensor and attention-block names of the current model, for Tab completion.
+    static func experimentNames(_ kind: NameKind, _ session: Session) -> [String] {
+        guard let model = session.experiment.model else { return [] }
+        switch kind {
+        case .layer:
+            return model.namedModules().map(\.name).filter { !$0.isEmpty }
+        case .tensor:
+            let params = model.namedParameters().map(\.name)
+            return params + params.map { $0 + ".grad" } + model.namedBuffers().map(\.name)
+                + model.activations.map { "act." + $0.name }
+        case .block:
+            let blocks = session.experiment.attentionBlocks.map(\.name)
+            return blocks.isEmpty ? [] : blocks + ["all"]
+        default:
+            return []
+        }
+    }
+}

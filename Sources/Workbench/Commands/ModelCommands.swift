@@ -1,0 +1,158 @@
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `model`, `layer`, `summary`, `optim`, `sched`.
+    static let model: [String: CommandHandler] = [
+        "model": { inv, ctx in try ModelCommands.model(inv, ctx) },
+        "layer": { inv, ctx in try ModelCommands.layer(inv, ctx) },
+        "summary": { inv, ctx in try ModelCommands.summary(inv, ctx) },
+        "optim": { inv, ctx in try ModelCommands.optim(inv, ctx) },
+        "sched": { inv, ctx in try ModelCommands.sched(inv, ctx) },
+    ]
+}
+
+enum ModelCommands {
+    static func model(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        switch inv.subcommand {
+        case "ultimus":
+            if let blocks = inv.int("blocks"), blocks != 4 {
+                throw inv.error("UltimusNet has four attention blocks", at: "blocks", suggestion: "build other depths with 'model new' and 'layer ultimus'")
+            }
+            let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec", attention: inv.string("attention") ?? "sample")
+            var generator = ctx.session.generator
+            try x.setModel(recipe, generator: &generator)
+            ctx.session.generator = generator
+            describe(x, ctx)
+            if (x.model as? UltimusNet)?.isBatchMixing == true {
+                ctx.console.warning("attention=batch forms one B×B map over the whole batch (the seed notebook's mistake): each image's prediction depends on its batch-mates. 'check model' shows it; use attention=sample")
+            }
+        case "new":
+            var generator = ctx.session.generator
+            x.newNetwork(generator: &generator)
+            ctx.session.generator = generator
+            ctx.console.write("model: an empty network; add layers with 'layer conv out=16', 'layer relu', ..., 'layer linear out=10'")
+        default:
+            guard x.model != nil else {
+                ctx.console.write("no model yet; build one with 'model ultimus variant=bnrelu' or 'model new'")
+                return
+            }
+            describe(x, ctx)
+            for line in x.modelRecipe?.commands ?? [] { ctx.console.write("  " + line) }
+        }
+        ctx.recordDigest()
+    }
+
+    static func describe(_ x: Experiment, _ ctx: ShellContext) {
+        guard let model = x.model else { return }
+        let params = DataState.grouped(model.parameterCount)
+        switch x.modelRecipe {
+        case .ultimus(let variant, let attention)?:
+            ctx.console.write("model: UltimusNet variant=\(variant) attention=\(attention) · \(params) parameters")
+        default:
+            let names = (model as? LayerNetwork)?.layers.map(\.name).joined(separator: " → ") ?? ""
+            ctx.console.write("model: network \(names) · \(params) parameters")
+        }
+    }
+
+    static func layer(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        guard let kind = inv.subcommand else { return }
+        guard let net = x.model as? LayerNetwork else {
+            throw inv.error("'layer' adds to a network started with 'model new'", suggestion: "run 'model new' first")
+        }
+        var settings: [String: Double] = [:]
+        for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim"] where inv.isExplicit(key) {
+            if let v = inv.double(key) { settings[key] = v }
+        }
+        if kind == "maxpool", inv.isExplicit("stride"), let v = inv.double("stride") { settings["stride"] = v }
+        if inv.isExplicit("bias"), let b = inv.bool("bias") { settings["bias"] = b ? 1 : 0 }
+        if ["conv", "linear"].contains(kind), settings["out"] == nil, let v = inv.double("out") { settings["out"] = v }
+        let name = inv.string("name") ?? net.defaultName(kind: kind)
+        do {
+            try x.appendLayer(LayerSpec(kind: kind, name: name, settings: settings))
+        } catch let error as ShapeError {
+            throw inv.error(error.message)
+        }
+        let added = net.layers[net.layers.count - 1].module
+        let count = added.parameterCount
+        ctx.console.write("layer \(name): \(added.typeName) → \(net.outputShape) · \(DataState.grouped(count)) parameters (network: \(DataState.grouped(net.parameterCount)))")
+        ctx.recordDigest()
+    }
+
+    static func summary(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let model = try ctx.session.experiment.requireModel()
+        let batch = inv.int("batch") ?? 1
+        do {
+            ctx.console.write(try Summary.render(model: model, inputShape: [batch, 3, 32, 32]))
+        } catch let error as ShapeError {
+            throw inv.error(error.message)
+        }
+    }
+
+    static func optim(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let kind = inv.subcommand else { return }
+        if inv.bool("amsgrad") == true {
+            throw inv.error("AMSGrad is not implemented", at: "amsgrad", suggestion: "use amsgrad=false")
+        }
+        var values = OptimizerSettings.defaults(kind)
+        if let lr = inv.double("lr") { values["lr"] = lr }
+        if inv.isExplicit("weight_decay"), let wd = inv.double("weight_decay") { values["weight_decay"] = wd }
+        for key in ["momentum", "dampening", "eps"] { if let v = inv.double(key) { values[key] = v } }
+        if let nesterov = inv.bool("nesterov") {
+            values["nesterov"] = nesterov ? 1 : 0
+            if nesterov, (values["momentum"] ?? 0) <= 0 || (values["dampening"] ?? 0) != 0 {
+                throw inv.error("Nesterov momentum needs momentum > 0 and dampening 0", at: "nesterov")
+            }
+        }
+        if let betas = inv.doubles("betas") {
+            guard betas.count == 2 else { throw inv.error("betas takes two values, β1,β2", at: "betas", suggestion: "betas=0.9,0.999") }
+            values["beta1"] = betas[0]
+            values["beta2"] = betas[1]
+        }
+        let settings = OptimizerSettings(kind: kind, values: values)
+        let x = ctx.session.experiment
+        x.setOptimizer(settings)
+        ctx.console.write("optimizer: \(settings.description)")
+        if let schedule = x.schedule {
+            ctx.console.write("  the schedule \(schedule.description) sets the LR\((schedule as? OneCycleLR)?.cycleMomentum == true ? " and β1/momentum" : "") before each step")
+        }
+        ctx.recordDigest()
+    }
+
+    static func sched(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let kind = inv.subcommand else { return }
+        let x = ctx.session.experiment
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let perEpoch = data.trainLoader.batchesPerEpoch
+        var values: [String: Double] = [:]
+        for key in ["max_lr", "epochs", "total_steps", "pct_start", "div_factor", "final_div_factor", "base_momentum", "max_momentum", "step_size", "gamma"] {
+            if let v = inv.double(key) { values[key] = v }
+        }
+        for key in ["three_phase", "cycle_momentum"] { if let b = inv.bool(key) { values[key] = b ? 1 : 0 } }
+        if kind == "onecycle", values["epochs"] == nil, values["total_steps"] == nil {
+            throw inv.error("onecycle needs the length of the cycle", suggestion: "add epochs=N (steps per epoch come from the loader: \(perEpoch))")
+        }
+        let settings = ScheduleSettings(kind: kind, values: values, anneal: inv.string("anneal_strategy") ?? "cos",
+                                        stepsPerEpoch: perEpoch, baseLR: x.optimizerSettings?.lr ?? OptimizerSettings.standard.lr)
+        do {
+            try x.setSchedule(settings)
+        } catch let error as ScheduleError {
+            throw inv.error(error.message)
+        }
+        guard let schedule = x.schedule else { return }
+        var line = "schedule: \(schedule.description)"
+        if let total = schedule.totalSteps {
+            line += " · \(total) steps = \(String(format: "%.4g", Double(total) / Double(perEpoch))) epochs × \(perEpoch) batches"
+        }
+        ctx.console.write(line)
+        let suggestion = x.lrFinder.flatMap { $0.steepest ?? $0.valley }
+        let planned = settings.plannedEpochs
+        for warning in ScheduleLints.check(schedule, plannedEpochs: planned, stepsPerEpoch: planned == nil ? nil : perEpoch, lrFinderSuggestion: suggestion) {
+            ctx.console.warning(warning)
+        }
+        x.figures = [schedule.description]
+        ctx.recordDigest()
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `save`, `load`, `export weights`, `import weights`, `replay`, `fork`, and `set autosave=`.
+    static let sessions: [String: CommandHandler] = [
+        "save": { inv, ctx in try SessionsCommands.save(inv, ctx) },
+        "load": { inv, ctx in try SessionsCommands.load(inv, ctx) },
+        "export weights": { inv, ctx in try SessionsCommands.exportWeights(inv, ctx) },
+        "import weights": { inv, ctx in try SessionsCommands.importWeights(inv, ctx) },
+        "replay": { inv, ctx in try SessionsCommands.replay(inv, ctx) },
+        "fork": { inv, ctx in try SessionsCommands.fork(inv, ctx) },
+        "set": { inv, ctx in try SessionsCommands.set(inv, ctx) },
+    ]
+}
+
+enum SessionsCommands {
+    /// Commands a replay or fork does not re-execute: they write files or replay themselves.
+    static let notReplayed: Set<String> = ["save", "export", "replay", "fork", "download"]
+
+    static func save(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let path = inv.string("path") else { return }
+        try ctx.checkOverwrite(inv, path: path)
+        let full = ctx.expand(path)
+        do {
+            try SessionFile.save(ctx.session, startSeed: startSeed(ctx), to: full)
+        } catch {
+            throw inv.error("cannot write '\(path)': \(error)", at: "path")
+        }
+        let x = ctx.session.experiment
+        let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
+        ctx.console.write("saved the session to \(path) (\(size / 1024) KB): \(summary(x)), \(ctx.session.commandLog.count) commands")
+    }
+
+    static func summary(_ x: Experiment) -> String {
+        let model: String
+        switch x.modelRecipe {
+        case .ultimus(let v, let a)?: model = "UltimusNet \(v)/\(a)"
+        case .layers(let specs)?: model = "network of \(specs.count) layers"
+        case nil: model = "no model"
+        }
+        return "\(model), \(x.completedEpochs) epochs done, step \(x.globalStep)"
+    }
+
+    static func startSeed(_ ctx: ShellContext) -> UInt64 { ctx.session.experiment.startSeed ?? ctx.shell.options.seed }
+
+    static func load(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let path = inv.string("path") else { return }
+        let loaded: LoadedSession
+        do { loaded = try SessionFile.read(path: ctx.expand(path)) } catch let error as ExperimentError {
+            throw inv.error(error.message.replacingOccurrences(of: ctx.expand(path), with: path), at: "path")
+        }
+        SessionFile.install(loaded, into: ctx.session)
+        let x = ctx.session.experiment
+        ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count) commands; the next 'train' continues from here")
+    }
+
+    static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let path = inv.string("path") else { return }
+        let model = try ctx.session.experiment.requireModel()
+        try ctx.checkOverwrite(inv, path: path)
+        var entries: [SafeTensorsEntry] = []
+        for (key, value) in model.stateDict() {
+            switch value {
+            case .float32(let t): entries.append(SafeTensorsEntry(name: key, tensor: t))
+            case .int64(let shape, let values): entries.append(SafeTensorsEntry(name: key, int64s: values, shape: shape))
+            }
+        }
+        let full = ctx.expand(path)
+        do {
+            let folder = (full as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try SafeTensors.write(entries, metadata: ["format": "pt"], to: full)
+        } catch {
+            throw inv.error("cannot write '\(path)': \(error)", at: "path")
+        }
+        ctx.console.write("wrote \(entries.count) tensors (\(DataState.grouped(model.parameterCount)) parameters) to \(path); in PyTorch: model.load_state_dict(safetensors.torch.load_file('\(path)'))")
+    }
+
+    static func importWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let path = inv.string("path") else { return }
+        let x = ctx.session.experiment
+        let model = try x.requireModel()
+        let file: SafeTensorsFile
+        do { file = try SafeTensors.read(path: ctx.expand(path)) } catch {
+            throw inv.error("\(error)".replacingOccurrences(of: ctx.expand(path), with: path), at: "path")
+        }
+        var state = StateDict()
+        for entry in file.entries {
+            switch entry.dtype {
+            case .i64, .i32: state[entry.name] = .int64(shape: entry.shape, values: entry.int64s)
+            default: state[entry.name] = .float32(entry.tensor())
+            }
+        }
+        if let bad = state.first(where: { if case .float32(let t) = $0.value { return !t.storage.allSatisfy(\.isFinite) } else { return false } }) {
+            throw inv.error("\(path): tensor \(bad.key) holds NaN or Inf; nothing was imported", at: "path")
+        }
+        let report: LoadReport
+        do { report = try model.load(stateDict: state, strict: inv.bool("strict") ?? true) } catch let error as StateDictError {
+            throw inv.error("\(path): \(error.description)", at: "path")
+        }
+        var line = "imported \(state.count - report.unexpectedKeys.count) tensors from \(path)"
+        if !report.missingKeys.isEmpty { line += "; kept the model's own \(report.missingKeys.joined(separator: ", "))" }
+        if !report.unexpectedKeys.isEmpty { line += "; ignored \(report.unexpectedKeys.joined(separator: ", "))" }
+        ctx.console.write(line)
+        x.figures = [x.weightDigest]
+        ctx.recordDigest()
+    }
+
+    // MARK: Replay and fork
+
+    /// Resets the session to a fresh state seeded with `seed`, then runs `commands` (skipping
+    /// ``notReplayed``), calling `check` after each one that succeeded.
+    /// - Returns: the number of commands executed.
+    static func rerun(_ commands: [LoggedCommand], seed: UInt64, ctx: ShellContext, source: String,
+                      check: (LoggedCommand, CommandDigest?) throws -> Void) throws -> Int {
+        let session = ctx.session
+        session.reseed(seed)
+        session.commandLog = []
+        let fresh = Experiment()
+        fresh.startSeed = seed
+        fresh.autosavePath = session.experiment.autosavePath
+        session.experiment = fresh
+        var executed = 0
+        for (i, entry) in commands.enumerated() {
+            let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
+            if notReplayed.contains(word) { continue }
+            ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)", .dim))
+            switch ctx.shell.execute(line: entry.text, source: source, lineNumber: i + 1) {
+            case .ok, .quit: break
+            case .failed(let message):
+                if Shell.interruptRequested { throw Interrupted(source) }
+                throw ExperimentError("\(source) stopped at command \(entry.number) '\(entry.text)': it failed (\(message))")
+            }
+            executed += 1
+            let digest = session.commandLog.last.flatMap { session.experiment.digests[$0.number] }
+            try check(entry, digest)
+        }
+        return executed
+    }
+
+    static func replay(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let path = inv.string("path") else { return }
+        let loaded: LoadedSession
+        do { loaded = try SessionFile.read(path: ctx.expand(path)) } catch let error as ExperimentError {
+            throw inv.error(error.message, at: "path")
+        }
+        let record = loaded.record
+        let verify = inv.bool("verify") ?? true
+        var verified = 0
+        let executed = try rerun(record.commandLog, seed: record.startSeed ?? record.seed, ctx: ctx, source: "replay") { entry, got in
+            guard verify, let want = record.digests[entry.number] else { return }
+            guard let got else { throw ExperimentError("replay: command \(entry.number) '\(entry.text)' recorded results but printed none now") }
+            if got.weights != want.weights || got.figures != want.figures {
+                ctx.console.write("replay: command \(entry.number) '\(entry.text)' differs from the saved session:")
+                ctx.console.write("  saved:  weights \(want.weights)  \(want.figures.joined(separator: " | "))")
+                ctx.console.write("  now:    weights \(got.weights)  \(got.figures.joined(separator: " | "))")
+                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)")
+            }
+            verified += 1
+        }
+        ctx.console.write("replay: \(executed) commands re-executed\(verify ? ", \(verified) verified identical (weights and printed figures)" : "")")
+    }
+
+    static func fork(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let n = inv.int("n") else { return }
+        let log = ctx.session.commandLog
+        guard log.contains(where: { $0.number == n }) else {
+            let numbers = log.map(\.number)
+            throw inv.error("there is no command \(n) in this session's history", at: "n",
+                            suggestion: numbers.isEmpty ? "run some commands first" : "pick one of \(numbers.first!)...\(numbers.last!) ('history' lists them)")
+        }
+        let seed = startSeed(ctx)
+        let executed = try rerun(log.filter { $0.number <= n }, seed: seed, ctx: ctx, source: "fork") { _, _ in }
+        ctx.console.write("fork: replayed \(executed) commands up to command \(n); this session now continues from there")
+    }
+
+    // MARK: set autosave=
+
+    static func set(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        var autosave: String??
+        if let value = inv.string("autosave") {
+            switch value.lowercased() {
+            case "off", "false", "no", "none": autosave = .some(nil)
+            case "on", "true", "yes": autosave = .some("autosave.ult-session")
+            default:
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: ctx.expand(value), isDirectory: &isDirectory), isDirectory.boolValue {
+                    throw inv.error("'\(value)' is a folder; give a file name", at: "autosave")
+                }
+                autosave = .some(value)
+            }
+        }
+        let others = inv.explicit.subtracting(["autosave"])
+        if !others.isEmpty || inv.explicit.isEmpty { try ctx.shell.setCommand(inv) }
+        if let autosave { x.autosavePath = autosave }
+        if inv.isExplicit("autosave") || inv.explicit.isEmpty {
+            ctx.console.write("autosave=\(TrainingCommands.autosaveLocation(ctx) ?? "off")")
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `train`, `lrfind`, `eval`, `check model`, `check rank`.
+    static let training: [String: CommandHandler] = [
+        "train": { inv, ctx in try TrainingCommands.train(inv, ctx) },
+        "lrfind": { inv, ctx in try TrainingCommands.lrfind(inv, ctx) },
+        "eval": { inv, ctx in try TrainingCommands.eval(inv, ctx) },
+        "check model": { inv, ctx in try TrainingCommands.checkModel(inv, ctx) },
+        "check rank": { inv, ctx in try TrainingCommands.checkRank(inv, ctx) },
+    ]
+}
+
+enum TrainingCommands {
+    static func train(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        _ = try x.requireModel()
+        let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, session: ctx.session)
+        let asked = inv.int("steps").map { "train steps=\($0)" } ?? "train epochs=\(inv.int("epochs") ?? 1)"
+        try x.checkScheduleRoom(steps: steps, asked: asked)
+        let (_, isDefault) = try x.ensureOptimizer()
+        if isDefault, let settings = x.optimizerSettings {
+            ctx.console.write("optimizer: \(settings.description) (the default; choose one with 'optim')")
+        }
+        x.figures = []
+        var progress: ConsoleProgress?
+        var progressEpoch = 0
+        var callbacks = TrainingCallbacks()
+        callbacks.shouldStop = { Shell.interruptRequested }
+        callbacks.batch = { p in
+            let description = String(format: "EPOCH = %d | LR = %@ | Loss = %.2f | Batch = %d | Accuracy = %.2f", p.epoch, Format.lr(p.lr), p.loss, p.batch, p.accuracy)
+            if progress == nil || progressEpoch != p.epoch {
+                progress?.finish()
+                progress = ConsoleProgress(console: ctx.console, total: p.batchesPerEpoch, description: description, alreadyDone: p.batch, elapsed: p.seconds)
+                progressEpoch = p.epoch
+            }
+            progress?.update(to: p.batch + 1, description: description)
+        }
+        callbacks.epochEnded = { record, evaluation in
+            progress?.finish()
+            progress = nil
+            if let evaluation { ctx.console.write(evaluation.line) }
+            else if !record.complete {
+                ctx.console.write(String(format: "epoch %d stopped after %d of %d batches (recorded as partial): train loss %.4f, accuracy %.2f%%", record.epoch, record.batches, record.batchesPerEpoch, record.trainLoss, record.trainAccuracy))
+            }
+        }
+        callbacks.warning = { ctx.console.warning($0) }
+        var autosaveFailed = false
+        callbacks.checkpoint = {
+            guard let path = autosaveLocation(ctx) else { return }
+            do { try SessionFile.save(ctx.session, to: path) } catch {
+                if !autosaveFailed { ctx.console.warning("autosave to \(path) failed: \(error); training goes on") }
+                autosaveFailed = true
+            }
+        }
+        let report = try x.train(steps: steps, session: ctx.session, callbacks: callbacks)
+        progress?.finish()
+        _ = data
+        switch report.outcome {
+        case .finished:
+            ctx.recordDigest()
+        case .interrupted:
+            if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
+            throw Interrupted("train (after \(report.stepsDone) of \(steps) steps; the partial epoch is recorded\(autosaveLocation(ctx).map { " and saved to \($0)" } ?? ""))")
+        case .guardStopped(let message):
+            if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
+            throw ExperimentError(message)
+        }
+    }
+
+    /// The autosave file, or `nil` when autosave is off.
+    static func autosaveLocation(_ ctx: ShellContext) -> String? {
+        guard let name = ctx.session.experiment.autosavePath else { return nil }
+        let expanded = ctx.expand(name)
+        return expanded.hasPrefix("/") ? expanded : ctx.session.outputPath(name)
+    }
+
+    static func eval(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        let split = inv.string("split") ?? "test"
+        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        _ = try x.requireModel()
+        var progress: ConsoleProgress?
+        let result: EvaluationResult
+        do {
+            result = try x.evaluate(split: split, shouldStop: { Shell.interruptRequested }) { done, total in
+                if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Eval \(split)") }
+                progress?.update(to: done)
+            }
+        } catch {
+            progress?.finish()
+            throw error
+        }
+        progress?.finish()
+        x.evaluations[split] = result
+        ctx.console.write(result.line)
+        x.figures = [result.line]
+        ctx.recordDigest()
+    }
+
+    static func lrfind(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        var settings = LRFinderSettings()
+        settings.start = inv.double("start") ?? settings.start
+        settings.end = inv.double("end") ?? settings.end
+        settings.iterations = inv.int("iters") ?? settings.iterations
+        settings.mode = inv.string("mode") ?? settings.mode
+        settings.smooth = inv.double("smooth") ?? settings.smooth
+        settings.diverge = inv.double("diverge") ?? settings.diverge
+        guard settings.end > settings.start else {
+            throw inv.error("end=\(Format.number(settings.end)) must be above start=\(Format.number(settings.start))", at: "end")
+        }
+        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        _ = try x.requireModel()
+        let (_, isDefault) = try x.ensureOptimizer()
+        if isDefault, let s = x.optimizerSettings { ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')") }
+        let progress = ConsoleProgress(console: ctx.console, total: settings.iterations, description: "lrfind")
+        let result: LRFinderResult
+        do {
+            result = try x.findLR(settings, session: ctx.session, shouldStop: { Shell.interruptRequested }) { i, _, lr, loss in
+                progress.update(to: i, description: String(format: "lrfind LR = %@ | Loss = %.3f", Format.lr(lr), loss))
+            }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        x.lrFinder = result
+        let n = result.losses.count
+        let stop = result.diverged ? "; stopped at iteration \(n): the loss diverged" : ""
+        ctx.console.write("lrfind: \(n) iterations from \(Format.number(settings.start)) to \(Format.number(result.lrs.last ?? settings.end)) (\(settings.mode))\(stop)")
+        ctx.console.write(chart(result, ctx))
+        let line = suggestionLine(result)
+        ctx.console.write(line)
+        ctx.console.write("model, optimizer, generators and loader position are as before the test")
+        x.figures = [line]
+        ctx.recordDigest()
+    }
+
+    static func suggestionLine(_ r: LRFinderResult) -> String {
+        func s(_ v: Double?) -> String { v.map { String(format: "%.2e", $0) } ?? "n/a (too few points)" }
+        return "Suggested LRs: steepest gradient \(s(r.steepest)) · minimum/10 \(s(r.minimum)) · valley \(s(r.valley))"
+    }
+
+    /// The LR-finder curve as a terminal chart with the suggestions marked.
+    static func chart(_ r: LRFinderResult, _ ctx: ShellContext) -> String {
+        let finite = zip(r.lrs, r.losses).filter { $0.1.isFinite }
+        guard finite.count >= 2 else { return "(too few points to draw)" }
+        var markers: [ChartMarker] = []
+        if let v = r.steepest { markers.append(ChartMarker(x: v, label: "steepest")) }
+        if let v = r.valley { markers.append(ChartMarker(x: v, label: "valley")) }
+        let low = finite.map(\.1).min() ?? 0
+        let first = finite.first?.1 ?? low
+        let top = max(first * 1.5, low + 1e-6)
+        let chart = Chart(title: "LR range test", xLabel: "learning rate (log)", yLabel: "loss",
+                          series: [ChartSeries(name: "smoothed loss", x: finite.map(\.0), y: finite.map { min($0.1, top) })],
+                          markers: markers, logX: r.settings.mode != "linear")
+        let style = RenderStyle(color: ctx.console.color, unicode: ctx.console.unicode, width: min(ctx.console.width, 100))
+        return LineChart.render(chart, style: style, height: 12)
+    }
+
+    static func checkModel(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let result = try x.checkBatchComposition(count: inv.int("batch") ?? 64, session: ctx.session)
+        ctx.console.write(result.passed ? result.line : result.line.replacingOccurrences(of: "FAIL", with: ctx.console.styled("FAIL", .red)))
+        x.figures = [result.line]
+        ctx.recordDigest()
+    }
+
+    static func checkRank(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let count = inv.isExplicit("batch") ? (inv.int("batch") ?? 512) : min(512, data.splits.test.count)
+        let ranks = try x.layerRanks(count: count, session: ctx.session)
+        ctx.console.write("check rank: singular values of each layer's output over \(min(count, data.splits.test.count)) test images (rank = values above 1% of the largest)")
+        let width = max(6, ranks.map(\.layer.count).max() ?? 6)
+        for r in ranks {
+            let name = r.layer.padding(toLength: width, withPad: " ", startingAt: 0)
+            let shown = r.singularValues.prefix(8).map { Format.number(($0 * 100).rounded() / 100) }.joined(separator: " ")
+            let more = r.singularValues.count > 8 ? " …" : ""
+            ctx.console.write("  \(name)  rank \(String(r.effectiveRank).leftPad(3)) of \(String(r.singularValues.count).leftPad(3))   σ: \(shown)\(more)")
+        }
+        x.figures = ranks.map { "\($0.layer) rank \($0.effectiveRank)" }
+        if let collapse = ranks.first(where: { r in
+            r.shape.count == 2 && r.singularValues.count >= 8 && r.effectiveRank <= max(4, r.singularValues.count / 8) && x.isLinearStack(upTo: r.layer)
+        }) {
+            let sv = collapse.singularValues
+            let k = collapse.effectiveRank
+            let big = sv.prefix(k).map { Format.number(($0 * 10).rounded() / 10) }.joined(separator: ", ")
+            let rest = sv.count > k ? Format.number((sv[k] * 100).rounded() / 100) : "0"
+            ctx.console.warning("linear collapse at \(collapse.layer): only \(k) of \(sv.count) singular values are large (\(big); the next is \(rest)). The layers before it have no activation, so they compose into one linear map and after pooling the features carry about \(k) numbers per image (essentially its mean colour). Add BatchNorm+ReLU after each convolution: 'model ultimus variant=bnrelu'")
+            x.figures.append("collapse at \(collapse.layer)")
+        }
+        ctx.recordDigest()
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

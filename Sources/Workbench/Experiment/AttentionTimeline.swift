@@ -1,0 +1,72 @@
+import Layers
+
+/// The attention time-lapse: the maps of every attention block for a fixed set of probe images,
+/// recorded every ``every`` training steps (the first and last step of each `train` always kept).
+///
+/// A frame holds, per block, the map of the probe batch: `[P, h, h]` (P probes, h = 8) for
+/// per-image attention, `[P, P]` for the seed's batch-mixing attention. 4 blocks × 8 probes ×
+/// 64 floats = 8 KB per frame.
+public struct AttentionTimeline: Equatable {
+    /// One recording.
+    public struct Frame: Equatable {
+        /// Global step after which the maps were taken (1 = after the first update).
+        public var step: Int
+        /// Epoch number (from 1) the step belongs to.
+        public var epoch: Int
+        /// Block names (`ultimus1` ...), in model order.
+        public var blocks: [String]
+        /// One map per block, detached.
+        public var maps: [Tensor]
+
+        public static func == (a: Frame, b: Frame) -> Bool {
+            a.step == b.step && a.epoch == b.epoch && a.blocks == b.blocks
+                && zip(a.maps, b.maps).allSatisfy { $0.shape == $1.shape && $0.storage == $1.storage }
+        }
+    }
+
+    /// Indices (into the test split) of the probe images: the first 8 by default.
+    public var probes: [Int] = Array(0..<8)
+    /// Steps between frames; fixed when the first frame is recorded.
+    public var every: Int?
+    public var frames: [Frame] = []
+
+    public init() {}
+
+    /// Clears the frames (new data means new probe images).
+    mutating func resetProbes() {
+        frames = []
+        every = nil
+    }
+
+    /// The interval for a loader with `batchesPerEpoch` batches: about eight frames per epoch.
+    static func interval(batchesPerEpoch: Int) -> Int { max(1, batchesPerEpoch / 8) }
+
+    /// The frame at or before `step` (the latest recorded by then).
+    public func frame(atStep step: Int) -> Frame? { frames.last { $0.step <= step } ?? frames.first }
+}
+
+extension Experiment {
+    /// The attention blocks of the current model with their names.
+    public var attentionBlocks: [(name: String, block: Ultimus)] {
+        (model?.namedModules() ?? []).compactMap { entry in (entry.module as? Ultimus).map { (entry.name, $0) } }
+    }
+
+    /// Records the probe images' attention maps after the current step, in evaluation mode and
+    /// without gradients, so no running statistic or generator moves. Afterwards the blocks'
+    /// `lastAttention` holds the probe maps.
+    func recordAttentionFrame(epoch: Int) {
+        guard let model, let data else { return }
+        let blocks = attentionBlocks
+        guard !blocks.isEmpty else { return }
+        let probes = timeline.probes.filter { $0 < data.splits.test.count }
+        guard !probes.isEmpty, let batch = data.images("test", indices: probes) else { return }
+        let wasTraining = model.isTraining
+        model.eval()
+        _ = noGrad { model(batch.images) }
+        let maps = blocks.map { $0.block.lastAttention ?? Tensor.zeros([0]) }
+        model.train(wasTraining)
+        if timeline.every == nil { timeline.every = AttentionTimeline.interval(batchesPerEpoch: data.trainLoader.batchesPerEpoch) }
+        timeline.frames.removeAll { $0.step == globalStep }
+        timeline.frames.append(.init(step: globalStep, epoch: epoch, blocks: blocks.map(\.name), maps: maps))
+    }
+}

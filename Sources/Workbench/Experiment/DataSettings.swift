@@ -1,0 +1,165 @@
+import Datasets
+import Foundation
+
+/// What `data ...` asked for: enough to load the same data again (after `load`, or in `fork`).
+public struct DataSettings: Codable, Equatable, Sendable {
+    /// Where images come from.
+    public enum Source: String, Codable, Sendable { case cifar10, folder, synthetic }
+
+    public var source: Source
+    /// The folder given with `path=` (CIFAR-10 or an image folder); `nil` lets ``DataLocator`` search.
+    public var path: String?
+    /// Synthetic training images (`n=`); the test split has n/5.
+    public var count: Int
+    /// Synthetic classes (`classes=`, at most 10).
+    public var classes: Int
+    /// Images per training batch (`batch=`, default 512).
+    public var batchSize: Int
+    /// Training augmentations as a spec: `crop,flip,cutout` or `none`.
+    public var augment: String
+    /// Only the first N training images (`subset=`).
+    public var subset: Int?
+    /// Training images held out for validation (`valid=`).
+    public var valid: Int?
+    /// Seed of the synthetic images, the validation split and the loader (shuffling, augmentation).
+    public var seed: UInt64
+
+    public init(source: Source, path: String? = nil, count: Int = 1024, classes: Int = 10, batchSize: Int = 512,
+                augment: String = "none", subset: Int? = nil, valid: Int? = nil, seed: UInt64) {
+        self.source = source
+        self.path = path
+        self.count = count
+        self.classes = classes
+        self.batchSize = batchSize
+        self.augment = augment
+        self.subset = subset
+        self.valid = valid
+        self.seed = seed
+    }
+
+    /// The command that makes these settings, for messages.
+    public var command: String {
+        var parts = ["data", source.rawValue]
+        if let path { parts.append("path=\(path.contains(" ") ? "\"\(path)\"" : path)") }
+        if source == .synthetic { parts.append("n=\(count)") }
+        if source == .synthetic, classes != 10 { parts.append("classes=\(classes)") }
+        parts.append("batch=\(batchSize)")
+        parts.append("augment=\(augment)")
+        if let subset { parts.append("subset=\(subset)") }
+        if let valid { parts.append("valid=\(valid)") }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// Loaded data: the splits, their normalisation, and the loaders over them.
+public final class DataState {
+    public let settings: DataSettings
+    public let splits: DataSplits
+    public let normalization: Normalization
+    /// Shuffled, augmented training batches; its position is saved with the session.
+    public let trainLoader: DataLoader
+
+    init(settings: DataSettings, splits: DataSplits) throws {
+        self.settings = settings
+        self.splits = splits
+        normalization = settings.source == .cifar10 ? .cifar10 : Normalization.computed(from: splits.train)
+        let augmentation = try Augmentation(spec: settings.augment)
+        trainLoader = DataLoader(set: splits.train, batchSize: settings.batchSize, shuffle: true,
+                                 augmentation: augmentation, normalization: normalization,
+                                 seed: Seeds.derive(settings.seed, 0x4C4F_4144))
+    }
+
+    /// Class names, in label order.
+    public var classNames: [String] { splits.classNames }
+
+    /// The images of a split: `test`, `valid` or `train`.
+    public func set(_ split: String) -> ImageSet? {
+        switch split {
+        case "train": return splits.train
+        case "valid": return splits.valid
+        default: return splits.test
+        }
+    }
+
+    /// The split evaluated after each epoch: validation when there is one, else test.
+    public var monitoredSplit: String { splits.valid == nil ? "test" : "valid" }
+
+    /// An in-order, unaugmented loader over a split.
+    public func evaluationLoader(_ split: String) -> DataLoader? {
+        guard let set = set(split) else { return nil }
+        let loader = DataLoader.evaluation(set: set, batchSize: max(settings.batchSize, 256), normalization: normalization)
+        loader.prefetch = true
+        return loader
+    }
+
+    /// Normalised images at `indices` of a split, without augmentation (probe images, checks).
+    public func images(_ split: String, indices: [Int]) -> Batch? {
+        guard let set = set(split), indices.allSatisfy({ $0 >= 0 && $0 < set.count }) else { return nil }
+        return DataLoader.evaluation(set: set, batchSize: max(1, indices.count), normalization: normalization)
+            .batch(indices: indices)
+    }
+
+    /// One line per split: `train 49,000 · valid 1,000 · test 10,000`.
+    public var countsLine: String {
+        var parts = ["train \(DataState.grouped(splits.train.count))"]
+        if let v = splits.valid { parts.append("valid \(DataState.grouped(v.count))") }
+        parts.append("test \(DataState.grouped(splits.test.count))")
+        return parts.joined(separator: " · ")
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}
+
+extension DataSettings {
+    /// Reads the images these settings describe (may take seconds for CIFAR-10).
+    /// - Throws: ``DatasetError`` (missing folder, bad files) or a message about a bad setting.
+    func load(dataDirectory: String?, progress: ProgressCallback? = nil) throws -> DataSplits {
+        var splits: DataSplits
+        switch source {
+        case .synthetic:
+            splits = Synthetic.make(count: count, seed: seed)
+            if classes < splits.classNames.count {
+                splits = DataSplits(train: Self.keep(classes: classes, of: splits.train),
+                                    test: Self.keep(classes: classes, of: splits.test), source: splits.source)
+            }
+        case .cifar10:
+            splits = try DataLocator().load(explicit: path ?? dataDirectory, progress: progress)
+        case .folder:
+            guard let path else { throw DatasetError("data folder needs path=DIR (a folder with train/ and test/)") }
+            let root = (path as NSString).expandingTildeInPath
+            splits = try ImageFolder.loadSplits(root: root, cache: DecodedCache(folder: DataLocator().cacheFolder), progress: progress)
+        }
+        if let subset {
+            guard subset <= splits.train.count else {
+                throw DatasetError("subset=\(subset) is more than the \(splits.train.count) training images; use a smaller subset")
+            }
+            splits = DataSplits(train: splits.train.selecting(Array(0..<subset)), test: splits.test,
+                                source: splits.source + ", first \(subset) training images")
+        }
+        if let valid, valid > 0 {
+            guard valid < splits.train.count else {
+                throw DatasetError("valid=\(valid) leaves no training images (there are \(splits.train.count)); hold out fewer")
+            }
+            splits = try splits.holdingOutValidation(valid, seed: Seeds.derive(seed, 0x5641_4C49))
+        }
+        guard splits.train.count > 0, splits.test.count > 0 else {
+            throw DatasetError("the data has \(splits.train.count) training and \(splits.test.count) test images; both must be non-empty")
+        }
+        return splits
+    }
+
+    private static func keep(classes: Int, of set: ImageSet) -> ImageSet {
+        let kept = set.labels.indices.filter { set.labels[$0] < classes }
+        var out = set.selecting(kept)
+        out.classNames = Array(set.classNames.prefix(classes))
+        return out
+    }
+}

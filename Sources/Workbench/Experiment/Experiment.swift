@@ -1,0 +1,245 @@
+import Datasets
+import Foundation
+import Layers
+
+/// The session's machine-learning state: data, model, optimizer, schedule, counters, histories,
+/// LR-finder results and the attention time-lapse. Commands change it through its methods; the
+/// inspection, plot and report commands read it. Everything here works without a terminal.
+public final class Experiment {
+    // MARK: Data
+    /// The data settings of the last `data` command (or the default picked on first use).
+    public internal(set) var dataSettings: DataSettings?
+    /// The loaded data, `nil` until first needed (start-up stays fast).
+    public internal(set) var data: DataState?
+    /// A loader position restored by `load`, applied when the data is read.
+    var pendingLoaderState: LoaderState?
+
+    // MARK: Model and optimisation
+    /// How the model was built.
+    public internal(set) var modelRecipe: ModelRecipe?
+    public internal(set) var model: Module?
+    /// Draws the weights of layers added with `layer` (its state is saved).
+    var modelGenerator = SeededGenerator(seed: 0)
+    public internal(set) var optimizerSettings: OptimizerSettings?
+    public internal(set) var optimizer: Optimizer?
+    public internal(set) var scheduleSettings: ScheduleSettings?
+    public internal(set) var schedule: LRSchedule?
+    /// Steps taken under the current schedule (PyTorch's `last_epoch`): the next batch uses this step's LR.
+    public internal(set) var scheduleStep = 0
+
+    // MARK: Progress and records
+    /// Optimizer steps taken since the model was built.
+    public internal(set) var globalStep = 0
+    /// Sums of the epoch in progress.
+    public internal(set) var accumulator = EpochAccumulator()
+    public internal(set) var history = TrainingHistory()
+    /// The last `lrfind` run.
+    public internal(set) var lrFinder: LRFinderResult?
+    /// Attention maps of the probe images, recorded while training.
+    public internal(set) var timeline = AttentionTimeline()
+    /// The last evaluation of each split (`test`, `valid`, `train`).
+    public internal(set) var evaluations: [String: EvaluationResult] = [:]
+    /// Per-parameter gradient norms of the last training step, in parameter order.
+    public internal(set) var lastGradientNorms: [(name: String, norm: Double)] = []
+    /// The weight digest and printed figures of each command, by command number (for `replay verify=true`).
+    public internal(set) var digests: [Int: CommandDigest] = [:]
+    /// Where autosaves go: `nil` is off; a relative name is inside the output folder.
+    public var autosavePath: String? = "autosave.ult-session"
+    /// The seed the session's first command ran with, when known (loaded or replayed sessions).
+    public var startSeed: UInt64?
+    /// Figures the running command printed (eval lines, epoch results, suggestions), for its digest.
+    var figures: [String] = []
+
+    public init() {}
+
+    // MARK: Data
+
+    /// Replaces the data. Checks and loads everything first: on error nothing changes.
+    public func setData(_ settings: DataSettings, dataDirectory: String?, progress: ProgressCallback? = nil) throws {
+        let splits = try settings.load(dataDirectory: dataDirectory, progress: progress)
+        let state = try DataState(settings: settings, splits: splits)
+        if let model { try Self.checkModel(model, classes: state.classNames.count) }
+        dataSettings = settings
+        data = state
+        pendingLoaderState = nil
+        accumulator = EpochAccumulator()
+        if let scheduleSettings, scheduleSettings.stepsPerEpoch != state.trainLoader.batchesPerEpoch {
+            // Steps per epoch changed: rebuild a one-cycle from its epochs, keeping its position.
+            var s = scheduleSettings
+            s.stepsPerEpoch = state.trainLoader.batchesPerEpoch
+            if let built = try? s.build() { self.scheduleSettings = s; schedule = built }
+        }
+        timeline.resetProbes()
+    }
+
+    /// The data, loading the default (CIFAR-10 if found, else synthetic) or the saved settings on first use.
+    @discardableResult
+    public func ensureData(session: Session, progress: ProgressCallback? = nil) throws -> DataState {
+        if let data { return data }
+        let settings = dataSettings ?? Self.defaultDataSettings(dataDirectory: session.dataDirectory, seed: session.generator.next())
+        let splits = try settings.load(dataDirectory: session.dataDirectory, progress: progress)
+        let state = try DataState(settings: settings, splits: splits)
+        if let pending = pendingLoaderState { try state.trainLoader.restore(pending) }
+        dataSettings = settings
+        data = state
+        pendingLoaderState = nil
+        return state
+    }
+
+    /// CIFAR-10 when ``DataLocator`` finds it, else 1,024 synthetic images.
+    public static func defaultDataSettings(dataDirectory: String?, seed: UInt64) -> DataSettings {
+        if (try? DataLocator().locate(explicit: dataDirectory)) != nil {
+            return DataSettings(source: .cifar10, path: dataDirectory, batchSize: 512, augment: "crop,flip,cutout", seed: seed)
+        }
+        return DataSettings(source: .synthetic, count: 1024, batchSize: 128, augment: "none", seed: seed)
+    }
+
+    // MARK: Model
+
+    /// Builds and installs a model; resets the optimizer state, schedule position, counters and histories.
+    public func setModel(_ recipe: ModelRecipe, generator: inout SeededGenerator) throws {
+        var g = generator
+        let built = try recipe.build(generator: &g)
+        if let data { try Self.checkModel(built, classes: data.classNames.count) }
+        generator = g
+        install(recipe: recipe, model: built)
+        modelGenerator = g.split()
+    }
+
+    /// Starts an empty layer-by-layer network (`model new`).
+    public func newNetwork(generator: inout SeededGenerator) {
+        modelGenerator = generator.split()
+        install(recipe: .layers([]), model: LayerNetwork())
+    }
+
+    /// Appends a layer to the network being built.
+    /// - Throws: ``ShapeError`` when there is no such network or the layer does not fit.
+    public func appendLayer(_ spec: LayerSpec) throws {
+        guard case .layers(var specs)? = modelRecipe, let net = model as? LayerNetwork else {
+            throw ShapeError("'layer' adds to a network started with 'model new'; run 'model new' first")
+        }
+        var g = modelGenerator
+        try net.append(spec, generator: &g)
+        modelGenerator = g
+        specs.append(spec)
+        modelRecipe = .layers(specs)
+        optimizer = optimizerSettings?.build(parameters: net.parameters())
+    }
+
+    func install(recipe: ModelRecipe, model: Module) {
+        modelRecipe = recipe
+        self.model = model
+        model.train()
+        optimizer = optimizerSettings?.build(parameters: model.parameters())
+        resetProgress()
+    }
+
+    /// Forgets the counters, histories and recordings that belong to the previous model.
+    func resetProgress() {
+        scheduleStep = 0
+        globalStep = 0
+        accumulator = EpochAccumulator()
+        history = TrainingHistory()
+        lrFinder = nil
+        timeline = AttentionTimeline()
+        evaluations = [:]
+        lastGradientNorms = []
+        if let loader = data?.trainLoader {
+            try? loader.restore(LoaderState(epoch: 0, batchIndex: 0, seed: loader.seed, count: loader.set.count, batchSize: loader.batchSize))
+        }
+        pendingLoaderState = nil
+    }
+
+    /// The model, or an error telling how to build one.
+    public func requireModel() throws -> Module {
+        guard let model else { throw ExperimentError("no model yet; build one with 'model ultimus variant=bnrelu' (or 'model new' and 'layer ...')") }
+        if let net = model as? LayerNetwork, net.layers.isEmpty {
+            throw ExperimentError("the network has no layers yet; add some with 'layer conv out=16' ... 'layer linear out=10'")
+        }
+        return model
+    }
+
+    /// The classes a model can tell apart, from a forward on one blank image.
+    static func outputClasses(_ model: Module) throws -> Int {
+        try model.validateInput(shape: [1, 3, 32, 32])
+        if let net = model as? LayerNetwork {
+            guard net.outputShape.count == 1 else {
+                throw ExperimentError("the network ends with \(net.outputShape), not class scores; finish it with 'layer gap' or 'layer flatten' and 'layer linear out=10'")
+            }
+            return net.outputShape[0]
+        }
+        if let net = model as? UltimusNet { return net.fc.outputFeatures }
+        return 10
+    }
+
+    static func checkModel(_ model: Module, classes: Int) throws {
+        if let net = model as? LayerNetwork, net.layers.isEmpty { return }
+        let out = try outputClasses(model)
+        guard out >= classes else {
+            throw ExperimentError("the model gives \(out) class scores but the data has \(classes) classes; end the model with 'layer linear out=\(classes)'")
+        }
+    }
+
+    // MARK: Optimizer and schedule
+
+    /// Chooses the optimizer; its state starts fresh.
+    public func setOptimizer(_ settings: OptimizerSettings) {
+        optimizerSettings = settings
+        optimizer = model.map { settings.build(parameters: $0.parameters()) }
+    }
+
+    /// The optimizer, creating the default (Adam, lr 1e-3) when none was chosen.
+    /// - Returns: the optimizer and whether it was just created by default.
+    func ensureOptimizer() throws -> (Optimizer, Bool) {
+        let model = try requireModel()
+        if let optimizer { return (optimizer, false) }
+        let isDefault = optimizerSettings == nil
+        let settings = optimizerSettings ?? .standard
+        optimizerSettings = settings
+        let built = settings.build(parameters: model.parameters())
+        optimizer = built
+        return (built, isDefault)
+    }
+
+    /// Sets the schedule (its position starts at 0).
+    public func setSchedule(_ settings: ScheduleSettings) throws {
+        let built = try settings.build()
+        scheduleSettings = settings
+        schedule = built
+        scheduleStep = 0
+    }
+
+    /// Removes the schedule (the LR stays at the optimizer's).
+    public func clearSchedule() {
+        scheduleSettings = nil
+        schedule = nil
+        scheduleStep = 0
+    }
+
+    // MARK: Counters
+
+    /// Epochs completed (the loader's position).
+    public var completedEpochs: Int {
+        guard let loader = data?.trainLoader else { return pendingLoaderState.map { $0.epoch } ?? 0 }
+        return loader.epoch + (loader.batchIndex >= loader.batchesPerEpoch ? 1 : 0)
+    }
+
+    /// Number (from 1) of the epoch the next batch belongs to.
+    public var currentEpoch: Int { completedEpochs + 1 }
+}
+
+/// A problem with the experiment's state that the user can fix, with the fix in the message.
+public struct ExperimentError: Error, CustomStringConvertible, LocalizedError {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+    public var errorDescription: String? { message }
+}
+
+/// What `replay verify=true` compares for one command.
+public struct CommandDigest: Codable, Equatable, Sendable {
+    /// FNV-1a over the model's parameters and buffers (bit patterns), hex.
+    public var weights: String
+    /// Figures the command printed (eval lines, epoch results, suggestions).
+    public var figures: [String]
+}

@@ -1,0 +1,157 @@
+import Layers
+
+/// How the current model was built, so that it can be rebuilt (before loading saved weights) and
+/// described: `model ultimus variant= attention=`, or `model new` followed by `layer ...` lines.
+public enum ModelRecipe: Codable, Equatable, Sendable {
+    case ultimus(variant: String, attention: String)
+    case layers([LayerSpec])
+
+    /// The commands that build it.
+    public var commands: [String] {
+        switch self {
+        case .ultimus(let variant, let attention): return ["model ultimus variant=\(variant) attention=\(attention)"]
+        case .layers(let specs): return ["model new"] + specs.map(\.command)
+        }
+    }
+
+    /// Builds the network, drawing initial weights from `generator`.
+    /// - Throws: ``ShapeError`` when a layer does not fit its input.
+    public func build(generator: inout SeededGenerator) throws -> Module {
+        switch self {
+        case .ultimus(let variant, let attention):
+            guard let v = UltimusNet.Variant(rawValue: variant), let a = AttentionMode(rawValue: attention) else {
+                throw ShapeError("unknown UltimusNet variant '\(variant)' or attention '\(attention)'; use spec|bnrelu and sample|batch")
+            }
+            return UltimusNet(variant: v, attention: a, generator: &generator)
+        case .layers(let specs):
+            let net = LayerNetwork()
+            for spec in specs { try net.append(spec, generator: &generator) }
+            return net
+        }
+    }
+}
+
+/// One `layer ...` line: its kind, its name in the state dict, and its numeric settings.
+public struct LayerSpec: Codable, Equatable, Sendable {
+    /// `conv`, `bn`, `relu`, `dropout`, `maxpool`, `gap`, `flatten`, `linear` or `ultimus`.
+    public var kind: String
+    public var name: String
+    /// Settings by the command's argument names (`out`, `kernel`, `p`, `bias` as 0/1...).
+    public var settings: [String: Double]
+
+    public init(kind: String, name: String, settings: [String: Double]) {
+        self.kind = kind
+        self.name = name
+        self.settings = settings
+    }
+
+    /// The `layer` command that makes it.
+    public var command: String {
+        let args = settings.keys.sorted().map { key -> String in
+            let v = settings[key]!
+            if key == "bias" { return "bias=\(v != 0)" }
+            return v == v.rounded() && abs(v) < 1e9 ? "\(key)=\(Int(v))" : "\(key)=\(v)"
+        }
+        return (["layer", kind] + args + ["name=\(name)"]).joined(separator: " ")
+    }
+
+    func int(_ key: String, _ fallback: Int) -> Int { settings[key].map { Int($0) } ?? fallback }
+    func double(_ key: String, _ fallback: Double) -> Double { settings[key] ?? fallback }
+}
+
+/// A network built layer by layer (`model new`, `layer ...`): children run in order under the names
+/// they were given, so state-dict keys read `conv1.weight`, `fc.bias`.
+public final class LayerNetwork: Module {
+    public private(set) var layers: [(name: String, module: Module)] = []
+    /// The output shape of one image after the last layer (`[3, 32, 32]` before any layer).
+    public private(set) var outputShape: [Int] = [3, 32, 32]
+
+    public override init() {}
+
+    public override var typeName: String { "Network" }
+    public override var children: [(String, Module)] { layers.map { ($0.name, $0.module) } }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        layers.reduce(x) { $1.module($0) }
+    }
+
+    public override func validateInput(shape: [Int]) throws {
+        guard shape.count == 4, Array(shape.dropFirst()) == [3, 32, 32] else {
+            throw ShapeError("the network expects images [N, 3, 32, 32], got \(shape)")
+        }
+    }
+
+    /// Default name for the next layer of `kind`: conv1, bn1, relu1, drop1, pool1, gap1, flatten1, fc1, ultimus1.
+    public func defaultName(kind: String) -> String {
+        let stem = LayerNetwork.stems[kind] ?? kind
+        var i = 1
+        while layers.contains(where: { $0.name == "\(stem)\(i)" }) { i += 1 }
+        return "\(stem)\(i)"
+    }
+
+    static let stems = ["conv": "conv", "bn": "bn", "relu": "relu", "dropout": "drop", "maxpool": "pool",
+                        "gap": "gap", "flatten": "flatten", "linear": "fc", "ultimus": "ultimus"]
+
+    /// Appends a layer, inferring its input size from the previous one.
+    /// - Throws: ``ShapeError`` when it cannot follow the current output (a conv after flatten...).
+    public func append(_ spec: LayerSpec, generator: inout SeededGenerator) throws {
+        guard !layers.contains(where: { $0.name == spec.name }) else {
+            throw ShapeError("the network already has a layer called '\(spec.name)'; give another name=")
+        }
+        guard !spec.name.isEmpty, !spec.name.contains(".") else {
+            throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots")
+        }
+        let (module, shape) = try Self.make(spec, input: outputShape, generator: &generator)
+        module.train(isTraining)
+        layers.append((spec.name, module))
+        outputShape = shape
+    }
+
+    static func make(_ spec: LayerSpec, input: [Int], generator: inout SeededGenerator) throws -> (Module, [Int]) {
+        let spatial = input.count == 3
+        func requireSpatial() throws {
+            guard spatial else { throw ShapeError("layer \(spec.kind) needs images [C, H, W] but the previous layer gives \(input); put it before gap/flatten") }
+        }
+        func requireFlat() throws {
+            guard input.count == 1 else { throw ShapeError("layer \(spec.kind) needs features [N] but the previous layer gives \(input); add 'layer gap' or 'layer flatten' first") }
+        }
+        switch spec.kind {
+        case "conv":
+            try requireSpatial()
+            let out = spec.int("out", 16), k = spec.int("kernel", 3), s = spec.int("stride", 1), p = spec.int("padding", 1)
+            let h = (input[1] + 2 * p - k) / s + 1, w = (input[2] + 2 * p - k) / s + 1
+            guard input[1] + 2 * p >= k, input[2] + 2 * p >= k, h > 0, w > 0 else {
+                throw ShapeError("conv kernel \(k) does not fit the \(input[1])×\(input[2]) input with padding \(p)")
+            }
+            let conv = Conv2d(inChannels: input[0], outChannels: out, kernelSize: k, stride: s, padding: p,
+                              bias: spec.double("bias", 1) != 0, generator: &generator)
+            return (conv, [out, h, w])
+        case "bn":
+            try requireSpatial()
+            return (BatchNorm2d(input[0], eps: Float(spec.double("eps", 1e-5)), momentum: Float(spec.double("momentum", 0.1))), input)
+        case "relu":
+            return (ReLU(), input)
+        case "dropout":
+            return (Dropout(p: Float(spec.double("p", 0.1)), seed: generator.next()), input)
+        case "maxpool":
+            try requireSpatial()
+            let k = spec.int("kernel", 2), s = spec.int("stride", k)
+            guard input[1] >= k, input[2] >= k else { throw ShapeError("maxpool window \(k) is larger than the \(input[1])×\(input[2]) input") }
+            return (MaxPool2d(kernelSize: k, stride: s), [input[0], (input[1] - k) / s + 1, (input[2] - k) / s + 1])
+        case "gap":
+            try requireSpatial()
+            return (GlobalAvgPool(), [input[0]])
+        case "flatten":
+            return (Flatten(), [input.reduce(1, *)])
+        case "linear":
+            try requireFlat()
+            let out = spec.int("out", 10)
+            return (Linear(inputFeatures: input[0], outputFeatures: out, bias: spec.double("bias", 1) != 0, generator: &generator), [out])
+        case "ultimus":
+            try requireFlat()
+            return (Ultimus(dModel: input[0], heads: spec.int("dim", 8), attention: .sample, generator: &generator), input)
+        default:
+            throw ShapeError("unknown layer kind '\(spec.kind)'; use conv, bn, relu, dropout, maxpool, gap, flatten, linear or ultimus")
+        }
+    }
+}

@@ -1,0 +1,259 @@
+import Datasets
+import Foundation
+import Layers
+
+/// The session file: one safetensors file whose tensors are the model state (`model.` prefix), the
+/// optimizer state (`optim.`) and the recorded attention maps (`record.`), and whose metadata
+/// holds everything else as JSON under `ultimus.session` (see ``SessionRecord``).
+public enum SessionFile {
+    /// The metadata key of the session JSON.
+    public static let metadataKey = "ultimus.session"
+    /// The format version this build writes and reads.
+    public static let version = 1
+
+    /// Writes the session atomically (a temporary file in the same folder, then a rename).
+    /// - Parameter startSeed: the seed the session started with (what `replay` reseeds with).
+    public static func save(_ session: Session, startSeed: UInt64? = nil, to path: String) throws {
+        var (entries, record) = try snapshot(session)
+        record.startSeed = startSeed ?? session.experiment.startSeed
+        let json = try encoder().encode(record)
+        let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try SafeTensors.write(entries, metadata: metadata, to: path)
+    }
+
+    /// Reads a session file and builds its state without touching any live session.
+    /// - Throws: ``ExperimentError`` with a one-line message naming the file and the problem.
+    public static func read(path: String) throws -> LoadedSession {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ExperimentError("\(path): no such file")
+        }
+        let file: SafeTensorsFile
+        do { file = try SafeTensors.read(path: path) } catch {
+            throw ExperimentError("\(path): not a readable session file (\(error))")
+        }
+        guard let json = file.metadata[metadataKey] else {
+            throw ExperimentError("\(path): a safetensors file without a workbench session (no '\(metadataKey)' metadata); to load weights only, use 'import weights \(path)'")
+        }
+        let record: SessionRecord
+        do { record = try decoder().decode(SessionRecord.self, from: Data(json.utf8)) } catch {
+            throw ExperimentError("\(path): the session metadata is damaged (\(Self.describe(error)))")
+        }
+        guard record.version == version else {
+            throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
+        }
+        do {
+            let experiment = try restore(record, file: file)
+            return LoadedSession(record: record, experiment: experiment)
+        } catch let error as ExperimentError {
+            throw ExperimentError("\(path): \(error.message)")
+        } catch {
+            throw ExperimentError("\(path): \(error)")
+        }
+    }
+
+    /// Replaces `session`'s state with a loaded one (nothing can fail here).
+    public static func install(_ loaded: LoadedSession, into session: Session) {
+        session.reseed(loaded.record.seed)
+        session.generator = SeededGenerator(seed: 0)
+        session.generator.state = loaded.record.generator
+        session.commandLog = loaded.record.commandLog
+        session.experiment = loaded.experiment
+    }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.keyNotFound(let key, _) = error { return "missing '\(key.stringValue)'" }
+        if case DecodingError.typeMismatch(_, let context) = error { return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))" }
+        if case DecodingError.dataCorrupted(let context) = error { return "corrupt at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)" }
+        return String(describing: error)
+    }
+}
+
+/// A session read from a file, not yet installed.
+public struct LoadedSession {
+    public var record: SessionRecord
+    public var experiment: Experiment
+}
+
+/// The JSON part of a session file.
+public struct SessionRecord: Codable {
+    public var version: Int
+    /// The seed of the session's first command (what `replay` reseeds with).
+    public var startSeed: UInt64?
+    public var seed: UInt64
+    /// The session generator's state.
+    public var generator: UInt64
+    public var commandLog: [LoggedCommand]
+    public var data: DataSettings?
+    public var loader: LoaderState?
+    public var model: ModelRecipe?
+    public var modelGenerator: UInt64
+    public var training: Bool
+    /// Generator state of each dropout layer, by module name.
+    public var dropout: [String: UInt64]
+    public var optimizer: OptimizerSettings?
+    /// The optimizer's current hyperparameters (a schedule moves lr and β1).
+    public var hyperparameters: [String: Double]?
+    public var schedule: ScheduleSettings?
+    public var scheduleStep: Int
+    public var globalStep: Int
+    public var accumulator: EpochAccumulator
+    public var history: TrainingHistory
+    public var lrFinder: LRFinderResult?
+    public var probes: [Int]
+    public var frameEvery: Int?
+    public var frames: [FrameRecord]
+    public var evaluations: [String: EvaluationResult]
+    public var digests: [Int: CommandDigest]
+    public var autosave: String?
+
+    /// A time-lapse frame's numbers; its maps are the tensors `record.frame.<i>.<block>`.
+    public struct FrameRecord: Codable {
+        public var step: Int
+        public var epoch: Int
+        public var blocks: [String]
+    }
+}
+
+extension SessionFile {
+    static func snapshot(_ session: Session) throws -> ([SafeTensorsEntry], SessionRecord) {
+        let x = session.experiment
+        var entries: [SafeTensorsEntry] = []
+        if let model = x.model {
+            for (key, value) in model.stateDict() {
+                switch value {
+                case .float32(let t): entries.append(SafeTensorsEntry(name: "model." + key, tensor: t))
+                case .int64(let shape, let values): entries.append(SafeTensorsEntry(name: "model." + key, int64s: values, shape: shape))
+                }
+            }
+        }
+        if let optimizer = x.optimizer {
+            for (key, value) in optimizer.stateTensors() { entries.append(SafeTensorsEntry(name: "optim." + key, tensor: value.tensor)) }
+        }
+        for (i, frame) in x.timeline.frames.enumerated() {
+            for (block, map) in zip(frame.blocks, frame.maps) { entries.append(SafeTensorsEntry(name: "record.frame.\(i).\(block)", tensor: map)) }
+        }
+        var dropout: [String: UInt64] = [:]
+        for entry in x.model?.namedModules() ?? [] {
+            if let d = entry.module as? Dropout { dropout[entry.name] = d.generator.state }
+        }
+        let loader = x.data?.trainLoader.state ?? x.pendingLoaderState
+        let record = SessionRecord(
+            version: version, startSeed: session.experiment.startSeed, seed: session.seed, generator: session.generator.state, commandLog: session.commandLog,
+            data: x.dataSettings, loader: loader, model: x.modelRecipe, modelGenerator: x.modelGenerator.state,
+            training: x.model?.isTraining ?? true, dropout: dropout, optimizer: x.optimizerSettings,
+            hyperparameters: x.optimizer.map { Dictionary($0.hyperparameters, uniquingKeysWith: { $1 }) },
+            schedule: x.scheduleSettings, scheduleStep: x.scheduleStep, globalStep: x.globalStep,
+            accumulator: x.accumulator, history: x.history, lrFinder: x.lrFinder, probes: x.timeline.probes,
+            frameEvery: x.timeline.every,
+            frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
+            evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath)
+        return (entries, record)
+    }
+
+    static func restore(_ r: SessionRecord, file: SafeTensorsFile) throws -> Experiment {
+        let x = Experiment()
+        x.restoreData(r.data, loader: r.loader)
+        x.modelGenerator = SeededGenerator(seed: 0)
+        x.modelGenerator.state = r.modelGenerator
+        if let recipe = r.model {
+            var g = SeededGenerator(seed: 0)
+            let model = try recipe.build(generator: &g)
+            var state = StateDict()
+            for entry in file.entries where entry.name.hasPrefix("model.") {
+                let key = String(entry.name.dropFirst(6))
+                guard entry.count == entry.shape.reduce(1, *) else { throw ExperimentError("tensor \(entry.name) has a bad size") }
+                state[key] = entry.dtype == .i64 ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
+            }
+            try model.load(stateDict: state)
+            if let bad = model.namedParameters().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
+                throw ExperimentError("weight \(bad.name) holds NaN or Inf; the file is damaged")
+            }
+            model.train(r.training)
+            for entry in model.namedModules() {
+                if let d = entry.module as? Dropout, let s = r.dropout[entry.name] { d.generator.state = s }
+            }
+            x.restoreModel(recipe: recipe, model: model)
+            if let settings = r.optimizer {
+                let optimizer = settings.build(parameters: model.parameters())
+                var state = StateDict()
+                for entry in file.entries where entry.name.hasPrefix("optim.") {
+                    state[String(entry.name.dropFirst(6))] = .float32(entry.tensor())
+                }
+                try optimizer.loadStateTensors(state)
+                for (name, value) in r.hyperparameters ?? [:] { _ = optimizer.setHyperparameter(name, value) }
+                x.restoreOptimizer(settings, optimizer: optimizer)
+            }
+        } else if let settings = r.optimizer {
+            x.restoreOptimizer(settings, optimizer: nil)
+        }
+        if let settings = r.schedule { try x.setSchedule(settings) }
+        x.scheduleStep = r.scheduleStep
+        x.globalStep = r.globalStep
+        x.accumulator = r.accumulator
+        x.history = r.history
+        x.lrFinder = r.lrFinder
+        x.timeline.probes = r.probes
+        x.timeline.every = r.frameEvery
+        x.timeline.frames = try r.frames.enumerated().map { i, f in
+            let maps = try f.blocks.map { try file.tensor("record.frame.\(i).\($0)") }
+            return .init(step: f.step, epoch: f.epoch, blocks: f.blocks, maps: maps)
+        }
+        x.evaluations = r.evaluations
+        x.digests = r.digests
+        x.autosavePath = r.autosave
+        x.startSeed = r.startSeed
+        return x
+    }
+}
+
+extension Experiment {
+    func restoreData(_ settings: DataSettings?, loader: LoaderState?) {
+        dataSettings = settings
+        data = nil
+        pendingLoaderState = loader
+    }
+
+    func restoreModel(recipe: ModelRecipe, model: Module) {
+        modelRecipe = recipe
+        self.model = model
+    }
+
+    func restoreOptimizer(_ settings: OptimizerSettings, optimizer: Optimizer?) {
+        optimizerSettings = settings
+        self.optimizer = optimizer
+    }
+
+    /// FNV-1a over the bit patterns of every parameter and buffer, as 16 hex digits.
+    public var weightDigest: String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func eat(_ v: UInt64) {
+            var v = v
+            for _ in 0..<8 {
+                h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01B3
+                v >>= 8
+            }
+        }
+        for (_, value) in model?.stateDict() ?? StateDict() {
+            switch value {
+            case .float32(let t): for f in t.storage { eat(UInt64(f.bitPattern)) }
+            case .int64(_, let values): for v in values { eat(UInt64(bitPattern: v)) }
+            }
+        }
+        return String(format: "%016llx", h)
+    }
+}

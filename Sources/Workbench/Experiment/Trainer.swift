@@ -1,0 +1,256 @@
+import Datasets
+import Foundation
+import Layers
+
+/// What the training loop reports while it runs (the shell draws progress lines from it; tests
+/// count calls). Every member is optional.
+public struct TrainingCallbacks {
+    /// A batch finished: its progress within the epoch.
+    public var batch: ((BatchProgress) -> Void)?
+    /// An epoch finished (or stopped part-way, `complete == false`), with the evaluation when complete.
+    public var epochEnded: ((TrainingHistory.Epoch, EvaluationResult?) -> Void)?
+    /// A warning (loss stuck at chance...).
+    public var warning: ((String) -> Void)?
+    /// Polled before each batch: `true` stops at the next batch (Ctrl-C).
+    public var shouldStop: () -> Bool = { false }
+    /// Called after each completed epoch's record (and after an interrupt), to autosave.
+    public var checkpoint: (() -> Void)?
+    /// Progress of the evaluation after each epoch.
+    public var evaluationProgress: ((Int, Int) -> Void)?
+
+    public init() {}
+}
+
+/// One finished batch, for the progress line.
+public struct BatchProgress: Sendable {
+    public var epoch: Int
+    /// Index of the batch within the epoch, from 0.
+    public var batch: Int
+    public var batchesPerEpoch: Int
+    public var loss: Double
+    public var lr: Double
+    /// Running training accuracy of the epoch so far, in percent.
+    public var accuracy: Double
+    /// Seconds since the epoch's first batch (including earlier commands' part).
+    public var seconds: Double
+}
+
+/// How a `train` run ended.
+public enum TrainingOutcome: Equatable, Sendable {
+    case finished
+    /// Ctrl-C: stopped before a batch.
+    case interrupted
+    /// A guard stopped at a step; the session is as after the previous step.
+    case guardStopped(String)
+}
+
+/// The result of a `train` run.
+public struct TrainingReport: Sendable {
+    public var stepsDone: Int
+    public var outcome: TrainingOutcome
+}
+
+extension Experiment {
+    /// Loss above this multiple of ln(classes) counts as exploding.
+    static let explodingLossFactor = 25.0
+    /// A gradient norm above this counts as exploding.
+    static let explodingGradientNorm = 1e5
+
+    /// The number of steps `train epochs=N` means now: the rest of the current epoch, then N−1 more.
+    public func steps(forEpochs n: Int, session: Session) throws -> Int {
+        let data = try ensureData(session: session)
+        let loader = data.trainLoader
+        let remaining = loader.batchIndex >= loader.batchesPerEpoch ? loader.batchesPerEpoch : loader.batchesPerEpoch - loader.batchIndex
+        return remaining + (n - 1) * loader.batchesPerEpoch
+    }
+
+    /// Checks that `steps` more steps fit the schedule, before any step runs.
+    /// - Throws: a message with the numbers when a one-cycle schedule would run past its end.
+    public func checkScheduleRoom(steps: Int, asked: String) throws {
+        guard let schedule, let total = schedule.totalSteps else { return }
+        guard scheduleStep + steps > total else { return }
+        let left = total - scheduleStep
+        let per = scheduleSettings?.stepsPerEpoch ?? 1
+        let epochs = per > 0 ? String(format: " (%.4g epochs)", Double(left) / Double(per)) : ""
+        throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule has \(left) left of \(total)\(epochs) (\(scheduleStep) done); train at most steps=\(left), or set a longer schedule with 'sched onecycle ... epochs=N'")
+    }
+
+    /// Trains `steps` more optimizer steps (the caller has checked the schedule's room).
+    ///
+    /// Per step, as PyTorch's loop: set LR/β1 from the schedule, forward, cross-entropy, zero
+    /// grads, backward, guard checks, `optimizer.step()`, schedule step. At each epoch's end the
+    /// monitored split is evaluated and the epoch recorded. A guard stop restores the loader
+    /// position, running statistics and generators to before the failing step.
+    public func train(steps: Int, session: Session, callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingReport {
+        let data = try ensureData(session: session)
+        let model = try requireModel()
+        try Self.checkModel(model, classes: data.classNames.count)
+        let (optimizer, _) = try ensureOptimizer()
+        let loader = data.trainLoader
+        let classes = data.classNames.count
+        var done = 0
+        var outcome = TrainingOutcome.finished
+        model.train()
+        while done < steps {
+            if callbacks.shouldStop() { outcome = .interrupted; break }
+            if loader.batchIndex >= loader.batchesPerEpoch { _ = loader.next() }
+            let epoch = loader.epoch + 1, batchIndex = loader.batchIndex
+            if let schedule { try schedule.apply(step: scheduleStep, to: optimizer) }
+            let volatile = captureVolatile()
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard let batch = loader.next() else { break }
+            let lr = optimizer.lr, beta1 = optimizer.beta1
+            let logits = model(batch.images)
+            guard logits.rank == 2, logits.shape[1] >= classes else {
+                restoreVolatile(volatile)
+                throw ExperimentError("the model's output \(logits.shape) is not [batch, \(classes)] class scores")
+            }
+            let loss = crossEntropy(logits, labels: batch.labels)
+            let lossValue = Double(loss.item)
+            if !lossValue.isFinite || lossValue > Self.explodingLossFactor * log(Double(classes)) {
+                let message = diagnoseLoss(lossValue, lr: lr, epoch: epoch, batchIndex: batchIndex, batch: batch)
+                restoreVolatile(volatile)
+                outcome = .guardStopped(message)
+                break
+            }
+            optimizer.zeroGrad()
+            loss.backward()
+            let norms = gradientNorms(model)
+            if let bad = norms.first(where: { !$0.norm.isFinite }) ?? norms.max(by: { $0.norm < $1.norm }).flatMap({ $0.norm > Self.explodingGradientNorm ? $0 : nil }) {
+                lastGradientNorms = norms
+                restoreVolatile(volatile)
+                outcome = .guardStopped("training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr)): the gradient of \(bad.name) blew up (norm \(Format.number(bad.norm))), loss \(String(format: "%.4f", lossValue)); the update was not applied. Lower the LR (try 'lrfind') or add BatchNorm")
+                break
+            }
+            lastGradientNorms = norms
+            optimizer.step()
+            scheduleStep += 1
+            globalStep += 1
+            done += 1
+            let correct = zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            accumulator.lossSum += lossValue
+            accumulator.correct += correct
+            accumulator.seen += batch.count
+            accumulator.batches += 1
+            accumulator.seconds += seconds
+            history.steps.append(.init(step: globalStep, epoch: epoch, loss: lossValue, lr: lr, beta1: beta1,
+                                       accuracy: Double(correct) / Double(max(1, batch.count))))
+            let every = timeline.every ?? AttentionTimeline.interval(batchesPerEpoch: loader.batchesPerEpoch)
+            if done == 1 || globalStep % every == 0 || done == steps { recordAttentionFrame(epoch: epoch) }
+            callbacks.batch?(BatchProgress(epoch: epoch, batch: batchIndex, batchesPerEpoch: loader.batchesPerEpoch, loss: lossValue,
+                                           lr: lr, accuracy: accumulator.accuracy, seconds: accumulator.seconds))
+            if loader.batchIndex >= loader.batchesPerEpoch {
+                try finishEpoch(epoch, data: data, callbacks: callbacks)
+            }
+        }
+        if done > 0, timeline.frames.last?.step != globalStep { recordAttentionFrame(epoch: loader.epoch + 1) }
+        if accumulator.batches > 0 {
+            let partial = epochRecord(epoch: loader.epoch + 1, complete: false, batchesPerEpoch: loader.batchesPerEpoch)
+            history.record(partial)
+            callbacks.epochEnded?(partial, nil)
+        }
+        if outcome == .interrupted, done > 0 { callbacks.checkpoint?() }
+        return TrainingReport(stepsDone: done, outcome: outcome)
+    }
+
+    private func finishEpoch(_ epoch: Int, data: DataState, callbacks: TrainingCallbacks) throws {
+        let split = data.monitoredSplit
+        let evaluation = try? evaluate(split: split, shouldStop: { false }, progress: callbacks.evaluationProgress)
+        var record = epochRecord(epoch: epoch, complete: true, batchesPerEpoch: data.trainLoader.batchesPerEpoch)
+        if let evaluation {
+            record.testLoss = evaluation.loss
+            record.testAccuracy = evaluation.accuracy
+            record.testSplit = split
+            evaluations[split] = evaluation
+        }
+        history.record(record)
+        accumulator = EpochAccumulator()
+        figures.append(String(format: "epoch %d: train loss %.4f, accuracy %.2f%%", epoch, record.trainLoss, record.trainAccuracy))
+        if let evaluation { figures.append(evaluation.line) }
+        callbacks.epochEnded?(record, evaluation)
+        if let warning = chanceWarning(record, classes: data.classNames.count) { callbacks.warning?(warning) }
+        callbacks.checkpoint?()
+    }
+
+    func epochRecord(epoch: Int, complete: Bool, batchesPerEpoch: Int) -> TrainingHistory.Epoch {
+        TrainingHistory.Epoch(epoch: epoch, trainLoss: accumulator.meanLoss, trainAccuracy: accumulator.accuracy,
+                              batches: accumulator.batches, batchesPerEpoch: batchesPerEpoch, lastStep: globalStep,
+                              complete: complete, seconds: accumulator.seconds)
+    }
+
+    /// A warning when a whole epoch's loss stayed at chance level, ln(classes).
+    func chanceWarning(_ record: TrainingHistory.Epoch, classes: Int) -> String? {
+        let chance = log(Double(classes))
+        guard record.complete, abs(record.trainLoss - chance) < 0.03 * chance,
+              record.trainAccuracy < 100 * 1.5 / Double(classes) else { return nil }
+        var causes = ["the LR is too high (the weights jumped to a flat region) or too low: run 'lrfind'"]
+        if (model as? UltimusNet)?.isBatchMixing == true { causes.append("attention=batch mixes images across the batch: run 'check model'") }
+        if let cycle = schedule as? OneCycleLR, cycle.finalDivFactor < 1 { causes.append("final_div_factor < 1 makes the LR end above its start") }
+        if (model as? UltimusNet)?.variant == .spec { causes.append("the spec network has no activation between its convolutions: run 'check rank'") }
+        return String(format: "epoch %d: the training loss stayed at %.3f ≈ ln %d (chance) and accuracy at %.1f%%: the model is not learning. Likely causes: ", record.epoch, record.trainLoss, classes, record.trainAccuracy)
+            + causes.joined(separator: "; ")
+    }
+
+    /// Per-parameter gradient norms (√Σg²) in parameter order; missing gradients count as 0.
+    func gradientNorms(_ model: Module) -> [(name: String, norm: Double)] {
+        model.namedParameters().map { entry in
+            guard let g = entry.tensor.grad else { return (entry.name, 0) }
+            var sum = 0.0
+            for v in g.storage { sum += Double(v) * Double(v) }
+            return (entry.name, sum.squareRoot())
+        }
+    }
+
+    /// The guard message for a non-finite or exploding loss: the step, the LR, the parameter
+    /// whose gradient was largest at the previous step, and the first non-finite weight or activation.
+    func diagnoseLoss(_ loss: Double, lr: Double, epoch: Int, batchIndex: Int, batch: Batch) -> String {
+        var parts = ["training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr)): the loss is \(loss.isFinite ? (loss > 0 ? "exploding (" + Format.number(loss) + ")" : Format.number(loss)) : String(describing: loss))"]
+        if let worst = lastGradientNorms.max(by: { $0.norm < $1.norm }), worst.norm > 0 {
+            parts.append("the largest gradient at the previous step was \(worst.name) (norm \(Format.number(worst.norm)))")
+        }
+        if let model {
+            if let bad = model.namedParameters().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
+                parts.append("weight \(bad.name) holds NaN or Inf")
+            } else {
+                let recording = model.recordActivations
+                model.recordActivations = true
+                _ = noGrad { model(batch.images) }
+                if let first = model.activations.first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
+                    parts.append("the first non-finite activation is \(first.name)")
+                }
+                model.recordActivations = recording
+            }
+        }
+        return parts.joined(separator: "; ") + "; the update was not applied. Lower the LR (try 'lrfind')"
+    }
+
+    /// State a failed step may have moved: loader position, running statistics, dropout generators.
+    struct Volatile {
+        var loader: LoaderState?
+        var buffers: [(Buffer, [Float], Int64)]
+        var dropout: [(Dropout, SeededGenerator)]
+    }
+
+    func captureVolatile() -> Volatile {
+        let buffers = (model?.namedBuffers() ?? []).map { entry -> (Buffer, [Float], Int64) in
+            switch entry.buffer {
+            case .tensor(let t): return (entry.buffer, t.storage, 0)
+            case .counter(let c): return (entry.buffer, [], c.value)
+            }
+        }
+        let dropout = (model?.namedModules() ?? []).compactMap { ($0.module as? Dropout).map { ($0, $0.generator) } }
+        return Volatile(loader: data?.trainLoader.state, buffers: buffers, dropout: dropout)
+    }
+
+    func restoreVolatile(_ v: Volatile) {
+        if let state = v.loader { try? data?.trainLoader.restore(state) }
+        for (buffer, values, count) in v.buffers {
+            switch buffer {
+            case .tensor(let t): t.storage = values
+            case .counter(let c): c.value = count
+            }
+        }
+        for (layer, generator) in v.dropout { layer.generator = generator }
+    }
+}
