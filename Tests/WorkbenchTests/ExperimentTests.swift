@@ -101,11 +101,11 @@ final class TrainingBench {
         let bench = TrainingBench()
         #expect(bench.run(TrainingBench.tiny + ["sched onecycle max_lr=1e-2 epochs=1", "train steps=3"]))
         let digest = bench.experiment.weightDigest
-        guard case .failed(let message) = bench.run("train epochs=1") else {
+        guard case .failed(let message) = bench.run("train epochs=2") else {
             Issue.record("training past the schedule must be refused")
             return
         }
-        #expect(message.contains("1 left of 4"))
+        #expect(message.contains("needs 5 steps but the one-cycle schedule has 1 left of 4"))
         #expect(message.contains("steps=1"))
         #expect(bench.experiment.weightDigest == digest)
         #expect(bench.experiment.globalStep == 3)

@@ -24,9 +24,11 @@ import Testing
     }
 
     @Test func valleyIsHalfwayDownTheLongestDecrease() {
-        // Longest decreasing run: indices 2...8 (lds 7); sections = (8 - 1)/3; idx = 1 + 2 + 1 = 4, as fastai.
+        // fastai: lds reaches 8 at index 8 (3.1, 3.0, ..., 1.1), so max_start = 8 − 8 = 0,
+        // sections = 8/3, idx = 0 + int(2.67) + int(1.33) = 3.
         let losses: [Double] = [3, 3.1, 3.0, 2.8, 2.5, 2.0, 1.5, 1.2, 1.1, 1.3, 4]
-        #expect(LRFinderResult.valley(losses) == 4)
+        #expect(LRFinderResult.valley(losses) == 3)
+        #expect(LRFinderResult.valley([5, 4, 3, 2, 1]) == 0)
     }
 
     @Test func suggestionsComeFromTheCurve() {

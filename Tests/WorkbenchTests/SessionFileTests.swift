@@ -69,9 +69,10 @@ import Testing
         let garbage = bench.folder + "/garbage.session"
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: URL(fileURLWithPath: garbage))
         let wrongVersion = bench.folder + "/v99.session"
-        let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains(#"\"version\":1"#))
-        try Data(text.replacingOccurrences(of: #"\"version\":1"#, with: #"\"version\":9"#).utf8).write(to: URL(fileURLWithPath: wrongVersion))
+        var changed = bytes
+        let range = try #require(changed.range(of: Data(#"\"version\":1"#.utf8)))
+        changed.replaceSubrange(range, with: Data(#"\"version\":9"#.utf8))
+        try changed.write(to: URL(fileURLWithPath: wrongVersion))
         let weightsOnly = bench.folder + "/weights.safetensors"
         #expect(bench.run(["export weights \(weightsOnly)"]))
 

@@ -36,7 +36,7 @@ public final class Experiment {
     /// The last `lrfind` run.
     public internal(set) var lrFinder: LRFinderResult?
     /// Attention maps of the probe images, recorded while training.
-    public internal(set) var timeline = AttentionTimeline()
+    public internal(set) var timeline = AttentionTimeLapse()
     /// The last evaluation of each split (`test`, `valid`, `train`).
     public internal(set) var evaluations: [String: EvaluationResult] = [:]
     /// Per-parameter gradient norms of the last training step, in parameter order.
@@ -141,7 +141,7 @@ public final class Experiment {
         accumulator = EpochAccumulator()
         history = TrainingHistory()
         lrFinder = nil
-        timeline = AttentionTimeline()
+        timeline = AttentionTimeLapse()
         evaluations = [:]
         lastGradientNorms = []
         if let loader = data?.trainLoader {

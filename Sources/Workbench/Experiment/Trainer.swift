@@ -136,7 +136,7 @@ extension Experiment {
             accumulator.seconds += seconds
             history.steps.append(.init(step: globalStep, epoch: epoch, loss: lossValue, lr: lr, beta1: beta1,
                                        accuracy: Double(correct) / Double(max(1, batch.count))))
-            let every = timeline.every ?? AttentionTimeline.interval(batchesPerEpoch: loader.batchesPerEpoch)
+            let every = timeline.every ?? AttentionTimeLapse.interval(batchesPerEpoch: loader.batchesPerEpoch)
             if done == 1 || globalStep % every == 0 || done == steps { recordAttentionFrame(epoch: epoch) }
             callbacks.batch?(BatchProgress(epoch: epoch, batch: batchIndex, batchesPerEpoch: loader.batchesPerEpoch, loss: lossValue,
                                            lr: lr, accuracy: accumulator.accuracy, seconds: accumulator.seconds))

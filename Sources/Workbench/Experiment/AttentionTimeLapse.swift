@@ -6,7 +6,7 @@ import Layers
 /// A frame holds, per block, the map of the probe batch: `[P, h, h]` (P probes, h = 8) for
 /// per-image attention, `[P, P]` for the seed's batch-mixing attention. 4 blocks × 8 probes ×
 /// 64 floats = 8 KB per frame.
-public struct AttentionTimeline: Equatable {
+public struct AttentionTimeLapse: Equatable {
     /// One recording.
     public struct Frame: Equatable {
         /// Global step after which the maps were taken (1 = after the first update).
@@ -65,7 +65,7 @@ extension Experiment {
         _ = noGrad { model(batch.images) }
         let maps = blocks.map { $0.block.lastAttention ?? Tensor.zeros([0]) }
         model.train(wasTraining)
-        if timeline.every == nil { timeline.every = AttentionTimeline.interval(batchesPerEpoch: data.trainLoader.batchesPerEpoch) }
+        if timeline.every == nil { timeline.every = AttentionTimeLapse.interval(batchesPerEpoch: data.trainLoader.batchesPerEpoch) }
         timeline.frames.removeAll { $0.step == globalStep }
         timeline.frames.append(.init(step: globalStep, epoch: epoch, blocks: blocks.map(\.name), maps: maps))
     }
