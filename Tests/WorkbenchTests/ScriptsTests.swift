@@ -18,7 +18,7 @@ import Testing
             let key = words.count > 1 ? "\(first) \(words[1])" : first
             if shell.handlers[key] == nil, shell.handlers[first] == nil { out.append("# (not in this build) " + line); continue }
             switch first {
-            case "data": out.append("data synthetic n=64 batch=16")
+            case "data": out.append("data synthetic n=20 batch=5")
             case "lrfind": out.append("lrfind iters=12")
             case "save" where words.count > 1 && words[1] != "script": out.append("save \(folder)/\(words[1]) force=true")
             case "summary": out.append(line)

@@ -79,7 +79,31 @@ enum DataCommands {
     }
 
     static func download(_ inv: Invocation, _ ctx: ShellContext) throws {
-        throw inv.error("downloading is not available in this build", suggestion: "fetch cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it into ./data, then 'data cifar10'")
+        let folder = inv.string("path").map(ctx.expand) ?? ctx.session.dataDirectory.map(ctx.expand) ?? DataLocator().downloadFolder
+        let lock = NSLock()
+        var progress: ConsoleProgress?
+        let callback: ProgressCallback = { done, total in
+            lock.lock()
+            defer { lock.unlock() }
+            if progress == nil {
+                progress = ConsoleProgress(console: ctx.console, total: total > 0 ? (total + 999_999) / 1_000_000 : nil, description: "Downloading CIFAR-10 (MB)")
+            }
+            progress?.update(to: done / 1_000_000)
+        }
+        let path: String
+        do {
+            path = try Downloader().downloadCIFAR10(into: folder, progress: callback, isCancelled: { Shell.interruptRequested })
+        } catch {
+            lock.lock()
+            progress?.finish()
+            lock.unlock()
+            if Shell.interruptRequested { throw Interrupted("download (nothing was written)") }
+            throw inv.error("\(error)", at: inv.isExplicit("path") ? "path" : nil, suggestion: "check the network, or unpack cifar-10-binary.tar.gz into \(folder) yourself")
+        }
+        lock.lock()
+        progress?.finish()
+        lock.unlock()
+        ctx.console.write("CIFAR-10 is in \(path); load it with 'data cifar10 path=\(path)'")
     }
 }
 
