@@ -115,7 +115,6 @@ final class TrainingBench {
     @Test func startsWithoutDataAndPicksTheDefaultLazily() {
         let bench = TrainingBench()
         #expect(bench.experiment.data == nil)
-        #expect(!CommandAreas.datasetStatus(dataDirectory: bench.folder).isEmpty)
         #expect(bench.run(["model new", "layer gap", "layer linear out=10", "eval"]))
         #expect(bench.experiment.data != nil)
     }
