@@ -2,6 +2,10 @@ import Foundation
 import Testing
 @testable import Workbench
 
+/// The training, session-file and script tests, run one at a time: they share the process-wide
+/// Ctrl-C flag (`Shell.interruptRequested`) and the kernels' thread count.
+@Suite(.serialized) enum TrainingTests {}
+
 /// A shell on a capturing console with its own temporary output folder, for the training tests.
 final class TrainingBench {
     let console = CapturingConsole()
@@ -32,90 +36,92 @@ final class TrainingBench {
     static let tiny = ["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap", "layer linear out=10"]
 }
 
-@Suite(.serialized) struct ExperimentTests {
-    @Test func dataSyntheticPrintsSourceClassesAndCounts() {
-        let bench = TrainingBench()
-        #expect(bench.run(["data synthetic n=100 batch=32 valid=20"]))
-        let out = bench.console.output
-        #expect(out.contains("synthetic shapes"))
-        #expect(out.contains("classes  10: disk, square"))
-        #expect(out.contains("train 80 · valid 20 · test 20"))
-        #expect(out.contains("batch 32 → 3 batches per epoch"))
-        #expect(bench.experiment.data?.monitoredSplit == "valid")
-    }
-
-    @Test func dataErrorsLeaveTheSessionUnchanged() {
-        let bench = TrainingBench()
-        #expect(bench.run(["data synthetic n=64 batch=16"]))
-        let before = bench.experiment.dataSettings
-        let generator = bench.shell.session.generator
-        if case .failed(let message) = bench.run("data synthetic n=64 subset=500") {
-            #expect(message.contains("subset=500"))
-        } else { Issue.record("subset larger than the set must fail") }
-        #expect(bench.experiment.dataSettings == before)
-        #expect(bench.shell.session.generator == generator)
-    }
-
-    @Test func ultimusModelsHaveTheReferenceParameterCounts() {
-        let bench = TrainingBench()
-        #expect(bench.run(["model ultimus variant=spec"]))
-        #expect(bench.experiment.model?.parameterCount == 25_882)
-        #expect(bench.run(["model ultimus variant=bnrelu attention=batch"]))
-        #expect(bench.experiment.model?.parameterCount == 26_074)
-        #expect(bench.console.errors.contains("attention=batch"))
-        #expect(bench.experiment.modelRecipe == .ultimus(variant: "bnrelu", attention: "batch"))
-    }
-
-    @Test func layersInferShapesAndRejectMisfits() {
-        let bench = TrainingBench()
-        #expect(bench.run(["model new", "layer conv out=8", "layer bn", "layer relu", "layer maxpool"]))
-        let net = bench.experiment.model as? LayerNetwork
-        #expect(net?.outputShape == [8, 16, 16])
-        #expect(net?.layers.map(\.name) == ["conv1", "bn1", "relu1", "pool1"])
-        if case .failed(let message) = bench.run("layer linear out=10") {
-            #expect(message.contains("gap") || message.contains("flatten"))
-        } else { Issue.record("linear after a spatial layer must fail") }
-        #expect(bench.run(["layer gap", "layer linear out=10 name=fc"]))
-        #expect(bench.experiment.model?.namedParameters().map(\.name).last == "fc.bias")
-        #expect(bench.experiment.modelRecipe?.commands.count == 7)
-    }
-
-    @Test func optimizerAndScheduleFollowTheCommands() {
-        let bench = TrainingBench()
-        #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=0.05 momentum=0.9 nesterov=true"]))
-        #expect(bench.console.output.contains("SGD(lr=0.05, momentum=0.9, dampening=0, nesterov=True, weight_decay=0)"))
-        #expect(bench.run(["optim adamw"]))
-        #expect(bench.experiment.optimizerSettings?.values["weight_decay"] == 0.01)
-        #expect(bench.run(["sched onecycle max_lr=0.01 epochs=3"]))
-        #expect(bench.experiment.schedule?.totalSteps == 12)
-        #expect(bench.console.output.contains("12 steps = 3 epochs × 4 batches"))
-    }
-
-    @Test func scheduleLintsAreShown() {
-        let bench = TrainingBench()
-        #expect(bench.run(TrainingBench.tiny + ["sched onecycle max_lr=1e-3 epochs=2 final_div_factor=0.04"]))
-        #expect(bench.console.errors.contains("final_div_factor 0.04 < 1"))
-    }
-
-    @Test func trainingPastTheOneCycleEndIsRefusedBeforeTheFirstStep() throws {
-        let bench = TrainingBench()
-        #expect(bench.run(TrainingBench.tiny + ["sched onecycle max_lr=1e-2 epochs=1", "train steps=3"]))
-        let digest = bench.experiment.weightDigest
-        guard case .failed(let message) = bench.run("train epochs=2") else {
-            Issue.record("training past the schedule must be refused")
-            return
+extension TrainingTests {
+    @Suite(.serialized) struct ExperimentTests {
+        @Test func dataSyntheticPrintsSourceClassesAndCounts() {
+            let bench = TrainingBench()
+            #expect(bench.run(["data synthetic n=100 batch=32 valid=20"]))
+            let out = bench.console.output
+            #expect(out.contains("synthetic shapes"))
+            #expect(out.contains("classes  10: disk, square"))
+            #expect(out.contains("train 80 · valid 20 · test 20"))
+            #expect(out.contains("batch 32 → 3 batches per epoch"))
+            #expect(bench.experiment.data?.monitoredSplit == "valid")
         }
-        #expect(message.contains("needs 5 steps but the one-cycle schedule has 1 left of 4"))
-        #expect(message.contains("steps=1"))
-        #expect(bench.experiment.weightDigest == digest)
-        #expect(bench.experiment.globalStep == 3)
-        #expect(bench.run("train steps=1") == .ok)
-    }
 
-    @Test func startsWithoutDataAndPicksTheDefaultLazily() {
-        let bench = TrainingBench()
-        #expect(bench.experiment.data == nil)
-        #expect(bench.run(["model new", "layer gap", "layer linear out=10", "eval"]))
-        #expect(bench.experiment.data != nil)
+        @Test func dataErrorsLeaveTheSessionUnchanged() {
+            let bench = TrainingBench()
+            #expect(bench.run(["data synthetic n=64 batch=16"]))
+            let before = bench.experiment.dataSettings
+            let generator = bench.shell.session.generator
+            if case .failed(let message) = bench.run("data synthetic n=64 subset=500") {
+                #expect(message.contains("subset=500"))
+            } else { Issue.record("subset larger than the set must fail") }
+            #expect(bench.experiment.dataSettings == before)
+            #expect(bench.shell.session.generator == generator)
+        }
+
+        @Test func ultimusModelsHaveTheReferenceParameterCounts() {
+            let bench = TrainingBench()
+            #expect(bench.run(["model ultimus variant=spec"]))
+            #expect(bench.experiment.model?.parameterCount == 25_882)
+            #expect(bench.run(["model ultimus variant=bnrelu attention=batch"]))
+            #expect(bench.experiment.model?.parameterCount == 26_074)
+            #expect(bench.console.errors.contains("attention=batch"))
+            #expect(bench.experiment.modelRecipe == .ultimus(variant: "bnrelu", attention: "batch"))
+        }
+
+        @Test func layersInferShapesAndRejectMisfits() {
+            let bench = TrainingBench()
+            #expect(bench.run(["model new", "layer conv out=8", "layer bn", "layer relu", "layer maxpool"]))
+            let net = bench.experiment.model as? LayerNetwork
+            #expect(net?.outputShape == [8, 16, 16])
+            #expect(net?.layers.map(\.name) == ["conv1", "bn1", "relu1", "pool1"])
+            if case .failed(let message) = bench.run("layer linear out=10") {
+                #expect(message.contains("gap") || message.contains("flatten"))
+            } else { Issue.record("linear after a spatial layer must fail") }
+            #expect(bench.run(["layer gap", "layer linear out=10 name=fc"]))
+            #expect(bench.experiment.model?.namedParameters().map(\.name).last == "fc.bias")
+            #expect(bench.experiment.modelRecipe?.commands.count == 7)
+        }
+
+        @Test func optimizerAndScheduleFollowTheCommands() {
+            let bench = TrainingBench()
+            #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=0.05 momentum=0.9 nesterov=true"]))
+            #expect(bench.console.output.contains("SGD(lr=0.05, momentum=0.9, dampening=0, nesterov=True, weight_decay=0)"))
+            #expect(bench.run(["optim adamw"]))
+            #expect(bench.experiment.optimizerSettings?.values["weight_decay"] == 0.01)
+            #expect(bench.run(["sched onecycle max_lr=0.01 epochs=3"]))
+            #expect(bench.experiment.schedule?.totalSteps == 12)
+            #expect(bench.console.output.contains("12 steps = 3 epochs × 4 batches"))
+        }
+
+        @Test func scheduleLintsAreShown() {
+            let bench = TrainingBench()
+            #expect(bench.run(TrainingBench.tiny + ["sched onecycle max_lr=1e-3 epochs=2 final_div_factor=0.04"]))
+            #expect(bench.console.errors.contains("final_div_factor 0.04 < 1"))
+        }
+
+        @Test func trainingPastTheOneCycleEndIsRefusedBeforeTheFirstStep() throws {
+            let bench = TrainingBench()
+            #expect(bench.run(TrainingBench.tiny + ["sched onecycle max_lr=1e-2 epochs=1", "train steps=3"]))
+            let digest = bench.experiment.weightDigest
+            guard case .failed(let message) = bench.run("train epochs=2") else {
+                Issue.record("training past the schedule must be refused")
+                return
+            }
+            #expect(message.contains("needs 5 steps but the one-cycle schedule has 1 left of 4"))
+            #expect(message.contains("steps=1"))
+            #expect(bench.experiment.weightDigest == digest)
+            #expect(bench.experiment.globalStep == 3)
+            #expect(bench.run("train steps=1") == .ok)
+        }
+
+        @Test func startsWithoutDataAndPicksTheDefaultLazily() {
+            let bench = TrainingBench()
+            #expect(bench.experiment.data == nil)
+            #expect(bench.run(["model new", "layer gap", "layer linear out=10", "eval"]))
+            #expect(bench.experiment.data != nil)
+        }
     }
 }

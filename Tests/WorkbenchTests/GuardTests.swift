@@ -2,64 +2,66 @@ import Foundation
 import Testing
 @testable import Workbench
 
-@Suite(.serialized) struct GuardTests {
-    @Test func divergingRunStopsNamingStepLRAndLayer() {
-        let bench = TrainingBench()
-        #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=1e6"]))
-        guard case .failed(let message) = bench.run("train epochs=3") else {
-            Issue.record("a diverging run must stop")
-            return
+extension TrainingTests {
+    @Suite(.serialized) struct GuardTests {
+        @Test func divergingRunStopsNamingStepLRAndLayer() {
+            let bench = TrainingBench()
+            #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=1e6"]))
+            guard case .failed(let message) = bench.run("train epochs=3") else {
+                Issue.record("a diverging run must stop")
+                return
+            }
+            #expect(message.contains("training stopped at step"))
+            #expect(message.contains("LR 1000000.000000"))
+            #expect(message.contains("conv1.") || message.contains("fc1."))
+            let x = bench.experiment
+            // The failing update was not applied; what ran is logged so the log replays.
+            #expect(x.model!.namedParameters().allSatisfy { $0.tensor.storage.allSatisfy(\.isFinite) })
+            #expect(x.globalStep < 12)
+            if x.globalStep > 0 { #expect(bench.shell.session.commandLog.last?.text == "train steps=\(x.globalStep)") }
         }
-        #expect(message.contains("training stopped at step"))
-        #expect(message.contains("LR 1000000.000000"))
-        #expect(message.contains("conv1.") || message.contains("fc1."))
-        let x = bench.experiment
-        // The failing update was not applied; what ran is logged so the log replays.
-        #expect(x.model!.namedParameters().allSatisfy { $0.tensor.storage.allSatisfy(\.isFinite) })
-        #expect(x.globalStep < 12)
-        if x.globalStep > 0 { #expect(bench.shell.session.commandLog.last?.text == "train steps=\(x.globalStep)") }
-    }
 
-    @Test func guardStopMakesAScriptExitNonZero() throws {
-        let bench = TrainingBench()
-        let script = bench.folder + "/diverge.ult"
-        try (TrainingBench.tiny + ["optim sgd lr=1e6", "train epochs=2", "eval"]).joined(separator: "\n")
-            .write(toFile: script, atomically: true, encoding: .utf8)
-        #expect(bench.shell.runScript(path: script, stopOnError: true) != 0)
-        #expect(!bench.console.output.contains("Test set: Average loss") || bench.console.errors.contains("training stopped"))
-    }
+        @Test func guardStopMakesAScriptExitNonZero() throws {
+            let bench = TrainingBench()
+            let script = bench.folder + "/diverge.ult"
+            try (TrainingBench.tiny + ["optim sgd lr=1e6", "train epochs=2", "eval"]).joined(separator: "\n")
+                .write(toFile: script, atomically: true, encoding: .utf8)
+            #expect(bench.shell.runScript(path: script, stopOnError: true) != 0)
+            #expect(!bench.console.output.contains("Test set: Average loss") || bench.console.errors.contains("training stopped"))
+        }
 
-    @Test func lossStuckAtChanceWarns() {
-        let bench = TrainingBench()
-        // A classifier whose scores are all zero, at an LR too small to move it: loss ln 10 throughout.
-        #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer gap", "layer linear out=10", "optim sgd lr=1e-12"]))
-        for p in bench.experiment.model!.parameters() { p.storage = [Float](repeating: 0, count: p.count) }
-        #expect(bench.run(["train epochs=1"]))
-        #expect(bench.console.errors.contains("≈ ln 10 (chance)"))
-        #expect(bench.console.errors.contains("Likely causes"))
-    }
+        @Test func lossStuckAtChanceWarns() {
+            let bench = TrainingBench()
+            // A classifier whose scores are all zero, at an LR too small to move it: loss ln 10 throughout.
+            #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer gap", "layer linear out=10", "optim sgd lr=1e-12"]))
+            for p in bench.experiment.model!.parameters() { p.storage = [Float](repeating: 0, count: p.count) }
+            #expect(bench.run(["train epochs=1"]))
+            #expect(bench.console.errors.contains("≈ ln 10 (chance)"))
+            #expect(bench.console.errors.contains("Likely causes"))
+        }
 
-    @Test func learningRunDoesNotWarnAboutChance() {
-        let x = Experiment()
-        var record = TrainingHistory.Epoch(epoch: 1, trainLoss: 1.2, trainAccuracy: 55, batches: 4, batchesPerEpoch: 4,
-                                           lastStep: 4, complete: true, seconds: 1)
-        #expect(x.chanceWarning(record, classes: 10) == nil)
-        record.trainLoss = 2.3
-        record.trainAccuracy = 10
-        #expect(x.chanceWarning(record, classes: 10) != nil)
-        record.complete = false
-        #expect(x.chanceWarning(record, classes: 10) == nil)
-    }
+        @Test func learningRunDoesNotWarnAboutChance() {
+            let x = Experiment()
+            var record = TrainingHistory.Epoch(epoch: 1, trainLoss: 1.2, trainAccuracy: 55, batches: 4, batchesPerEpoch: 4,
+                                               lastStep: 4, complete: true, seconds: 1)
+            #expect(x.chanceWarning(record, classes: 10) == nil)
+            record.trainLoss = 2.3
+            record.trainAccuracy = 10
+            #expect(x.chanceWarning(record, classes: 10) != nil)
+            record.complete = false
+            #expect(x.chanceWarning(record, classes: 10) == nil)
+        }
 
-    @Test func nonFiniteLossNamesTheFirstBadTensor() {
-        let bench = TrainingBench()
-        #expect(bench.run(TrainingBench.tiny))
-        let conv = bench.experiment.model!.namedParameters().first { $0.name == "conv1.weight" }!.tensor
-        conv.storage[0] = .nan
-        guard case .failed(let message) = bench.run("train steps=2") else { Issue.record("NaN weights must stop training"); return }
-        #expect(message.contains("conv1.weight"))
-        #expect(message.contains("step 1"))
-        #expect(bench.experiment.globalStep == 0)
-        #expect(bench.experiment.data?.trainLoader.batchIndex == 0)
+        @Test func nonFiniteLossNamesTheFirstBadTensor() {
+            let bench = TrainingBench()
+            #expect(bench.run(TrainingBench.tiny))
+            let conv = bench.experiment.model!.namedParameters().first { $0.name == "conv1.weight" }!.tensor
+            conv.storage[0] = .nan
+            guard case .failed(let message) = bench.run("train steps=2") else { Issue.record("NaN weights must stop training"); return }
+            #expect(message.contains("conv1.weight"))
+            #expect(message.contains("step 1"))
+            #expect(bench.experiment.globalStep == 0)
+            #expect(bench.experiment.data?.trainLoader.batchIndex == 0)
+        }
     }
 }
