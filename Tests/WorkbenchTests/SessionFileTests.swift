@@ -151,3 +151,19 @@ extension TrainingTests {
         }
     }
 }
+
+extension TrainingTests.SessionFileTests {
+    @Test func autosaveCanBeRedirectedAndSwitchedOff() {
+        let bench = TrainingBench()
+        #expect(bench.run(["set autosave=on"]))
+        #expect(bench.console.output.contains("autosave=\(bench.folder)/out/autosave.ult-session"))
+        #expect(bench.run(["set autosave=mine.ult-session seed=3"]))
+        #expect(bench.shell.session.seed == 3)
+        #expect(bench.run(TrainingBench.tiny + ["train epochs=1"]))
+        #expect(FileManager.default.fileExists(atPath: bench.folder + "/out/mine.ult-session"))
+        #expect(bench.run(["set autosave=off", "train epochs=1"]))
+        #expect(bench.console.output.contains("autosave=off"))
+        guard case .failed = bench.run("set autosave=\(bench.folder)") else { Issue.record("a folder is not an autosave file"); return }
+        #expect(bench.experiment.autosavePath == nil)
+    }
+}

@@ -127,3 +127,17 @@ extension TrainingTests {
         }
     }
 }
+
+extension TrainingTests.TrainerTests {
+    @Test func historyListsCommandsThenEpochs() {
+        let bench = TrainingBench()
+        #expect(bench.run(TrainingBench.tiny + ["train epochs=1", "train steps=2"]))
+        bench.console.clear()
+        #expect(bench.run(["history"]))
+        let out = bench.console.output
+        #expect(out.contains("train epochs=1"))
+        #expect(out.contains("epoch  batches  train loss"))
+        #expect(out.contains("(partial)"))
+        #expect(out.split(separator: "\n").filter { $0.hasPrefix("    1 ") || $0.hasPrefix("    2 ") }.count == 2)
+    }
+}

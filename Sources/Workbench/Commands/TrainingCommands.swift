@@ -9,6 +9,7 @@ extension CommandAreas {
         "eval": { inv, ctx in try TrainingCommands.eval(inv, ctx) },
         "check model": { inv, ctx in try TrainingCommands.checkModel(inv, ctx) },
         "check rank": { inv, ctx in try TrainingCommands.checkRank(inv, ctx) },
+        "history": { inv, ctx in TrainingCommands.history(inv, ctx) },
     ]
 }
 
@@ -67,6 +68,22 @@ enum TrainingCommands {
         case .guardStopped(let message):
             if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
             throw ExperimentError(message)
+        }
+    }
+
+    /// The command list (the shell's `history`), then the per-epoch training record when there is one.
+    static func history(_ inv: Invocation, _ ctx: ShellContext) {
+        ctx.shell.history(last: inv.int("last"))
+        let epochs = ctx.session.experiment.history.epochs
+        guard !epochs.isEmpty else { return }
+        ctx.console.write("")
+        ctx.console.write("epoch  batches  train loss  train acc  test loss  test acc     time")
+        for e in epochs.suffix(inv.int("last") ?? epochs.count) {
+            let test = e.testLoss.map { String(format: "%9.4f", $0) } ?? "        -"
+            let acc = e.testAccuracy.map { String(format: "%8.2f%%", $0) } ?? "        -"
+            let batches = e.complete ? "\(e.batches)" : "\(e.batches)/\(e.batchesPerEpoch)"
+            ctx.console.write(String(format: "%5d  %@  %10.4f  %8.2f%%  %@  %@  %7.1f s", e.epoch, batches.leftPad(7), e.trainLoss, e.trainAccuracy, test, acc, e.seconds)
+                + (e.complete ? "" : "  (partial)") + (e.testSplit == "valid" ? "  (valid)" : ""))
         }
     }
 
