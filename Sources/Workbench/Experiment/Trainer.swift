@@ -182,7 +182,12 @@ extension Experiment {
     /// A warning when a whole epoch's loss stayed at chance level, ln(classes).
     func chanceWarning(_ record: TrainingHistory.Epoch, classes: Int) -> String? {
         let chance = log(Double(classes))
-        guard record.complete, abs(record.trainLoss - chance) < 0.03 * chance,
+        // The epoch's mean and the mean of its last quarter of steps both at chance: a warm-up
+        // epoch whose loss falls late does not count.
+        let losses = history.steps.filter { $0.epoch == record.epoch }.map(\.loss)
+        let tail = losses.suffix(max(1, losses.count / 4))
+        let tailMean = tail.isEmpty ? record.trainLoss : tail.reduce(0, +) / Double(tail.count)
+        guard record.complete, abs(record.trainLoss - chance) < 0.02 * chance, abs(tailMean - chance) < 0.02 * chance,
               record.trainAccuracy < 100 * 1.5 / Double(classes) else { return nil }
         var causes = ["the LR is too high (the weights jumped to a flat region) or too low: run 'lrfind'"]
         if (model as? UltimusNet)?.isBatchMixing == true { causes.append("attention=batch mixes images across the batch: run 'check model'") }
