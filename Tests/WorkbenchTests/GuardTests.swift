@@ -50,6 +50,13 @@ extension TrainingTests {
             #expect(x.chanceWarning(record, classes: 10) != nil)
             record.complete = false
             #expect(x.chanceWarning(record, classes: 10) == nil)
+            // A warm-up epoch near chance on average whose loss falls in its last quarter is learning.
+            record.complete = true
+            record.trainLoss = 2.28
+            x.history.steps = [2.35, 2.35, 2.35, 2.07].enumerated().map {
+                .init(step: $0.offset + 1, epoch: 1, loss: $0.element, lr: 1e-4, beta1: 0.95, accuracy: 0.1)
+            }
+            #expect(x.chanceWarning(record, classes: 10) == nil)
         }
 
         @Test func nonFiniteLossNamesTheFirstBadTensor() {
