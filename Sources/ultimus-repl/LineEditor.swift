@@ -9,11 +9,15 @@ import Workbench
 final class LineEditor {
     private let historyPath: String?
     private var historyWritable: Bool
+    /// Prints the one warning about an unsaved history.
+    private let warn: (String) -> Void
 
     /// - Parameter historyPath: the history file; `nil` keeps history for this run only.
     init(shell: Shell, historyPath: String?) {
         completionShell = shell
         self.historyPath = historyPath
+        let console = shell.console
+        warn = { console.warning($0) }
         rl_readline_name = UnsafePointer(strdup("ultimus"))
         rl_attempted_completion_function = attemptCompletion
         rl_completer_word_break_characters = strdup(" \t=,\"'")
@@ -24,9 +28,7 @@ final class LineEditor {
         if let historyPath {
             _ = read_history(historyPath)
             historyWritable = LineEditor.canWrite(historyPath)
-            if !historyWritable {
-                shell.console.warning("history not saved: cannot write \(historyPath)")
-            }
+            if !historyWritable { warn("history not saved: cannot write \(historyPath)") }
         }
     }
 
@@ -51,8 +53,10 @@ final class LineEditor {
         let trimmed = line.trimmingBlanks()
         guard !trimmed.isEmpty else { return }
         add_history(trimmed)
+        // Permission checks can pass where writing fails (root on a read-only file system): warn once then.
         if historyWritable, let historyPath, write_history(historyPath) != 0 {
             historyWritable = false
+            warn("history not saved: cannot write \(historyPath)")
         }
     }
 

@@ -6,7 +6,8 @@ import Workbench
 #endif
 
 // The numeric kernels are compiled for AVX2+FMA: say so instead of dying on an illegal instruction.
-if cpucheck_has_avx2_fma() == 0 {
+// ULTIMUS_ASSUME_NO_AVX2=1 takes the same path on any CPU (for the test of this message).
+if cpucheck_has_avx2_fma() == 0 || getenv("ULTIMUS_ASSUME_NO_AVX2").map({ String(cString: $0) == "1" }) == true {
     fputs("ultimus-repl needs an x86-64 CPU with AVX2 and FMA (Intel Haswell / AMD Zen or newer); this one lacks them.\n", stderr)
     exit(1)
 }

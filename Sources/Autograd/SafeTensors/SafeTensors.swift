@@ -105,6 +105,11 @@ public enum SafeTensors {
             throw SafeTensorsError(path: path, problem: "cannot open (\(String(cString: strerror(errno))))")
         }
         defer { fclose(file) }
+        // A folder opens too, and reports a size near Int.max: only regular files are read.
+        var info = stat()
+        guard fstat(fileno(file), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw SafeTensorsError(path: path, problem: "not a regular file")
+        }
         guard fseek(file, 0, SEEK_END) == 0 else { throw SafeTensorsError(path: path, problem: "cannot seek (not a regular file?)") }
         let size = ftell(file)
         guard size >= 0 else { throw SafeTensorsError(path: path, problem: "cannot tell the file size") }

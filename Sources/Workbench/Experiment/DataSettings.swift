@@ -119,12 +119,19 @@ public final class DataState {
 }
 
 extension DataSettings {
+    /// The largest synthetic set (about 1.2 GB of pixels).
+    public static let maxSyntheticCount = 100_000
+
     /// Reads the images these settings describe (may take seconds for CIFAR-10).
     /// - Throws: ``DatasetError`` (missing folder, bad files) or a message about a bad setting.
     func load(dataDirectory: String?, progress: ProgressCallback? = nil) throws -> DataSplits {
         var splits: DataSplits
         switch source {
         case .synthetic:
+            // The count may come from a session file: check it before allocating (12 KB per image).
+            guard count >= 1, count <= Self.maxSyntheticCount else {
+                throw DatasetError("synthetic n=\(count) is outside 1...\(Self.maxSyntheticCount); use a smaller n")
+            }
             splits = Synthetic.make(count: count, seed: seed)
             if classes < splits.classNames.count {
                 splits = DataSplits(train: Self.keep(classes: classes, of: splits.train),

@@ -55,7 +55,12 @@ public struct LayerSpec: Codable, Equatable, Sendable {
         return (["layer", kind] + args + ["name=\(name)"]).joined(separator: " ")
     }
 
-    func int(_ key: String, _ fallback: Int) -> Int { settings[key].map { Int($0) } ?? fallback }
+    /// A setting as an integer; values that are not whole numbers of sensible size (from a damaged
+    /// session file) read as -1, which ``LayerNetwork`` refuses.
+    func int(_ key: String, _ fallback: Int) -> Int {
+        guard let v = settings[key] else { return fallback }
+        return v.isFinite && v == v.rounded() && abs(v) < 1e9 ? Int(v) : -1
+    }
     func double(_ key: String, _ fallback: Double) -> Double { settings[key] ?? fallback }
 }
 
@@ -107,7 +112,35 @@ public final class LayerNetwork: Module {
         outputShape = shape
     }
 
+    /// Largest channel or feature count of a layer, and largest weight count of one layer: a typo
+    /// (`out=1000000`) or a damaged session file fails instead of allocating gigabytes.
+    static let maxWidth = 65_536
+    static let maxLayerWeights = 64_000_000
+
+    /// Checks the numeric settings of `spec` against their ranges (the `layer` command's, for
+    /// settings read back from files).
+    static func checkSettings(_ spec: LayerSpec) throws {
+        let ranges: [String: ClosedRange<Int>] = ["out": 1...maxWidth, "kernel": 1...15, "stride": 1...8, "padding": 0...8, "dim": 1...4096]
+        for (key, range) in ranges where spec.settings[key] != nil {
+            let v = spec.int(key, 0)
+            guard range.contains(v) else {
+                throw ShapeError("layer \(spec.name): \(key)=\(spec.settings[key]!) is outside \(range.lowerBound)...\(range.upperBound)")
+            }
+        }
+        for key in ["p", "momentum", "eps"] {
+            if let v = spec.settings[key], !v.isFinite || v < 0 || (key != "eps" && v >= 1) {
+                throw ShapeError("layer \(spec.name): \(key)=\(v) is out of range")
+            }
+        }
+    }
+
     static func make(_ spec: LayerSpec, input: [Int], generator: inout SeededGenerator) throws -> (Module, [Int]) {
+        try checkSettings(spec)
+        func checkWeights(_ count: Int) throws {
+            guard count <= maxLayerWeights else {
+                throw ShapeError("layer \(spec.name) would have \(count) weights (at most \(maxLayerWeights)); use a smaller out=")
+            }
+        }
         let spatial = input.count == 3
         func requireSpatial() throws {
             guard spatial else { throw ShapeError("layer \(spec.kind) needs images [C, H, W] but the previous layer gives \(input); put it before gap/flatten") }
@@ -122,6 +155,11 @@ public final class LayerNetwork: Module {
             let h = (input[1] + 2 * p - k) / s + 1, w = (input[2] + 2 * p - k) / s + 1
             guard input[1] + 2 * p >= k, input[2] + 2 * p >= k, h > 0, w > 0 else {
                 throw ShapeError("conv kernel \(k) does not fit the \(input[1])×\(input[2]) input with padding \(p)")
+            }
+            try checkWeights(out * input[0] * k * k)
+            // Activations of one image: out × h × w floats (a batch of 512 must fit in memory).
+            guard out * h * w <= 1_048_576 else {
+                throw ShapeError("layer \(spec.name) would output \(out)×\(h)×\(w) values per image (at most 1,048,576); use a smaller out= or a stride")
             }
             let conv = Conv2d(inChannels: input[0], outChannels: out, kernelSize: k, stride: s, padding: p,
                               bias: spec.double("bias", 1) != 0, generator: &generator)
@@ -146,9 +184,11 @@ public final class LayerNetwork: Module {
         case "linear":
             try requireFlat()
             let out = spec.int("out", 10)
+            try checkWeights(out * input[0])
             return (Linear(inputFeatures: input[0], outputFeatures: out, bias: spec.double("bias", 1) != 0, generator: &generator), [out])
         case "ultimus":
             try requireFlat()
+            try checkWeights(3 * spec.int("dim", 8) * input[0])
             return (Ultimus(dModel: input[0], heads: spec.int("dim", 8), attention: .sample, generator: &generator), input)
         default:
             throw ShapeError("unknown layer kind '\(spec.kind)'; use conv, bn, relu, dropout, maxpool, gap, flatten, linear or ultimus")

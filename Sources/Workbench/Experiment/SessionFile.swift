@@ -30,7 +30,9 @@ public enum SessionFile {
             throw ExperimentError("\(path): no such file")
         }
         let file: SafeTensorsFile
-        do { file = try SafeTensors.read(path: path) } catch {
+        do { file = try SafeTensors.read(path: path) } catch let error as SafeTensorsError {
+            throw ExperimentError("\(path): not a readable session file (\(error.problem))")
+        } catch {
             throw ExperimentError("\(path): not a readable session file (\(error))")
         }
         guard let json = file.metadata[metadataKey] else {

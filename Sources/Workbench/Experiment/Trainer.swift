@@ -123,7 +123,30 @@ extension Experiment {
                 break
             }
             lastGradientNorms = norms
+            // A finite gradient can still make a non-finite update (NaN in the optimizer state, an
+            // overflowing step): check the weights after the step and undo it if one went bad.
+            let parameters = model.namedParameters()
+            let weightsBefore = parameters.map { $0.tensor.storage }
+            let optimizerBefore = optimizer.stateTensors()
             optimizer.step()
+            if let bad = parameters.first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
+                for (p, saved) in zip(parameters, weightsBefore) { p.tensor.storage = saved }
+                try? optimizer.loadStateTensors(optimizerBefore)
+                let state = optimizerBefore.first { entry in
+                    if case .float32(let t) = entry.value { return !t.storage.allSatisfy(\.isFinite) }
+                    return false
+                }
+                restoreVolatile(volatile)
+                // `state.3.exp_avg_sq` names the 4th parameter's state: show it by the parameter's name.
+                let stateName = state.map { entry -> String in
+                    let parts = entry.key.split(separator: ".", maxSplits: 2).map(String.init)
+                    guard parts.count == 3, let i = Int(parts[1]), parameters.indices.contains(i) else { return entry.key }
+                    return "\(parameters[i].name) \(parts[2])"
+                }
+                let cause = stateName.map { "the optimizer state \($0) holds NaN or Inf" } ?? "the step overflowed"
+                outcome = .guardStopped("training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr)): the update made weight \(bad.name) NaN or Inf (\(cause)); the update was not applied. Rebuild the optimizer with 'optim ...' or lower the LR")
+                break
+            }
             scheduleStep += 1
             globalStep += 1
             done += 1

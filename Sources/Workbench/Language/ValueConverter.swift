@@ -23,7 +23,9 @@ enum ValueConverter {
         switch type {
         case .int:
             guard case .number(let v, _) = value.kind, v == v.rounded(), abs(v) < 9e15 else {
-                throw fail("an integer", Double(text).map { "did you mean '\(name)=\(Int($0.rounded()))'?" })
+                // Only a near-integer of sensible size gets a suggestion (Int(1e300) would trap).
+                let near = Double(text).flatMap { abs($0) < 9e15 ? Int($0.rounded()) : nil }
+                throw fail("an integer", near.map { "did you mean '\(name)=\($0)'?" })
             }
             try check(v, range, name: name, value: value, line: line)
             return .int(Int(v))
