@@ -4,6 +4,7 @@ import Testing
 
 /// Drives the lexer, parser and interpreter with random and mutated command lines against a tiny
 /// synthetic session. `ULTIMUS_FUZZ_COUNT` lowers the count for quick local runs.
+extension TrainingTests {
 @Suite(.serialized) struct FuzzTests {
     static let count = ProcessInfo.processInfo.environment["ULTIMUS_FUZZ_COUNT"].flatMap { Int($0) } ?? 100_000
     /// Wall-clock budget: the run stops early (and says how far it got) when debug builds are slow.
@@ -46,6 +47,8 @@ import Testing
         #expect(bench.shell.session.commandLog.count == before.1)
         #expect(bench.shell.session.generator == before.2)
     }
+}
+
 }
 
 /// Generates lines, runs them and checks each outcome.

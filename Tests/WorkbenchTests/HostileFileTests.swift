@@ -6,6 +6,7 @@ import Testing
 /// Damaged and lying files through the commands that read them (`load`, `import weights`, `data`):
 /// each is a one-line error naming the file and the problem, the session is untouched, and no
 /// allocation is sized by what the file claims.
+extension TrainingTests {
 @Suite(.serialized) struct HostileFileTests {
     /// A session with a small trained model, and the bytes of its saved session file.
     final class Fixture {
@@ -261,4 +262,5 @@ import Testing
         try PNGCodec.write(rgb: [UInt8](repeating: 1, count: 8 * 8 * 3), width: 8, height: 8, to: bad)
         f.expectFailure("data folder path=\(root)", file: "2.png", problem: "32")
     }
+}
 }

@@ -5,6 +5,7 @@ import Testing
 
 /// NaN and Inf in weights, optimizer state and updates are caught where they first appear and
 /// named; training never goes on silently.
+extension TrainingTests {
 @Suite(.serialized) struct NumericGuardTests {
     static func weights(_ x: Experiment) -> [[UInt32]] { x.model!.parameters().map { $0.storage.map(\.bitPattern) } }
 
@@ -61,4 +62,5 @@ import Testing
         // What ran is recorded consistently.
         #expect(bench.experiment.history.steps.count == bench.experiment.globalStep)
     }
+}
 }
