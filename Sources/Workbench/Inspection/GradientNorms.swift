@@ -38,17 +38,16 @@ public struct GradientNorms: Equatable, Sendable {
         rows.compactMap(\.gradientNorm).reduce(0) { $0 + $1 * $1 }.squareRoot()
     }
 
-    /// Header and cells of the table `grads` prints: name, shape, ‖grad‖, max |grad|, ‖weight‖,
+    /// Header and cells of the table `grads` prints: name, shape, ‖grad‖, ‖weight‖,
     /// ratio, plus a total row.
     public func cells() -> (headers: [String], rows: [[String]]) {
         var body: [[String]] = rows.map { row in
             let ratio = row.gradientNorm.map { row.weightNorm > 0 ? Self.format($0 / row.weightNorm) : "–" } ?? "–"
             return [row.name, "\(row.shape)", row.gradientNorm.map(Self.format) ?? "–",
-                    row.gradientMax.map(Self.format) ?? "–", Self.format(row.weightNorm),
-                    ratio + (row.nonFinite ? " NaN/inf!" : "")]
+                    Self.format(row.weightNorm), ratio + (row.nonFinite ? " NaN/inf!" : "")]
         }
-        body.append(["total", "", Self.format(total), "", "", ""])
-        return (["parameter", "shape", "‖grad‖", "max|grad|", "‖weight‖", "‖grad‖/‖weight‖"], body)
+        body.append(["total", "", Self.format(total), "", ""])
+        return (["parameter", "shape", "‖grad‖", "‖weight‖", "‖grad‖/‖weight‖"], body)
     }
 
     static func format(_ v: Double) -> String {

@@ -29,12 +29,25 @@ public struct ProbeForward {
     public var activations: [(name: String, tensor: Tensor)]
 
     /// Runs `images` `[N, 3, H, W]` (normalised) through an evaluation copy of `model`, without
-    /// gradients.
-    public init(model: UltimusNet, images: Tensor) {
-        let copy = ModelCopy.evaluationCopy(of: model)
-        copy.recordActivations = true
-        logits = noGrad { copy(images) }
-        activations = copy.activations
+    /// gradients. Other models run themselves in evaluation mode (their mode and recording switch
+    /// are restored; their last attention maps and recorded activations are those of this forward).
+    public init(model: Module, images: Tensor) {
+        if let net = model as? UltimusNet {
+            let copy = ModelCopy.evaluationCopy(of: net)
+            copy.recordActivations = true
+            logits = noGrad { copy(images) }
+            activations = copy.activations
+            return
+        }
+        let modes = model.namedModules().map { ($0.module, $0.module.isTraining) }
+        let recording = model.recordActivations
+        model.eval()
+        model.recordActivations = true
+        logits = noGrad { model(images) }
+        activations = model.activations
+        model.recordActivations = recording
+        // Pre-order: `train(_:)` recurses, and each descendant's own call comes later and wins.
+        for (module, training) in modes { module.train(training) }
     }
 
     /// The activation named `name`.

@@ -1,0 +1,327 @@
+import Autograd
+import Datasets
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `inspect`, `grads`, `attention`, `explain`, `timeline attention`, `intervene`, `gradcam`.
+    static let inspection: [String: CommandHandler] = [
+        "inspect": { inv, ctx in try InspectionCommands.inspect(inv, ctx) },
+        "grads": { inv, ctx in try InspectionCommands.grads(inv, ctx) },
+        "attention": { inv, ctx in try InspectionCommands.attention(inv, ctx) },
+        "explain": { inv, ctx in try InspectionCommands.explain(inv, ctx) },
+        "timeline attention": { inv, ctx in try InspectionCommands.timeline(inv, ctx) },
+        "intervene": { inv, ctx in try InspectionCommands.intervene(inv, ctx) },
+        "gradcam": { inv, ctx in try InspectionCommands.gradcam(inv, ctx) },
+    ]
+}
+
+/// Inspection commands: they run the model in evaluation mode (on a copy where it matters) and
+/// change nothing in the session.
+enum InspectionCommands {
+    static func inspect(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let reference = try wrap(inv, at: "name") { try TensorReference.parse(inv.string("name") ?? "") }
+        let model = try ctx.session.experiment.requireModel()
+        var activations = model.activations
+        var source = "the last forward"
+        if reference.kind == .activation, !activations.contains(where: { $0.name == reference.name }) {
+            let probe = try ctx.probeForward(model)
+            activations = probe.forward.activations
+            source = "an evaluation-mode forward of the \(probe.indices.count) probe images (test images \(probe.indices.first ?? 0)…\(probe.indices.last ?? 0))"
+        }
+        let tensor = try wrap(inv, at: "name") { try TensorLookup.resolve(reference, model: model, activations: activations) }
+        let style = ctx.style
+        let stats = TensorStatistics(tensor)
+        var lines = ["\(ctx.console.styled(reference.description, .bold)) \(stats.shape) · \(stats.count) values"
+                     + (reference.kind == .activation ? " · from \(source)" : "")]
+        let f = { (v: Double) in NumberFormat.short(v, digits: 4) }
+        lines.append("mean \(f(stats.mean))  std \(f(stats.std))  min \(f(stats.min))  max \(f(stats.max))  "
+                     + "zeros \(String(format: "%.1f", 100 * stats.zeros))%  norm \(f(stats.norm))"
+                     + (stats.nonFinite > 0 ? "  non-finite \(stats.nonFinite)" : ""))
+        if stats.count > 1 { lines.append(TextHistogram.render(tensor.storage, bins: 8, style: style)) }
+        lines.append(valuesText(tensor, style: style))
+        ctx.console.write(lines.map { NumberFormat.symbols($0, unicode: style.unicode) }.joined(separator: "\n"))
+    }
+
+    /// The values themselves: all of them for up to 64 elements (rows of the last axis), else the
+    /// first rows with a hint to slice.
+    static func valuesText(_ t: Tensor, style: RenderStyle) -> String {
+        if t.rank == 0 { return "value " + NumberFormat.short(Double(t.storage[0]), digits: 4) }
+        let width = t.shape.last ?? 1
+        let rows = t.count / max(1, width)
+        let shown = t.count <= 64 ? rows : min(rows, 4)
+        var out = [t.count <= 64 ? "values:" : "first \(shown) of \(rows) rows (slice with [i] to see more):"]
+        for r in 0..<shown {
+            let row = t.storage[(r * width)..<((r + 1) * width)].prefix(12).map { NumberFormat.short(Double($0)) }
+            out.append("  " + row.map { ANSI.pad($0, to: 7, right: true) }.joined(separator: " ") + (width > 12 ? " …" : ""))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func grads(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let model = try ctx.session.experiment.requireModel()
+        let norms = GradientNorms(model: model)
+        guard norms.hasGradients else {
+            throw inv.error("no gradients yet", suggestion: "train a step first ('train steps=1'); the last step's gradients are kept")
+        }
+        let (headers, rows) = norms.cells()
+        let table = Table(headers: headers, rows: rows, rightAligned: [false, false, true, true, true],
+                          title: "Gradient norms of the last step (step \(ctx.session.experiment.globalStep))")
+        ctx.console.write(table.render(style: ctx.style))
+    }
+
+    static func attention(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let net = try ctx.attentionModel(inv)
+        let name = inv.string("block") ?? "all"
+        let blocks = name == "all" ? net.blocks.indices.map { "ultimus\($0 + 1)" } : [try ctx.blockName(inv, net)]
+        let probe = try ctx.probeForward(net)
+        let sample = try ctx.probeSample(inv, probe)
+        var maps: [HeatmapMatrix] = []
+        for block in blocks {
+            guard let map = probe.forward.attentionMap(block: block, sample: sample) else { continue }
+            let mixing = net.blocks[Int(block.dropFirst(7))! - 1].isBatchMixing
+            let title = "\(block) · probe \(sample) (\(probe.label(sample)))" + (mixing ? " · B×B over the batch!" : "")
+            var m = HeatmapMatrix(rows: map.count, columns: map.first?.count ?? 0, values: map.flatMap { $0 }, title: title)
+            if mixing { (m.rowPrefix, m.columnPrefix) = ("img", "img") }
+            maps.append(m)
+        }
+        if net.isBatchMixing {
+            ctx.console.warning("attention=batch: each map is \(probe.indices.count)×\(probe.indices.count), image against image across the batch, not 8×8 per image. This is the seed notebook's mistake: an image's prediction depends on its batch-mates ('check model' finds it). Fix: model ultimus attention=sample")
+        }
+        let style = ctx.style
+        ctx.console.write(maps.count == 1 ? Heatmap.render(maps[0], style: style) : Heatmap.renderSideBySide(maps, style: style))
+        if !net.isBatchMixing {
+            ctx.console.write(ctx.console.styled("rows are query slots i, columns key slots j; each row sums to 1 (softmax over j). H = row entropy, ln 8 = 2.08 is uniform.", .dim))
+        }
+        for block in blocks {
+            if let intervention = net.blocks[Int(block.dropFirst(7))! - 1].intervention {
+                ctx.console.write("\(block): intervention \(intervention) is active (evaluation only)")
+            }
+        }
+        if let path = try ctx.outputFile(inv, defaultName: nil) {
+            if path.lowercased().hasSuffix(".png") {
+                let image = Heatmap.image(maps)
+                try PNGCodec.write(rgb: image.pixels, width: image.width, height: image.height, to: path)
+            } else {
+                try Heatmap.writeSVG(maps, to: path)
+            }
+            ctx.console.write("wrote \(path)")
+        }
+    }
+
+    static func explain(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let net = try ctx.attentionModel(inv)
+        let block = try ctx.blockName(inv, net)
+        let index = Int(block.dropFirst(7))! - 1
+        if net.blocks[index].isBatchMixing {
+            throw inv.error("\(block) mixes images across the batch (attention=batch): its map is B×B over the batch, so no single image has an 8×8 map to walk through",
+                            at: "block", suggestion: "this is the seed's mistake; rebuild with 'model ultimus attention=sample'")
+        }
+        let probe = try ctx.probeForward(net)
+        let sample = try ctx.probeSample(inv, probe)
+        let inputName = index == 0 ? "gap" : "ultimus\(index)"
+        guard let x = probe.forward.activation(inputName) else { throw inv.error("the forward recorded no \(inputName)") }
+        let width = x.shape[1]
+        let row = Array(x.storage[(sample * width)..<((sample + 1) * width)])
+        let explanation = try AttentionExplanation(block: net.blocks[index], name: block, sample: sample, input: row)
+        let shownInput = index == 0 ? "global average pooling (gap)" : "ultimus\(index)"
+        ctx.console.write(explanation.render(style: ctx.style, inputName: shownInput, label: probe.label(sample),
+                                             discrepancy: explanation.discrepancy(with: probe.forward)))
+        let probabilities = probe.forward.probabilities[sample]
+        let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+        ctx.console.write("model output for this image: \(probe.classNames[safe: best] ?? "\(best)") \(String(format: "%.1f", 100 * probabilities[best]))%"
+                          + " (true: \(probe.label(sample)))")
+    }
+
+    static func timeline(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        let net = try ctx.attentionModel(inv)
+        let block = try ctx.blockName(inv, net)
+        let frames = x.timeline.frames
+        guard !frames.isEmpty else {
+            throw inv.error("no attention frames recorded yet", suggestion: "train first ('train steps=20'); the probe images' maps are recorded every few steps")
+        }
+        let sample = inv.int("sample") ?? 0
+        let probes = x.timeline.probes
+        guard sample < probes.count else {
+            throw inv.error("sample=\(sample) is not a probe image; the time-lapse records probes 0…\(probes.count - 1)", at: "sample")
+        }
+        var recorded: [AttentionFrame] = []
+        var mixing = false
+        for frame in frames {
+            guard let k = frame.blocks.firstIndex(of: block), k < frame.maps.count else { continue }
+            let map = frame.maps[k]
+            if map.rank == 3, sample < map.shape[0] {
+                let (r, c) = (map.shape[1], map.shape[2])
+                let values = map.storage[(sample * r * c)..<((sample + 1) * r * c)].map(Double.init)
+                recorded.append(AttentionFrame(step: frame.step, map: HeatmapMatrix(rows: r, columns: c, values: values)))
+            } else if map.rank == 2 {
+                mixing = true
+                recorded.append(AttentionFrame(step: frame.step, map: HeatmapMatrix(rows: map.shape[0], columns: map.shape[1],
+                                                                                    values: map.storage.map(Double.init), rowPrefix: "img", columnPrefix: "img")))
+            }
+        }
+        guard !recorded.isEmpty else { throw inv.error("no frames of \(block) were recorded", at: "block") }
+        if mixing {
+            ctx.console.warning("\(block) mixes images (attention=batch): the frames are the probe batch's B×B maps, the seed's mistake")
+        }
+        let steps = x.history.steps
+        let label = x.data.flatMap { d in d.splits.test.labels[safe: probes[sample]].flatMap { d.classNames[safe: $0] } } ?? "?"
+        let text = AttentionTimeline.render(recorded, title: "timeline \(block) · probe \(sample) (\(label))", style: ctx.style,
+                                            loss: steps.map { ($0.step, $0.loss) }, lr: steps.map { ($0.step, $0.lr) })
+        ctx.console.write(text)
+        let summaries = recorded.map { AttentionTimeline.summarize($0.map, step: $0.step) }
+        if let last = summaries.last, let flag = last.collapse {
+            ctx.console.warning("\(block)'s map for probe \(sample) has collapsed to \(flag.rawValue) by step \(last.step)"
+                                + (flag == .uniform ? ": every slot attends to every slot equally, the block just averages V" : ": each slot attends to a single slot"))
+        }
+    }
+
+    static func intervene(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let net = try ctx.attentionModel(inv)
+        if inv.string("block") == "clear" {
+            let active = net.blocks.enumerated().filter { $0.element.intervention != nil }
+            for (_, b) in active { b.intervention = nil }
+            ctx.console.write(active.isEmpty ? "no interventions were active"
+                              : "cleared: " + active.map { "ultimus\($0.offset + 1) (\($0.element.intervention.map(String.init(describing:)) ?? ""))" }.joined(separator: ", ")
+                                .replacingOccurrences(of: " ()", with: "") + "; the blocks compute their own attention again")
+            return
+        }
+        let block = try ctx.blockName(inv, net)
+        let index = Int(block.dropFirst(7))! - 1
+        guard let mode = inv.string("mode") else {
+            throw inv.error("say what to do to \(block)'s attention", suggestion: "add mode=uniform, identity, bypass or zero_row (with row=i)")
+        }
+        let intervention: AttentionIntervention
+        switch mode {
+        case "uniform": intervention = .uniform
+        case "identity": intervention = .identity
+        case "bypass": intervention = .bypass
+        default:
+            guard let row = inv.int("row") else {
+                throw inv.error("mode=zero_row needs the row", at: "mode", suggestion: "add row=i (0…\(net.blocks[index].heads - 1))")
+            }
+            intervention = .zeroRow(row)
+        }
+        if inv.isExplicit("row"), mode != "zero_row" {
+            throw inv.error("row= only goes with mode=zero_row", at: "row")
+        }
+        try wrap(inv, at: "row") { try intervention.validate(rows: net.blocks[index].heads) }
+        let probe = try ctx.probeForward(net)
+        let before = probe.forward
+        net.blocks[index].intervention = intervention
+        let after = ProbeForward(model: net, images: probe.images)
+        ctx.console.write("\(block): attention \(describe(intervention)) for evaluation only (eval, explain, attention, gradcam, predict); training ignores it and no weight changes. 'intervene clear' restores it.")
+        ctx.console.write(effectTable(before: before, after: after, probe: probe).render(style: ctx.style))
+    }
+
+    static func describe(_ i: AttentionIntervention) -> String {
+        switch i {
+        case .uniform: return "replaced by the uniform map (1/8 everywhere)"
+        case .identity: return "replaced by the identity (each slot attends only to itself)"
+        case .bypass: return "bypassed (the block passes its input through)"
+        case .zeroRow(let r): return "row \(r) zeroed (query slot \(r) attends to nothing)"
+        }
+    }
+
+    /// Probe images before and after: predicted class, its probability, the change of the logits.
+    static func effectTable(before: ProbeForward, after: ProbeForward, probe: ProbeSet) -> Table {
+        let p0 = before.probabilities, p1 = after.probabilities
+        let classes = before.logits.shape[1]
+        var rows: [[String]] = []
+        var right0 = 0, right1 = 0
+        for n in 0..<probe.indices.count {
+            let a = argmax(p0[n]), b = argmax(p1[n])
+            var delta = 0.0
+            for c in 0..<classes {
+                let d = Double(after.logits.storage[n * classes + c]) - Double(before.logits.storage[n * classes + c])
+                delta = max(delta, abs(d))
+            }
+            if a == probe.labels[n] { right0 += 1 }
+            if b == probe.labels[n] { right1 += 1 }
+            rows.append([String(n), probe.label(n), "\(probe.className(a)) \(String(format: "%.2f", p0[n][a]))",
+                         "\(probe.className(b)) \(String(format: "%.2f", p1[n][b]))" + (a != b ? " *" : ""), NumberFormat.short(delta)])
+        }
+        rows.append(["", "correct", "\(right0)/\(probe.indices.count)", "\(right1)/\(probe.indices.count)", ""])
+        return Table(headers: ["probe", "true", "before", "after", "max |Δlogit|"], rows: rows,
+                     rightAligned: [true, false, false, false, true], title: "Effect on the probe images ('eval' shows the whole test set)")
+    }
+
+    static func argmax(_ v: [Double]) -> Int {
+        var best = 0
+        for i in v.indices where v[i] > v[best] { best = i }
+        return best
+    }
+
+    static func gradcam(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let net = try ctx.attentionModel(inv)
+        let layer = inv.string("layer") ?? "conv3"
+        guard GradCAM.layers(of: net).contains(layer) else {
+            throw inv.error("Grad-CAM needs a convolution; '\(layer)' is not one", at: "layer",
+                            suggestion: EditDistance.suggestion(for: layer, in: GradCAM.layers(of: net)) ?? "use one of \(GradCAM.layers(of: net).joined(separator: ", "))")
+        }
+        let x = ctx.session.experiment
+        let data = try ctx.data()
+        let test = data.splits.test
+        var indices: [Int]
+        let title: String
+        if inv.string("which") == "misclassified" {
+            let evaluation = try ctx.testEvaluation()
+            indices = zip(test.labels.indices, zip(test.labels, evaluation.predictions)).filter { $0.1.0 != $0.1.1 }.map(\.0)
+            let wanted = inv.int("n") ?? 10
+            if indices.isEmpty { ctx.console.write("no test image is misclassified: nothing to explain"); return }
+            if indices.count < wanted { ctx.console.write("only \(indices.count) test images are misclassified; showing them all") }
+            indices = Array(indices.prefix(wanted))
+            title = "Grad-CAM \(layer) · misclassified test images"
+        } else {
+            let sample = inv.int("sample") ?? 0
+            let probes = x.timeline.probes
+            let index = sample < probes.count ? probes[sample] : sample
+            guard index < test.count else {
+                throw inv.error("sample=\(sample) is past the test split's \(test.count) images", at: "sample")
+            }
+            indices = [index]
+            title = "Grad-CAM \(layer) · test image \(index)"
+        }
+        guard let batch = data.images("test", indices: indices) else { throw inv.error("cannot read the test images") }
+        let results = try wrap(inv, at: "layer") { try GradCAM.compute(model: net, images: batch.images, layer: layer) }
+        var tiles: [ImageTile] = []
+        var listing: [ImageTile] = []
+        for (k, r) in results.enumerated() {
+            let i = indices[k]
+            let image = try RGBImage(width: test.width, height: test.height, pixels: test.rgbInterleaved(at: i))
+            let truth = data.classNames[safe: test.labels[i]] ?? "?"
+            let predicted = data.classNames[safe: r.predicted] ?? "?"
+            let caption = ["#\(i) true \(truth)", "pred \(predicted) \(String(format: "%.2f", r.probability))"]
+            let color = r.predicted == test.labels[i] ? RGB(0, 110, 0) : RGB(190, 0, 0)
+            tiles += CAMOverlay.tiles(image: image, mask: r.map, maskWidth: r.width, maskHeight: r.height, caption: caption, captionColor: color)
+            listing.append(ImageTile(image: CAMOverlay.overlay(image: image, mask: r.map, maskWidth: r.width, maskHeight: r.height),
+                                     caption: caption + [r.rawMax > 0 ? "peak \(peakText(r))" : "no evidence"]))
+        }
+        let grid = ImageGrid.compose(tiles, columns: results.count > 1 ? 6 : 3, scale: 3, title: title)
+        let defaultName = inv.string("which") == "misclassified" ? "gradcam-\(layer)-misclassified.png" : "gradcam-\(layer)-test\(indices[0]).png"
+        let path = try ctx.outputFile(inv, defaultName: defaultName)!
+        try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
+        ctx.console.write(ImageGrid.terminalListing(listing, style: ctx.style))
+        ctx.console.write("Grad-CAM of \(layer) for the predicted class: weights = spatial mean of ∂score/∂activation, map = ReLU(Σ_c w_c·A_c), resized and scaled to 0…1")
+        ctx.console.write("wrote \(path) (\(grid.width)×\(grid.height): image, heatmap, overlay per test image)")
+    }
+
+    static func peakText(_ r: GradCAM.Result) -> String {
+        let i = r.map.indices.max { r.map[$0] < r.map[$1] } ?? 0
+        return "y\(i / r.width) x\(i % r.width)"
+    }
+
+    /// Runs `body`, turning an ``InspectionError`` into a diagnostic at argument `name`.
+    static func wrap<T>(_ inv: Invocation, at name: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as InspectionError {
+            throw inv.error(e.description, at: name)
+        } catch let e as ShapeError {
+            throw inv.error(e.description, at: name)
+        }
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}

@@ -1,0 +1,173 @@
+import Autograd
+import Datasets
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `plot loss|lrfind|lr|schedule|confusion`, `show images`, `misclassified`.
+    static let plots: [String: CommandHandler] = [
+        "plot loss": { inv, ctx in try PlotCommands.loss(inv, ctx) },
+        "plot lrfind": { inv, ctx in try PlotCommands.lrfind(inv, ctx) },
+        "plot lr": { inv, ctx in try PlotCommands.lr(inv, ctx) },
+        "plot schedule": { inv, ctx in try PlotCommands.schedule(inv, ctx) },
+        "plot confusion": { inv, ctx in try PlotCommands.confusion(inv, ctx) },
+        "show images": { inv, ctx in try PlotCommands.showImages(inv, ctx) },
+        "misclassified": { inv, ctx in try PlotCommands.misclassified(inv, ctx) },
+    ]
+}
+
+/// Charts in the terminal and as SVG files; image grids as PNG files with a terminal listing.
+enum PlotCommands {
+    static func loss(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let charts = try wrap(inv) { try SessionCharts.lossAndAccuracy(ctx.session.experiment.history) }
+        try draw(charts, columns: 2, name: "loss-accuracy.svg", inv, ctx)
+    }
+
+    static func lrfind(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let result = ctx.session.experiment.lrFinder else {
+            throw inv.error("no LR range test yet", suggestion: "run 'lrfind' first")
+        }
+        try draw([SessionCharts.lrFinder(result)], columns: 1, name: "lrfind.svg", inv, ctx)
+        let parts = [result.steepest.map { "steepest \(Format.lr($0))" }, result.minimum.map { "min/10 \(Format.lr($0))" },
+                     result.valley.map { "valley \(Format.lr($0))" }].compactMap { $0 }
+        if !parts.isEmpty { ctx.console.write("suggestions: " + parts.joined(separator: " · ")) }
+    }
+
+    static func lr(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let charts = try wrap(inv) { try SessionCharts.lrHistory(ctx.session.experiment.history) }
+        try draw(charts, columns: 1, name: "lr-history.svg", inv, ctx)
+    }
+
+    static func schedule(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        guard let schedule = x.schedule, let settings = x.scheduleSettings else {
+            throw inv.error("no schedule set", suggestion: "set one with 'sched onecycle max_lr=4e-3 epochs=24'")
+        }
+        let total = schedule.totalSteps ?? settings.stepsPerEpoch * (settings.plannedEpochs ?? max(1, x.completedEpochs + 10))
+        let charts = try wrap(inv) { try SessionCharts.schedule(schedule, total: total, current: x.scheduleStep < total ? x.scheduleStep : nil) }
+        try draw(charts, columns: 1, name: "schedule.svg", inv, ctx)
+        var facts = ["\(schedule)", "\(total) steps (\(settings.stepsPerEpoch) per epoch)"]
+        if let one = schedule as? OneCycleLR {
+            facts.append("initial LR \(Format.lr(one.initialLR)), max \(Format.lr(one.maxLR)), final \(Format.lr(one.minLR))")
+            facts.append("phases end at steps " + one.phaseEnds.map { String(format: "%.0f", $0) }.joined(separator: ", "))
+        }
+        if x.scheduleStep < total, let next = try? schedule.lr(atStep: x.scheduleStep) {
+            facts.append("the next batch (step \(x.scheduleStep)) uses LR \(Format.lr(next))")
+        }
+        ctx.console.write(facts.joined(separator: "\n"))
+    }
+
+    static func confusion(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let data = try ctx.data()
+        _ = try ctx.session.experiment.requireModel()
+        let evaluation = try ctx.testEvaluation()
+        let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions, classNames: data.classNames,
+                                       title: "Confusion matrix, test set (\(String(format: "%.2f", evaluation.accuracy))%)")
+        ctx.console.write(view.render(style: ctx.style))
+        let path = try ctx.outputFile(inv, defaultName: "confusion.svg")!
+        try view.writeSVG(to: path)
+        ctx.console.write("wrote \(path)")
+    }
+
+    static func showImages(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let data = try ctx.data()
+        let split = inv.string("split") ?? "train"
+        guard let set = data.set(split), split != "valid" || data.splits.valid != nil else {
+            throw inv.error("the data has no \(split) split", at: "split", suggestion: "hold one out with 'data ... valid=N'")
+        }
+        let n = min(inv.int("n") ?? 20, set.count)
+        let augmented = (inv.bool("augmented") ?? true) && split == "train"
+        let augmentation = augmented ? (try? Augmentation(spec: data.settings.augment)) ?? .none : .none
+        let tiles = try showTiles(set, count: n, augmentation: augmentation, normalization: data.normalization, seed: data.settings.seed)
+        let title = "\(split) images" + (augmented && !augmentation.isIdentity ? " as training sees them (\(augmentation.spec))" : "")
+        let grid = ImageGrid.compose(tiles, columns: 10, scale: 3, title: title)
+        let name = "images-\(split)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
+        let path = try ctx.outputFile(inv, defaultName: name)!
+        try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
+        ctx.console.write(ImageGrid.terminalListing(tiles, style: ctx.style))
+        ctx.console.write("wrote \(path) (\(n) images, \(grid.width)×\(grid.height))")
+    }
+
+    /// The first `count` images of `set`, augmented with a private generator (the loader's does not move).
+    static func showTiles(_ set: ImageSet, count: Int, augmentation: Augmentation, normalization: Normalization, seed: UInt64) throws -> [ImageTile] {
+        var generator = SeededGenerator(seed: seed ^ 0x5348_4F57)
+        return try (0..<count).map { i in
+            var rgb = set.rgbInterleaved(at: i)
+            if !augmentation.isIdentity {
+                let draw = augmentation.draw(using: &generator, height: set.height, width: set.width)
+                let floats = augmentation.apply(draw, image: set.image(at: i), height: set.height, width: set.width, normalization: normalization)
+                rgb = denormalize(floats, height: set.height, width: set.width, normalization: normalization)
+            }
+            return ImageTile(image: try RGBImage(width: set.width, height: set.height, pixels: rgb),
+                             caption: [set.classNames.indices.contains(set.labels[i]) ? set.classNames[set.labels[i]] : "\(set.labels[i])"])
+        }
+    }
+
+    /// Normalised CHW floats back to HWC bytes: `(v·std + mean)·255`, clamped.
+    static func denormalize(_ chw: [Float], height: Int, width: Int, normalization: Normalization) -> [UInt8] {
+        let plane = height * width
+        var out = [UInt8](repeating: 0, count: 3 * plane)
+        for c in 0..<3 {
+            for p in 0..<plane {
+                let v = (chw[c * plane + p] * normalization.std[c] + normalization.mean[c]) * 255
+                out[p * 3 + c] = UInt8(max(0, min(255, v.rounded())))
+            }
+        }
+        return out
+    }
+
+    static func misclassified(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let data = try ctx.data()
+        let model = try ctx.session.experiment.requireModel()
+        let evaluation = try ctx.testEvaluation()
+        let (tiles, wrong) = try misclassifiedTiles(data: data, model: model, predictions: evaluation.predictions, limit: inv.int("n") ?? 20)
+        let n = inv.int("n") ?? 20
+        guard !tiles.isEmpty else {
+            ctx.console.write("no test image is misclassified (\(evaluation.correct)/\(evaluation.count) correct)")
+            return
+        }
+        if wrong < n { ctx.console.write("only \(wrong) of \(evaluation.count) test images are misclassified; showing them all") }
+        let grid = ImageGrid.compose(tiles, columns: 5, scale: 3, title: "Misclassified test images (\(wrong) of \(evaluation.count))")
+        let path = try ctx.outputFile(inv, defaultName: "misclassified.png")!
+        try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
+        ctx.console.write(ImageGrid.terminalListing(tiles, style: ctx.style))
+        ctx.console.write("wrote \(path) (\(tiles.count) images)")
+    }
+
+    /// Tiles of the first `limit` misclassified test images (true class, predicted class and its
+    /// probability, in red) and how many are wrong in all.
+    static func misclassifiedTiles(data: DataState, model: Module, predictions: [Int], limit: Int) throws -> ([ImageTile], Int) {
+        let test = data.splits.test
+        let wrong = zip(test.labels, predictions).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+        let shown = Array(wrong.prefix(limit))
+        guard !shown.isEmpty, let batch = data.images("test", indices: shown) else { return ([], wrong.count) }
+        let probabilities = ProbeForward(model: model, images: batch.images).probabilities
+        let name = { (c: Int) in data.classNames.indices.contains(c) ? data.classNames[c] : "\(c)" }
+        let tiles = try shown.enumerated().map { k, i -> ImageTile in
+            let p = predictions[i]
+            return ImageTile(image: try RGBImage(width: test.width, height: test.height, pixels: test.rgbInterleaved(at: i)),
+                             caption: ["true \(name(test.labels[i]))", "pred \(name(p)) \(String(format: "%.2f", probabilities[k][p]))"],
+                             captionColor: RGB(190, 0, 0))
+        }
+        return (tiles, wrong.count)
+    }
+
+    /// Draws charts in the terminal and writes them as one SVG (`to=` or `name` in the output folder).
+    static func draw(_ charts: [Chart], columns: Int, name: String, _ inv: Invocation, _ ctx: ShellContext) throws {
+        let style = ctx.style
+        let terminal = charts.count == 1 ? LineChart.render(charts[0], style: style, height: 12)
+            : LineChart.renderGrid(charts, columns: style.width >= 100 ? columns : 1, style: style, height: 8)
+        ctx.console.write(terminal)
+        let path = try ctx.outputFile(inv, defaultName: name)!
+        if charts.count == 1 { try SVGChart.write(charts[0], to: path) } else { try SVGChart.writeGrid(charts, columns: columns, to: path) }
+        ctx.console.write("wrote \(path)")
+    }
+
+    static func wrap<T>(_ inv: Invocation, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as InspectionError {
+            throw inv.error(e.description)
+        } catch let e as ScheduleError {
+            throw inv.error(e.description)
+        }
+    }
+}

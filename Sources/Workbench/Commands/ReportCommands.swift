@@ -1,0 +1,156 @@
+import Autograd
+import Datasets
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `report`, `predict`.
+    static let reports: [String: CommandHandler] = [
+        "report": { inv, ctx in try ReportCommands.report(inv, ctx) },
+        "predict": { inv, ctx in try ReportCommands.predict(inv, ctx) },
+    ]
+}
+
+enum ReportCommands {
+    static func report(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        let model = try x.requireModel()
+        let dir = ctx.expand(inv.string("dir") ?? ctx.session.outputDirectory)
+        let readme = (dir as NSString).appendingPathComponent("README.md")
+        if FileManager.default.fileExists(atPath: readme), !ctx.isInsideOutput(readme), inv.bool("force") != true {
+            throw inv.error("'\(readme)' exists", at: "dir", suggestion: "add force=true to overwrite it, or pick another folder")
+        }
+        func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+        var figures: [(section: String, file: String?, note: String)] = []
+        var written: [String] = []
+
+        if let charts = try? SessionCharts.lossAndAccuracy(x.history) {
+            try SVGChart.writeGrid(charts, columns: 2, to: file("loss-accuracy.svg"))
+            written.append("loss-accuracy.svg")
+            figures.append(("Loss and accuracy", "loss-accuracy.svg", ""))
+        } else {
+            figures.append(("Loss and accuracy", nil, "(no epoch finished yet)"))
+        }
+        if let result = x.lrFinder {
+            try SVGChart.write(SessionCharts.lrFinder(result), to: file("lrfind.svg"))
+            written.append("lrfind.svg")
+            let notes = [result.steepest.map { "steepest gradient \(Format.lr($0))" }, result.minimum.map { "minimum/10 \(Format.lr($0))" },
+                         result.valley.map { "valley \(Format.lr($0))" }].compactMap { $0 }
+            figures.append(("LR finder", "lrfind.svg", notes.isEmpty ? "" : "Suggestions: " + notes.joined(separator: ", ") + "."))
+        } else {
+            figures.append(("LR finder", nil, "(no LR range test was run in this session)"))
+        }
+        if let charts = try? SessionCharts.lrHistory(x.history) {
+            try SVGChart.writeGrid(charts, columns: 1, to: file("lr-history.svg"))
+            written.append("lr-history.svg")
+            figures.append(("LR history", "lr-history.svg", ""))
+        } else {
+            figures.append(("LR history", nil, "(no training steps yet)"))
+        }
+        var accuracyLine = ""
+        if x.data != nil || x.dataSettings != nil {
+            let data = try ctx.data()
+            let evaluation = try ctx.testEvaluation()
+            accuracyLine = evaluation.line
+            let (tiles, wrong) = try PlotCommands.misclassifiedTiles(data: data, model: model, predictions: evaluation.predictions, limit: 20)
+            if !tiles.isEmpty {
+                let grid = ImageGrid.compose(tiles, columns: 5, scale: 3, title: "Misclassified test images (\(wrong) of \(evaluation.count))")
+                try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: file("misclassified.png"))
+                written.append("misclassified.png")
+                figures.append(("Misclassified images", "misclassified.png", "\(tiles.count) of the \(wrong) misclassified test images: true class, predicted class and its probability."))
+            } else {
+                figures.append(("Misclassified images", nil, "(no test image is misclassified)"))
+            }
+            let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions, classNames: data.classNames)
+            try view.writeSVG(to: file("confusion.svg"))
+            written.append("confusion.svg")
+            figures.append(("Confusion matrix", "confusion.svg", ""))
+        }
+        let summary = try? Summary.render(model: model, inputShape: [1, 3, 32, 32])
+        let report = SessionReport(title: "Ultimus Workbench session report", modelSummary: summary,
+                                   trainingLog: SessionReport.log(x.history), details: details(ctx, accuracy: accuracyLine),
+                                   figures: figures)
+        try AtomicWrite.write(report.markdown, to: readme)
+        ctx.console.write("wrote \(readme) with \(written.joined(separator: ", "))")
+    }
+
+    static func details(_ ctx: ShellContext, accuracy: String) -> [(String, String)] {
+        let x = ctx.session.experiment
+        var out: [(String, String)] = []
+        if let recipe = x.modelRecipe { out.append(("Model", recipe.commands.joined(separator: "; "))) }
+        if let model = x.model { out.append(("Parameters", "\(model.parameterCount)")) }
+        if let net = x.model as? UltimusNet, net.isBatchMixing {
+            out.append(("Warning", "attention=batch mixes images across the batch (the seed's mistake)"))
+        }
+        if let data = x.data {
+            out.append(("Data", "\(data.splits.source): \(data.countsLine)"))
+            out.append(("Batch size", "\(data.settings.batchSize)"))
+            out.append(("Augmentation", data.settings.augment))
+        }
+        if let o = x.optimizerSettings { out.append(("Optimizer", o.description)) }
+        if let s = x.schedule { out.append(("Schedule", "\(s)")) }
+        out.append(("Epochs", "\(x.completedEpochs) completed, \(x.globalStep) steps"))
+        let seconds = x.history.epochs.reduce(0) { $0 + $1.seconds }
+        if seconds > 0 { out.append(("Training time", Format.duration(seconds))) }
+        if !accuracy.isEmpty { out.append(("Final evaluation", accuracy)) }
+        out.append(("Seed", "\(ctx.session.seed)"))
+        out.append(("Commands", ctx.session.commandLog.map(\.text).joined(separator: " · ")))
+        return out
+    }
+
+    static func predict(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let model = try ctx.session.experiment.requireModel()
+        guard let path = inv.string("path") else { return }
+        let full = ctx.expand(path)
+        guard FileManager.default.fileExists(atPath: full) else {
+            throw inv.error("no image at '\(path)'", at: "path", suggestion: "check the path; Tab completes file names")
+        }
+        let decoded: (rgb: [UInt8], width: Int, height: Int)
+        do {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: full)))
+            let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
+            decoded = isPNG ? try PNGCodec.decode(bytes, name: path) : try JPEGCodec.decode(bytes, name: path)
+        } catch {
+            throw inv.error("cannot read '\(path)' as a PNG or JPEG image: \(error)", at: "path")
+        }
+        let rgb = ImageResize.resize(decoded.rgb, width: decoded.width, height: decoded.height, to: 32, 32)
+        let data = ctx.session.experiment.data
+        let normalization = data?.normalization ?? .cifar10
+        let classNames = data?.classNames ?? CIFARNames.all
+        let planar = ImageSet.planar(fromInterleaved: rgb, height: 32, width: 32)
+        let lut = normalization.lookupTable
+        let floats = (0..<3).flatMap { c in (0..<1024).map { lut[c * 256 + Int(planar[c * 1024 + $0])] } }
+        let forward = ProbeForward(model: model, images: Tensor(shape: [1, 3, 32, 32], storage: floats))
+        let p = forward.probabilities[0]
+        let top = p.indices.sorted { p[$0] > p[$1] }.prefix(inv.int("top") ?? 5)
+        let name = { (c: Int) in classNames.indices.contains(c) ? classNames[c] : "class \(c)" }
+        ctx.console.write("\(path): \(decoded.width)×\(decoded.height) resized to 32×32")
+        let tile = ImageTile(image: try RGBImage(width: 32, height: 32, pixels: rgb), caption: [name(top.first ?? 0)])
+        ctx.console.write(ImageGrid.terminalListing([tile], style: ctx.style))
+        let rows = top.map { [name($0), String(format: "%.2f%%", 100 * p[$0]), TextBar.bar(p[$0], width: 30, unicode: ctx.console.unicode)] }
+        ctx.console.write(Table(headers: ["class", "probability", ""], rows: rows, rightAligned: [false, true, false]).render(style: ctx.style))
+        if let net = model as? UltimusNet {
+            let maps: [HeatmapMatrix] = net.blocks.indices.compactMap { i in
+                forward.attentionMap(block: "ultimus\(i + 1)", sample: 0).map {
+                    HeatmapMatrix(rows: $0.count, columns: $0.first?.count ?? 0, values: $0.flatMap { $0 }, title: "ultimus\(i + 1)")
+                }
+            }
+            if net.isBatchMixing {
+                ctx.console.warning("attention=batch: alone in its batch the image's map is 1×1 (the seed's mistake); its prediction would change with batch-mates")
+            }
+            ctx.console.write(Heatmap.renderSideBySide(maps, style: ctx.style))
+        }
+    }
+}
+
+/// The CIFAR-10 class names, for `predict` before any data is loaded.
+enum CIFARNames {
+    static let all = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+}
+
+/// A proportional bar of `█` (or `#`).
+enum TextBar {
+    static func bar(_ fraction: Double, width: Int, unicode: Bool) -> String {
+        String(repeating: unicode ? "█" : "#", count: max(0, min(width, Int((fraction * Double(width)).rounded()))))
+    }
+}

@@ -1,0 +1,88 @@
+import Datasets
+import Foundation
+import Layers
+
+/// What the inspection, plot, report and teaching commands share: the render style, the data, the
+/// attention model, the probe images and where files go.
+extension ShellContext {
+    /// The console's style: colour, Unicode and width.
+    var style: RenderStyle { RenderStyle(color: console.color, unicode: console.unicode, width: console.width) }
+
+    /// The loaded data. Loads the data chosen earlier if needed, but never picks a default (that
+    /// would draw from the session's generator): with no data chosen it is an error.
+    func data() throws -> DataState {
+        let x = session.experiment
+        if let data = x.data { return data }
+        guard x.dataSettings != nil else {
+            throw ExperimentError("no data loaded yet; choose some with 'data synthetic' or 'data cifar10'")
+        }
+        return try DataCommands.withLoadingProgress(self) { try x.ensureData(session: session, progress: $0) }
+    }
+
+    /// The model as an ``UltimusNet`` (attention commands need its blocks).
+    func attentionModel(_ inv: Invocation) throws -> UltimusNet {
+        let model = try session.experiment.requireModel()
+        guard let net = model as? UltimusNet else {
+            throw inv.error("'\(inv.command)' looks at the attention blocks of an UltimusNet; this model has none",
+                            suggestion: "build one with 'model ultimus variant=bnrelu'")
+        }
+        return net
+    }
+
+    /// The `block` positional checked against the model: `ultimus1` … `ultimusN`.
+    func blockName(_ inv: Invocation, _ net: UltimusNet) throws -> String {
+        let names = net.blocks.indices.map { "ultimus\($0 + 1)" }
+        let name = inv.string("block") ?? ""
+        guard names.contains(name) else {
+            throw inv.error("no attention block called '\(name)'", at: "block",
+                            suggestion: EditDistance.suggestion(for: name, in: names) ?? "the blocks are \(names.joined(separator: ", "))")
+        }
+        return name
+    }
+
+    /// The probe images run through `model` in evaluation mode (a copy for UltimusNet).
+    func probeForward(_ model: Module) throws -> ProbeSet {
+        let data = try data()
+        let test = data.splits.test
+        let indices = session.experiment.timeline.probes.filter { $0 < test.count }
+        guard !indices.isEmpty, let batch = data.images("test", indices: indices) else {
+            throw ExperimentError("the test split has no images to probe")
+        }
+        return ProbeSet(indices: indices, images: batch.images, labels: batch.labels, classNames: data.classNames, model: model)
+    }
+
+    /// `sample=` checked against the probes.
+    func probeSample(_ inv: Invocation, _ probe: ProbeSet) throws -> Int {
+        let sample = inv.int("sample") ?? 0
+        guard sample < probe.indices.count else {
+            throw inv.error("sample=\(sample) is not a probe image", at: "sample",
+                            suggestion: "the probes are the first \(probe.indices.count) test images: sample=0…\(probe.indices.count - 1)")
+        }
+        return sample
+    }
+
+    /// Where a command's file goes: `to=` (an existing file outside the output folder needs
+    /// `force=true`) or `defaultName` in the output folder; `nil` when neither is given.
+    func outputFile(_ inv: Invocation, defaultName: String?) throws -> String? {
+        if let to = inv.string("to") {
+            let full = expand(to)
+            if FileManager.default.fileExists(atPath: full), !isInsideOutput(full), inv.bool("force") != true {
+                throw inv.error("'\(to)' exists outside the output folder", at: "to", suggestion: "add force=true to overwrite it")
+            }
+            return full
+        }
+        return defaultName.map { session.outputPath($0) }
+    }
+
+    /// The test split evaluated now (with any active interventions), with a progress line.
+    func testEvaluation() throws -> EvaluationResult {
+        let x = session.experiment
+        _ = try data()
+        var progress: ConsoleProgress?
+        defer { progress?.finish() }
+        return try x.evaluate(split: "test", shouldStop: { Shell.interruptRequested }) { done, total in
+            if progress == nil { progress = ConsoleProgress(console: self.console, total: total, description: "Eval test") }
+            progress?.update(to: done)
+        }
+    }
+}

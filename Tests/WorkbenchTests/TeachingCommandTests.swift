@@ -1,0 +1,70 @@
+import Autograd
+import Foundation
+import Layers
+import Testing
+@testable import Workbench
+
+@Suite(.serialized) struct TeachingCommandTests {
+    @Test func quizAsksScoresAndReveals() {
+        let bench = InspectionBench()
+        bench.run("quiz on")
+        let quiz = QuizState.of(bench.shell.session)
+        var answers = ["16,3,3,3", "columns", "rows"]
+        quiz.reader = { _ in answers.isEmpty ? nil : answers.removeFirst() }
+        let text = bench.run("inspect conv1.weight")
+        #expect(text.contains("What shape is conv1.weight?"))
+        #expect(text.contains("right!") && text.contains("[out channels, in channels"))
+        bench.run("attention ultimus1")
+        bench.run("attention ultimus2")
+        #expect(quiz.asked == 3 && quiz.correct == 2)
+        #expect(bench.run("quiz score").contains("2 of 3 right"))
+        bench.run("quiz off")
+        bench.run("inspect conv1.weight")
+        #expect(quiz.asked == 3)
+    }
+
+    @Test func quizNeverBlocksWithoutInteractiveInput() {
+        let bench = InspectionBench()
+        bench.run("quiz on")
+        bench.run("sched onecycle max_lr=4e-3 epochs=1")
+        let text = bench.run("train steps=1")
+        #expect(text.contains("What learning rate will the next batch (step 0) use?"))
+        #expect(text.contains("not scored"))
+        #expect(text.contains("pct = "))
+        #expect(QuizState.of(bench.shell.session).asked == 0)
+    }
+
+    @Test func lrWorkingMatchesTheSchedule() throws {
+        let one = try OneCycleLR(maxLR: 4e-3, totalSteps: 100, annealStrategy: .linear)
+        for step in [0, 10, 29, 30, 31, 77, 100] {
+            let (lr, working) = try #require(LRWorking.explain(one, optimizerLR: 1, step: step))
+            #expect(lr == (try one.lr(atStep: step)))
+            #expect(working.contains("phase"))
+        }
+        let question = QuizQuestion.nextLR(step: 5, lr: 1e-3, working: "")
+        #expect(question.grade("0.00102") && question.grade("1e-3") && !question.grade("2e-3"))
+        #expect(QuizQuestion.shape(of: "x", shape: [16, 3, 3, 3], why: "").grade("[16, 3, 3, 3]"))
+        #expect(!QuizQuestion.shape(of: "x", shape: [16, 3, 3, 3], why: "").grade("3,3,16,3"))
+    }
+
+    @Test func exportTorchFromTheSession() throws {
+        let bench = InspectionBench()
+        bench.run("optim adam lr=1e-3")
+        bench.run("sched onecycle max_lr=4e-3 epochs=2")
+        let text = bench.run("export torch \(bench.folder.path)/out/run.py")
+        #expect(text.contains("run.safetensors"))
+        let script = try String(contentsOfFile: bench.folder.path + "/out/run.py", encoding: .utf8)
+        #expect(script.contains("VARIANT = \"bnrelu\""))
+        #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=10"))
+        #expect(script.contains("DATA_FILE = \"run.data.safetensors\""))
+        let file = try SafeTensors.read(path: bench.folder.path + "/out/run.safetensors")
+        #expect(try file.tensor("conv1.weight").storage == bench.net.convs[0].weight.storage)
+        bench.run("train steps=1")
+        bench.run("export torch \(bench.folder.path)/out/initial.py weights=initial")
+        let initial = try SafeTensors.read(path: bench.folder.path + "/out/initial.safetensors")
+        let current = try SafeTensors.read(path: bench.folder.path + "/out/run.safetensors")
+        // The initial weights are the model as built, before the training step.
+        #expect(try initial.tensor("conv1.weight").storage == (try current.tensor("conv1.weight")).storage)
+        #expect(try initial.tensor("conv1.weight").storage != bench.net.convs[0].weight.storage)
+    }
+}
