@@ -1,8 +1,5 @@
 import Foundation
 import Layers
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension CommandAreas {
     /// `quiz on|off|score`, `export torch`, and the quiz's questions before `train`, `attention`,
@@ -32,9 +29,9 @@ enum TeachingCommands {
                           : "quiz off (\(quiz.summary))")
     }
 
-    /// Whether the learner can answer: typed input at a terminal, not a script.
+    /// Whether the learner can answer: someone is at the keyboard and no script is running.
     static func interactive(_ ctx: ShellContext) -> Bool {
-        ctx.shell.scriptDepth == 0 && ctx.console.isTerminal && isatty(STDIN_FILENO) == 1
+        ctx.shell.scriptDepth == 0 && ctx.shell.answerReader != nil
     }
 
     /// Asks `question`: reads an answer only when interactive (never blocks a script), grades it and
@@ -43,10 +40,7 @@ enum TeachingCommands {
     static func ask(_ question: QuizQuestion, _ ctx: ShellContext, reveal: Bool = true) -> String? {
         let quiz = QuizState.of(ctx.session)
         ctx.console.write(ctx.console.styled("quiz: ", .cyan) + question.prompt)
-        let reader = quiz.reader ?? (interactive(ctx) ? { (prompt: String) -> String? in
-            ctx.console.write(prompt, terminator: "")
-            return readLine(strippingNewline: true)
-        } : nil)
+        let reader = quiz.reader ?? (interactive(ctx) ? { ctx.ask($0) } : nil)
         guard let answer = reader?("your answer> ")?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
             if reveal, !question.reveal.isEmpty { ctx.console.write(ctx.console.styled("answer: ", .cyan) + question.reveal + " (not scored)") }
             return nil
@@ -151,7 +145,9 @@ enum TeachingCommands {
         } else {
             exportedModel = net
         }
-        let spec = try torchSpec(x, data: data, net: net, seed: ctx.session.seed, weights: weights, startEpoch: weights == "initial" ? 0 : x.completedEpochs)
+        // Current weights resume at the session's epoch; past the plan, the script trains the plan again from them.
+        let spec = try torchSpec(x, data: data, net: net, seed: ctx.session.seed, weights: weights,
+                                 startEpoch: weights == "initial" ? 0 : x.completedEpochs)
         let written = try InspectionCommands.wrap(inv, at: "path") { try TorchExport.write(spec, model: exportedModel, to: full) }
         ctx.console.write("wrote \(written.script) and \(written.weights) (\(written.parameters.count) tensors, \(weights) weights)"
                           + (written.data.map { " and \($0) (the session's images)" } ?? ""))
@@ -222,6 +218,6 @@ enum TeachingCommands {
             data: source, classNames: data.classNames, mean: data.normalization.mean, std: data.normalization.std,
             crop: aug.crop, flip: aug.flip, cutout: aug.cutout, padding: aug.padding, cutoutSize: aug.cutoutSize,
             flipProbability: Double(aug.flipProbability), cutoutProbability: Double(aug.cutoutProbability),
-            epochs: epochs, startEpoch: min(startEpoch, epochs), batchSize: data.settings.batchSize, seed: seed, weightsLabel: weights)
+            epochs: epochs, startEpoch: startEpoch < epochs ? startEpoch : 0, batchSize: data.settings.batchSize, seed: seed, weightsLabel: weights)
     }
 }
