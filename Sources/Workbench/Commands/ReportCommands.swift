@@ -20,6 +20,7 @@ enum ReportCommands {
         if FileManager.default.fileExists(atPath: readme), !ctx.isInsideOutput(readme), inv.bool("force") != true {
             throw inv.error("'\(readme)' exists", at: "dir", suggestion: "add force=true to overwrite it, or pick another folder")
         }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
         var figures: [(section: String, file: String?, note: String)] = []
         var written: [String] = []

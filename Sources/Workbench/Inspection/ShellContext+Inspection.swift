@@ -64,14 +64,19 @@ extension ShellContext {
     /// Where a command's file goes: `to=` (an existing file outside the output folder needs
     /// `force=true`) or `defaultName` in the output folder; `nil` when neither is given.
     func outputFile(_ inv: Invocation, defaultName: String?) throws -> String? {
+        var path = defaultName.map { expand(session.outputPath($0)) }
         if let to = inv.string("to") {
             let full = expand(to)
             if FileManager.default.fileExists(atPath: full), !isInsideOutput(full), inv.bool("force") != true {
                 throw inv.error("'\(to)' exists outside the output folder", at: "to", suggestion: "add force=true to overwrite it")
             }
-            return full
+            path = full
         }
-        return defaultName.map { session.outputPath($0) }
+        if let path {
+            // Writers rename a temporary file into place: the folder must exist.
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        return path
     }
 
     /// The test split evaluated now (with any active interventions), with a progress line.
