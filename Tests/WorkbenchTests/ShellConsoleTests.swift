@@ -72,7 +72,8 @@ import Testing
         let folder = TemporaryFolder()
         let shell = Shell(options: ShellOptions(outputDirectory: folder.path + "/out", console: CapturingConsole()))
         var paths: [String] = []
-        shell.handlers["plot"] = { inv, ctx in paths.append(try ctx.outputPath(for: inv, defaultName: "loss.svg")) }
+        // "plot loss" is looked up before "plot": stand in for the real handler under that key.
+        shell.handlers["plot loss"] = { inv, ctx in paths.append(try ctx.outputPath(for: inv, defaultName: "loss.svg")) }
         #expect(shell.execute(line: "plot loss") == .ok)
         #expect(paths.last == folder.path + "/out/loss.svg")
         #expect(FileManager.default.fileExists(atPath: folder.path + "/out"))
