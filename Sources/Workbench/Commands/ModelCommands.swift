@@ -83,7 +83,7 @@ enum ModelCommands {
 
     static func summary(_ inv: Invocation, _ ctx: ShellContext) throws {
         let model = try ctx.session.experiment.requireModel()
-        let batch = inv.int("batch") ?? 1
+        let batch = inv.int("batch") ?? 20
         do {
             ctx.console.write(try Summary.render(model: model, inputShape: [batch, 3, 32, 32]))
         } catch let error as ShapeError {

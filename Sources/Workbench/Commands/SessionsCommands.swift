@@ -29,7 +29,7 @@ enum SessionsCommands {
         }
         let x = ctx.session.experiment
         let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
-        ctx.console.write("saved the session to \(path) (\(size / 1024) KB): \(summary(x)), \(ctx.session.commandLog.count) commands")
+        ctx.console.write("saved the session to \(path) (\(size / 1024) KB): \(summary(x)), \(ctx.session.commandLog.count.counted("command"))")
     }
 
     static func summary(_ x: Experiment) -> String {
@@ -39,7 +39,7 @@ enum SessionsCommands {
         case .layers(let specs)?: model = "network of \(specs.count) layers"
         case nil: model = "no model"
         }
-        return "\(model), \(x.completedEpochs) epochs done, step \(x.globalStep)"
+        return "\(model), \(x.completedEpochs.counted("epoch")) done, step \(x.globalStep)"
     }
 
     static func startSeed(_ ctx: ShellContext) -> UInt64 { ctx.session.experiment.startSeed ?? ctx.shell.options.seed }
@@ -52,7 +52,7 @@ enum SessionsCommands {
         }
         SessionFile.install(loaded, into: ctx.session)
         let x = ctx.session.experiment
-        ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count) commands; the next 'train' continues from here")
+        ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count.counted("command")); the next 'train' continues from here")
     }
 
     static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -159,7 +159,7 @@ enum SessionsCommands {
             }
             verified += 1
         }
-        ctx.console.write("replay: \(executed) commands re-executed\(verify ? ", \(verified) verified identical (weights and printed figures)" : "")")
+        ctx.console.write("replay: \(executed.counted("command")) re-executed\(verify ? ", \(verified) verified identical (weights and printed figures)" : "")")
     }
 
     static func fork(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -172,7 +172,7 @@ enum SessionsCommands {
         }
         let seed = startSeed(ctx)
         let executed = try rerun(log.filter { $0.number <= n }, seed: seed, ctx: ctx, source: "fork") { _, _ in }
-        ctx.console.write("fork: replayed \(executed) commands up to command \(n); this session now continues from there")
+        ctx.console.write("fork: replayed \(executed.counted("command")) up to command \(n); this session now continues from there")
     }
 
     // MARK: set autosave=

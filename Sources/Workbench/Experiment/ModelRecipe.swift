@@ -124,7 +124,9 @@ public final class LayerNetwork: Module {
         for (key, range) in ranges where spec.settings[key] != nil {
             let v = spec.int(key, 0)
             guard range.contains(v) else {
-                throw ShapeError("layer \(spec.name): \(key)=\(spec.settings[key]!) is outside \(range.lowerBound)...\(range.upperBound)")
+                let given = spec.settings[key]!
+                let shown = given == given.rounded() && abs(given) < 1e18 ? String(Int64(given)) : "\(given)"
+                throw ShapeError("layer \(spec.name): \(key)=\(shown) is outside \(range.lowerBound)...\(range.upperBound)")
             }
         }
         for key in ["p", "momentum", "eps"] {

@@ -76,10 +76,10 @@ extension CommandTable {
             ]),
         CommandSpec(
             "summary", area: "Data and model", "table of layers, shapes, parameters and mult-adds",
-            details: "torchinfo-style summary of the current model for an input of batch× 3×32×32: each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate.",
+            details: "torchinfo-style summary of the current model for an input of batch× 3×32×32 (batch 20 by default, as the seed notebook's table): each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate.",
             examples: ["summary", "summary batch=512 depth=2"],
             arguments: [
-                ArgumentSpec("batch", .int, default: .int(1), range: Bounds.atLeastOne, "batch size of the example input"),
+                ArgumentSpec("batch", .int, default: .int(20), range: Bounds.atLeastOne, "batch size of the example input"),
                 ArgumentSpec("depth", .int, default: .int(3), range: 1...10, "nesting depth shown"),
             ]),
         CommandSpec(

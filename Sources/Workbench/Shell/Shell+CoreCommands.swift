@@ -93,7 +93,7 @@ extension Shell {
         } catch {
             throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
         }
-        console.write("wrote \(session.commandLog.count) commands to \(path)")
+        console.write("wrote \(session.commandLog.count.counted("command")) to \(path)")
     }
 }
 
