@@ -53,9 +53,9 @@ import TestSupport
     }
 
     @Test func resizeKeepsConstantsAndCorners() {
-        let constant = GradCAM.resize([Double](repeating: 2, count: 16), width: 4, height: 4, toWidth: 32, toHeight: 32)
+        let constant = ImageResize.bilinear([Double](repeating: 2, count: 16), width: 4, height: 4, to: 32, 32)
         #expect(constant.allSatisfy { abs($0 - 2) < 1e-12 })
-        let ramp = GradCAM.resize([0, 1, 0, 1], width: 2, height: 2, toWidth: 4, toHeight: 4)
+        let ramp = ImageResize.bilinear([0, 1, 0, 1] as [Double], width: 2, height: 2, to: 4, 4)
         #expect(ramp[0] == 0 && ramp[3] == 1)
     }
 }

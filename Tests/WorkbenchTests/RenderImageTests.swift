@@ -72,8 +72,8 @@ import Testing
 
     @Test func resize_IdentityAndBilinearMidpoints() {
         let m: [Float] = [0, 1, 2, 3]
-        #expect(CAMOverlay.resize(m, width: 2, height: 2, to: 2, 2) == m)
-        let up = CAMOverlay.resize(m, width: 2, height: 2, to: 4, 4)
+        #expect(ImageResize.bilinear(m, width: 2, height: 2, to: 2, 2) == m)
+        let up = ImageResize.bilinear(m, width: 2, height: 2, to: 4, 4)
         #expect(up[0] == 0 && up[15] == 3)
         #expect(abs(up[1] - 0.25) < 1e-6)   // x = 1 samples 0.25 of the way from column 0 to 1
     }

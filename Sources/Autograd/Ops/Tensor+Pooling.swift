@@ -5,18 +5,25 @@ extension Tensor {
         precondition(rank == 3 || rank == 4, "\(op): input \(shape) must be [N,C,H,W] or [C,H,W]")
         return (count / Swift.max(1, shape[rank - 2] * shape[rank - 1]), shape[rank - 2], shape[rank - 1])
     }
+
+    /// `(planes, H, W, outH, outW)` for a square window, checked: padding at most half the window,
+    /// and the window must fit (`outH = ⌊(H + 2p − k)/s⌋ + 1 > 0`).
+    func poolGeometry(_ op: String, kernelSize: Int, stride s: Int, padding: Int) -> (Int, Int, Int, Int, Int) {
+        let (planes, h, w) = planes(op)
+        precondition(kernelSize >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernelSize,
+                     "\(op): kernel \(kernelSize), stride \(s), padding \(padding) (padding must be at most half the kernel)")
+        let oh = PoolKernels.outputSize(h, kernel: kernelSize, stride: s, padding: padding)
+        let ow = PoolKernels.outputSize(w, kernel: kernelSize, stride: s, padding: padding)
+        precondition(oh > 0 && ow > 0, "\(op): window \(kernelSize) does not fit input \(shape)")
+        return (planes, h, w, oh, ow)
+    }
 }
 
 /// Max pooling with a square window; `stride` defaults to `kernelSize`, padding counts as −∞.
 /// Output size `⌊(H + 2p − k)/s⌋ + 1`. ∂x: each output gradient goes to its window's first maximum.
 public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let s = stride ?? kernelSize
-    let (planes, h, w) = x.planes("maxPool2d")
-    precondition(kernelSize >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernelSize,
-                 "maxPool2d: kernel \(kernelSize), stride \(s), padding \(padding) (padding must be at most half the kernel)")
-    let oh = PoolKernels.outputSize(h, kernel: kernelSize, stride: s, padding: padding)
-    let ow = PoolKernels.outputSize(w, kernel: kernelSize, stride: s, padding: padding)
-    precondition(oh > 0 && ow > 0, "maxPool2d: window \(kernelSize) does not fit input \(x.shape)")
+    let (planes, h, w, oh, ow) = x.poolGeometry("maxPool2d", kernelSize: kernelSize, stride: s, padding: padding)
     let outShape = Array(x.shape.dropLast(2)) + [oh, ow]
     var index = [Int32](repeating: 0, count: planes * oh * ow)
     let out = x.withPointer { px in index.withUnsafeMutableBufferPointer { idx in
@@ -40,12 +47,7 @@ public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding:
 /// in the divisor (PyTorch's `count_include_pad=True`). ∂x spreads each output gradient evenly.
 public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let s = stride ?? kernelSize
-    let (planes, h, w) = x.planes("avgPool2d")
-    precondition(kernelSize >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernelSize,
-                 "avgPool2d: kernel \(kernelSize), stride \(s), padding \(padding) (padding must be at most half the kernel)")
-    let oh = PoolKernels.outputSize(h, kernel: kernelSize, stride: s, padding: padding)
-    let ow = PoolKernels.outputSize(w, kernel: kernelSize, stride: s, padding: padding)
-    precondition(oh > 0 && ow > 0, "avgPool2d: window \(kernelSize) does not fit input \(x.shape)")
+    let (planes, h, w, oh, ow) = x.poolGeometry("avgPool2d", kernelSize: kernelSize, stride: s, padding: padding)
     let rows = { (i: Int) in Swift.max(i * s - padding, 0) ..< Swift.min(i * s - padding + kernelSize, h) }
     let cols = { (j: Int) in Swift.max(j * s - padding, 0) ..< Swift.min(j * s - padding + kernelSize, w) }
     // Divisor: the window clipped to the padded input.

@@ -86,7 +86,7 @@ public enum GradCAM {
                 for p in 0..<plane { cam[p] += weights[c] * Double(activation.storage[offset + p]) }
             }
             cam = cam.map { max(0, $0) }
-            let resized = resize(cam, width: width, height: height, toWidth: images.shape[3], toHeight: images.shape[2])
+            let resized = ImageResize.bilinear(cam, width: width, height: height, to: images.shape[3], images.shape[2])
             let (lo, hi) = (resized.min() ?? 0, resized.max() ?? 0)
             let normalised = resized.map { hi > lo ? Float(($0 - lo) / (hi - lo)) : 0 }
             return Result(targetClass: chosen[b], predicted: predicted[b], probability: probabilities[b][predicted[b]],
@@ -99,23 +99,5 @@ public enum GradCAM {
         let a = t.detached()
         a.requiresGrad = true
         return (a, a)
-    }
-
-    /// Bilinear resize with half-pixel centres (OpenCV's `INTER_LINEAR`, what pytorch-grad-cam uses).
-    static func resize(_ values: [Double], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [Double] {
-        if width == toWidth, height == toHeight { return values }
-        var out = [Double](repeating: 0, count: toWidth * toHeight)
-        for y in 0..<toHeight {
-            let sy = max(0, min(Double(height - 1), (Double(y) + 0.5) * Double(height) / Double(toHeight) - 0.5))
-            let y0 = Int(sy), y1 = min(height - 1, y0 + 1), fy = sy - Double(y0)
-            for x in 0..<toWidth {
-                let sx = max(0, min(Double(width - 1), (Double(x) + 0.5) * Double(width) / Double(toWidth) - 0.5))
-                let x0 = Int(sx), x1 = min(width - 1, x0 + 1), fx = sx - Double(x0)
-                let top = values[y0 * width + x0] * (1 - fx) + values[y0 * width + x1] * fx
-                let bottom = values[y1 * width + x0] * (1 - fx) + values[y1 * width + x1] * fx
-                out[y * toWidth + x] = top * (1 - fy) + bottom * fy
-            }
-        }
-        return out
     }
 }

@@ -9,30 +9,10 @@ public enum CAMOverlay {
         return mask.map { ($0 - lo) / (hi - lo + 1e-7) }
     }
 
-    /// `mask` (`maskHeight×maskWidth`, row-major) resized bilinearly to `width×height`
-    /// (pixel centres aligned, as `cv2.resize` with `INTER_LINEAR`).
-    public static func resize(_ mask: [Float], width mw: Int, height mh: Int, to w: Int, _ h: Int) -> [Float] {
-        guard mw > 0, mh > 0, mask.count == mw * mh else { return [Float](repeating: 0, count: w * h) }
-        if mw == w && mh == h { return mask }
-        var out = [Float](repeating: 0, count: w * h)
-        for y in 0..<h {
-            let sy = max(0, min(Float(mh - 1), (Float(y) + 0.5) * Float(mh) / Float(h) - 0.5))
-            let y0 = Int(sy), y1 = min(mh - 1, y0 + 1), fy = sy - Float(y0)
-            for x in 0..<w {
-                let sx = max(0, min(Float(mw - 1), (Float(x) + 0.5) * Float(mw) / Float(w) - 0.5))
-                let x0 = Int(sx), x1 = min(mw - 1, x0 + 1), fx = sx - Float(x0)
-                let top = mask[y0 * mw + x0] * (1 - fx) + mask[y0 * mw + x1] * fx
-                let bottom = mask[y1 * mw + x0] * (1 - fx) + mask[y1 * mw + x1] * fx
-                out[y * w + x] = top * (1 - fy) + bottom * fy
-            }
-        }
-        return out
-    }
-
     /// The mask alone as a jet-coloured image of `image`'s size (values clamped to 0…1 and quantised
     /// to 8 bits first, as `np.uint8(255·mask)`).
     public static func heatmap(_ mask: [Float], width mw: Int, height mh: Int, to w: Int, _ h: Int) -> RGBImage {
-        let m = resize(mask, width: mw, height: mh, to: w, h)
+        let m = ImageResize.bilinear(mask, width: mw, height: mh, to: w, h)
         var out = RGBImage(width: w, height: h)
         for y in 0..<h {
             for x in 0..<w {
