@@ -121,12 +121,12 @@ final class PseudoTerminalSession {
 }
 
 /// Runs the binary with pipes (not a terminal).
-func runPiped(_ arguments: [String], input: String, directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+func runPiped(_ arguments: [String], input: String, directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(ReplBinary.path))
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ["HOME": directory, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
+    process.environment = ["HOME": directory, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"].merging(environment) { $1 }
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
     process.standardOutput = stdout
