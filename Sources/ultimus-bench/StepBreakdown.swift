@@ -31,7 +31,7 @@ enum StepBreakdown {
                 h = time("conv\(i + 1) forward") { conv(h) }
                 if variant == .bnrelu {
                     let norm = model.norms[i]
-                    h = time("bn\(i + 1) + relu forward") { norm(h).relu() }
+                    h = time("bn\(i + 1) + relu forward (fused)") { norm.normalizedReLU(h) }
                 }
             }
             h = time("global average pool forward") { h.mean(axes: [2, 3]) }

@@ -52,6 +52,29 @@ import Testing
         assertClose(fused.rv, composite.rv, rtol: 1e-5, atol: 1e-6, "\(c) running var")
     }
 
+    @Test(arguments: [(1, 1), (1, 0), (2, 1)])
+    func convReLUMatchesConvThenReLU(_ geometry: (stride: Int, padding: Int)) {
+        var rng = SeededGenerator(seed: 9)
+        let x0 = Tensor.randn([2, 3, 9, 9], using: &rng), w0 = Tensor.randn([5, 3, 3, 3], using: &rng)
+        let b0 = Tensor.randn([5], using: &rng)
+        func run(fused: Bool) -> (y: Tensor, x: Tensor, w: Tensor, b: Tensor) {
+            let x = Tensor(shape: x0.shape, storage: x0.storage, requiresGrad: true)
+            let w = Tensor(shape: w0.shape, storage: w0.storage, requiresGrad: true)
+            let b = Tensor(shape: b0.shape, storage: b0.storage, requiresGrad: true)
+            let y = fused
+                ? conv2d(x, weight: w, bias: b, stride: geometry.stride, padding: geometry.padding, relu: true)
+                : conv2d(x, weight: w, bias: b, stride: geometry.stride, padding: geometry.padding).relu()
+            (y * y.detached()).sum().backward()
+            return (y, x, w, b)
+        }
+        let fused = run(fused: true), separate = run(fused: false)
+        assertClose(fused.y, separate.y, rtol: 1e-5, atol: 1e-6, "output")
+        #expect(fused.y.storage.contains { $0 == 0 } && fused.y.storage.contains { $0 > 0 })
+        assertClose(fused.x.grad!, separate.x.grad!, rtol: 1e-4, atol: 1e-5, "input grad")
+        assertClose(fused.w.grad!, separate.w.grad!, rtol: 1e-4, atol: 1e-5, "weight grad")
+        assertClose(fused.b.grad!, separate.b.grad!, rtol: 1e-4, atol: 1e-5, "bias grad")
+    }
+
     @Test func fusedOpFreesItsGraph() {
         weak var weakOutput: Tensor?
         do {

@@ -1,4 +1,4 @@
-import Layers
+@testable import Layers
 import TestSupport
 import Testing
 
@@ -151,6 +151,69 @@ import Testing
         #expect(net.activations.count == names.count, "a new forward replaces the record")
         net.recordActivations = false
         #expect(net.activations.isEmpty)
+    }
+
+    /// bnrelu's forward with each module run on its own (conv, BatchNorm, then ReLU): the reference
+    /// for the fused training path and the folded evaluation path.
+    func separateForward(_ net: UltimusNet, _ x: Tensor) -> Tensor {
+        var h = x
+        for i in 0..<3 { h = net.norms[i](net.convs[i](h)).relu() }
+        h = h.mean(axes: [2, 3])
+        for block in net.blocks { h = block(h) }
+        return net.fc(h)
+    }
+
+    func trainedBnrelu(seed: UInt64) -> (UltimusNet, Tensor) {
+        var g = SeededGenerator(seed: seed)
+        let net = UltimusNet(variant: .bnrelu, generator: &g)
+        var r = SeededGenerator(seed: seed + 1)
+        let x = Tensor.randn([4, 3, 8, 8], using: &r)
+        for norm in net.norms {  // non-trivial affine parameters and running statistics
+            for c in 0..<norm.numFeatures {
+                norm.weight.storage[c] = r.nextUniform(0.5, 1.5)
+                norm.bias.storage[c] = r.nextUniform(-0.5, 0.5)
+                norm.runningMean.storage[c] = r.nextUniform(-0.3, 0.3)
+                norm.runningVar.storage[c] = r.nextUniform(0.5, 2)
+            }
+        }
+        return (net, x)
+    }
+
+    @Test func bnreluFusedTraining_MatchesSeparateModules() {
+        let (a, x) = trainedBnrelu(seed: 20)
+        let (b, _) = trainedBnrelu(seed: 20)
+        let labels = [1, 7, 3, 0]
+        let lossA = crossEntropy(a(x), labels: labels), lossB = crossEntropy(separateForward(b, x), labels: labels)
+        assertClose(lossA, lossB, rtol: 1e-5, atol: 1e-6, "loss")
+        lossA.backward()
+        lossB.backward()
+        for (pa, pb) in zip(a.namedParameters(), b.namedParameters()) {
+            assertClose(pa.tensor.grad!, pb.tensor.grad!, rtol: 1e-3, atol: 1e-6, pa.name)
+        }
+        for (na, nb) in zip(a.norms, b.norms) {
+            assertClose(na.runningMean, nb.runningMean, rtol: 1e-5, atol: 1e-6, "running mean")
+            assertClose(na.runningVar, nb.runningVar, rtol: 1e-5, atol: 1e-6, "running var")
+            #expect(na.numBatchesTracked.value == 1)
+        }
+    }
+
+    @Test func bnreluFoldedEvaluation_MatchesSeparateModules() {
+        let (net, x) = trainedBnrelu(seed: 30)
+        net.eval()
+        let folded = noGrad { net(x) }
+        let separate = noGrad { separateForward(net, x) }
+        assertClose(folded, separate, rtol: 1e-4, atol: 1e-5, "logits")
+        // Every stage on its own, including a stage's ReLU output.
+        let stage = noGrad { net.convNormReLU(0, x) }
+        let reference = noGrad { net.norms[0](net.convs[0](x)).relu() }
+        assertClose(stage, reference, rtol: 1e-4, atol: 1e-5, "relu1")
+        #expect(stage.storage.contains { $0 == 0 } && stage.storage.contains { $0 > 0 })
+        #expect(net.norms.allSatisfy { $0.numBatchesTracked.value == 0 }, "evaluation leaves the statistics alone")
+        // With the tape on (gradients in evaluation mode), the fused op runs and gradients flow.
+        let withTape = net(x)
+        assertClose(withTape, separate, rtol: 1e-4, atol: 1e-5, "logits with the tape")
+        withTape.sum().backward()
+        #expect(net.convs[0].weight.grad != nil && net.norms[2].weight.grad != nil)
     }
 
     @Test func forward_GivesLogitsAndTrainsBatchNormStats() {

@@ -93,13 +93,13 @@ enum ConvDirect {
         }
     }
 
-    /// `y = conv(x, w) + b` for stride 1.
+    /// `y = conv(x, w) + b` for stride 1, then `max(y, 0)` when `relu`.
     static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+                        bias: UnsafePointer<Float>?, relu: Bool = false, output: UnsafeMutablePointer<Float>) {
         let plan = Plan(cin: g.inChannels, cout: g.outChannels, h: g.height, w: g.width, k: g.kernel, p: g.padding)
         let (c, k) = (g.inChannels, g.kernel)
         let packed = plan.pack { o, ci, u, v in weight[((o * c + ci) * k + u) * k + v] }
-        run(plan, batch: g.batch, input: input, packed: packed, bias: plan.packBias(bias), output: output)
+        run(plan, batch: g.batch, input: input, packed: packed, bias: plan.packBias(bias), relu: relu, output: output)
     }
 
     /// `dx = conv_full(dy, flip(w)ᵀ)`: the stride-1 input gradient is a stride-1 convolution of `dy`
@@ -112,9 +112,10 @@ enum ConvDirect {
         run(plan, batch: g.batch, input: gradOutput, packed: packed, bias: plan.packBias(nil), output: gradInput)
     }
 
-    /// Runs `plan` over `batch` images split across threads.
+    /// Runs `plan` over `batch` images split across threads; `relu` clamps each image's output at 0
+    /// right after it is computed, while it is still in cache.
     static func run(_ plan: Plan, batch: Int, input: UnsafePointer<Float>, packed: [Float], bias: [Float],
-                    output: UnsafeMutablePointer<Float>) {
+                    relu: Bool = false, output: UnsafeMutablePointer<Float>) {
         let offsets = plan.offsets()
         let parts = ConvWorkspace.parts(batch)
         let inCount = plan.cin * plan.h * plan.w, outCount = plan.cout * plan.oh * plan.ow
@@ -130,12 +131,21 @@ enum ConvDirect {
                                 plan.fill(xp, from: input + n * inCount)
                                 image(plan, xp: xp, packed: packed.baseAddress!, bias: bias.baseAddress!,
                                       offsets: offsets.baseAddress!, tile: tile, y: output + n * outCount)
+                                if relu { clampNegatives(output + n * outCount, count: outCount) }
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// `y = max(y, 0)` in place (NaN stays NaN, as ``ElementwiseKernels/relu(count:_:_:)``), on the calling thread.
+    static func clampNegatives(_ y: UnsafeMutablePointer<Float>, count: Int) {
+        let zero = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count { let v = load8(y + i); store8(v.replacing(with: zero, where: v .< zero), y + i); i += 8 }
+        while i < count { if y[i] < 0 { y[i] = 0 }; i += 1 }
     }
 
     /// Input channels per pass over an image: three input rows of each channel (≈ 3 × 192 bytes at

@@ -52,18 +52,21 @@ public enum Conv2dKernels {
     static func useDirect(_ g: ConvGeometry) -> Bool { algorithm == .automatic && ConvDirect.supports(g) }
     static func empty(_ g: ConvGeometry) -> Bool { g.batch == 0 || g.outputCount == 0 || g.inputCount == 0 }
 
-    /// `y[n,o,i,j] = b[o] + Σ_{c,u,v} x[n,c,i·s+u−p, j·s+v−p] · w[o,c,u,v]` (zero padding).
+    /// `y[n,o,i,j] = b[o] + Σ_{c,u,v} x[n,c,i·s+u−p, j·s+v−p] · w[o,c,u,v]` (zero padding), then
+    /// `max(y, 0)` when `relu` (the direct kernels apply it per image while the image is in cache).
     /// Shapes: input `[N, C, H, W]`, weight `[O, C, k, k]`, bias `[O]`, output `[N, O, OH, OW]`.
     public static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+                               bias: UnsafePointer<Float>?, relu: Bool = false, output: UnsafeMutablePointer<Float>) {
         timed(.forward) {
             if algorithm == .reference || empty(g) {
                 Conv2dReference.forward(g, input: input, weight: weight, bias: bias, output: output)
             } else if useDirect(g) {
-                ConvDirect.forward(g, input: input, weight: weight, bias: bias, output: output)
+                ConvDirect.forward(g, input: input, weight: weight, bias: bias, relu: relu, output: output)
+                return
             } else {
                 ConvIm2col.forward(g, input: input, weight: weight, bias: bias, output: output)
             }
+            if relu { ElementwiseKernels.relu(count: g.outputCount, output, output) }
         }
     }
 

@@ -36,9 +36,23 @@ public final class BatchNorm2d: Module {
         }
     }
 
-    public override func forward(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor { normalized(x, relu: false) }
+
+    /// `max(0, forward(x))` as one fused op (one tape entry; two passes over memory each way), with
+    /// the same statistics and buffer updates as ``forward(_:)``. Not recorded as this module's output.
+    public func normalizedReLU(_ x: Tensor) -> Tensor { normalized(x, relu: true) }
+
+    private func normalized(_ x: Tensor, relu: Bool) -> Tensor {
         if isTraining { numBatchesTracked.value += 1 }
-        return batchNorm2d(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                           training: isTraining, momentum: momentum, eps: eps)
+        return batchNorm2dFused(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                training: isTraining, momentum: momentum, eps: eps, relu: relu)
+    }
+
+    /// Evaluation-mode normalisation as a per-channel affine map `y = x·scale + shift`:
+    /// `scale = γ / √(running_var + eps)`, `shift = β − running_mean · scale`, each `[C]`.
+    public func evaluationAffine() -> (scale: [Float], shift: [Float]) {
+        let scale = (0..<numFeatures).map { weight.storage[$0] / (runningVar.storage[$0] + eps).squareRoot() }
+        let shift = (0..<numFeatures).map { bias.storage[$0] - runningMean.storage[$0] * scale[$0] }
+        return (scale, shift)
     }
 }

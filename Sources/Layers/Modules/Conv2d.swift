@@ -41,6 +41,22 @@ public final class Conv2d: Module {
         }
     }
 
+    /// This convolution followed by evaluation-mode `norm` and a ReLU, as one convolution pass:
+    /// `max(0, conv(x, w') + b')` with `w'[o] = w[o]·scale[o]` and `b'[o] = b[o]·scale[o] + shift[o]`
+    /// (``BatchNorm2d/evaluationAffine()``). For inference only: nothing is recorded on the tape.
+    /// Input `[N, inChannels, H, W]`, output `[N, outChannels, H', W']`.
+    public func foldedForward(_ x: Tensor, norm: BatchNorm2d) -> Tensor {
+        precondition(norm.numFeatures == outChannels, "Conv2d: cannot fold BatchNorm2d(\(norm.numFeatures)) into \(outChannels) channels")
+        let (scale, shift) = norm.evaluationAffine()
+        let perChannel = inChannels * kernelSize * kernelSize
+        let w = (0..<weight.count).map { weight.storage[$0] * scale[$0 / perChannel] }
+        let b = (0..<outChannels).map { (bias?.storage[$0] ?? 0) * scale[$0] + shift[$0] }
+        return noGrad {
+            conv2d(x, weight: Tensor(shape: weight.shape, storage: w), bias: Tensor(shape: [outChannels], storage: b),
+                   stride: stride, padding: padding, relu: true)
+        }
+    }
+
     /// The output's spatial size for an input of size `size`.
     public func outputSize(_ size: Int) -> Int { (size + 2 * padding - kernelSize) / stride + 1 }
 }
