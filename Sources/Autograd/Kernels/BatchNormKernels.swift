@@ -54,7 +54,12 @@ public enum BatchNormKernels {
                 var i = 0
                 if relu {
                     let zero = SIMD8<Float>()
-                    while i + 8 <= plane { store8(pointwiseMax(load8(xp + i) * a + b, zero), yp + i); i += 8 }
+                    // `replacing(with:where:)` lowers to a compare and a blend; `pointwiseMax` does not vectorise.
+                    while i + 8 <= plane {
+                        let v = load8(xp + i) * a + b
+                        store8(v.replacing(with: zero, where: v .< zero), yp + i)
+                        i += 8
+                    }
                     while i < plane { yp[i] = Swift.max(0, xp[i] * scale[c] + shift[c]); i += 1 }
                 } else {
                     while i + 8 <= plane { store8(load8(xp + i) * a + b, yp + i); i += 8 }
