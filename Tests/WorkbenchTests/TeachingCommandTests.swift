@@ -23,6 +23,24 @@ import Testing
         #expect(quiz.asked == 3)
     }
 
+    @Test func quizScoreTravelsWithTheSessionFile() {
+        let bench = InspectionBench()
+        bench.run("quiz on")
+        let quiz = QuizState.of(bench.shell.session)
+        var answers = ["16,3,3,3", "columns"]
+        quiz.reader = { _ in answers.isEmpty ? nil : answers.removeFirst() }
+        bench.run("inspect conv1.weight")
+        bench.run("attention ultimus1")
+        let path = bench.folder.path + "/quiz.ult-session"
+        bench.run("save \(path)")
+        let other = InspectionBench()
+        #expect(other.run("quiz score").contains("no questions answered yet"))
+        other.run("load \(path)")
+        let restored = QuizState.of(other.shell.session)
+        #expect(restored.enabled && restored.asked == quiz.asked && restored.correct == quiz.correct)
+        #expect(other.run("quiz score").contains("\(quiz.correct) of \(quiz.asked) right"))
+    }
+
     @Test func quizNeverBlocksWithoutInteractiveInput() {
         let bench = InspectionBench()
         bench.run("quiz on")

@@ -62,6 +62,7 @@ public enum SessionFile {
         session.generator.state = loaded.record.generator
         session.commandLog = loaded.record.commandLog
         session.experiment = loaded.experiment
+        QuizState.of(session).restore(loaded.record.quiz)
     }
 
     static func encoder() -> JSONEncoder {
@@ -122,6 +123,14 @@ public struct SessionRecord: Codable {
     public var evaluations: [String: EvaluationResult]
     public var digests: [Int: CommandDigest]
     public var autosave: String?
+    /// The quiz: on or off, and the score (absent in files saved before it was kept).
+    public var quiz: QuizRecord?
+
+    public struct QuizRecord: Codable {
+        public var enabled: Bool
+        public var asked: Int
+        public var correct: Int
+    }
 
     /// A time-lapse frame's numbers; its maps are the tensors `record.frame.<i>.<block>`.
     public struct FrameRecord: Codable {
@@ -163,7 +172,8 @@ extension SessionFile {
             accumulator: x.accumulator, history: x.history, lrFinder: x.lrFinder, probes: x.timeline.probes,
             frameEvery: x.timeline.every,
             frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
-            evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath)
+            evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath,
+            quiz: QuizState.of(session).record)
         return (entries, record)
     }
 

@@ -111,6 +111,16 @@ public final class QuizState {
         if right { correct += 1 }
     }
 
+    /// What a session file keeps.
+    var record: SessionRecord.QuizRecord { .init(enabled: enabled, asked: asked, correct: correct) }
+
+    /// Takes the state saved in a session file (off with no score when the file has none).
+    func restore(_ record: SessionRecord.QuizRecord?) {
+        enabled = record?.enabled ?? false
+        asked = max(0, record?.asked ?? 0)
+        correct = min(asked, max(0, record?.correct ?? 0))
+    }
+
     /// `3 of 4 right (75%)`.
     public var summary: String {
         asked == 0 ? "no questions answered yet" : "\(correct) of \(asked) right (\(Int((100 * Double(correct) / Double(asked)).rounded()))%)"
