@@ -25,6 +25,7 @@ test: deps
 
 bench: deps
 	$(SWIFT) build -c release --product ultimus-bench
+	$(SWIFT) build -c release --product ultimus-repl
 	@"$$($(SWIFT) build -c release --show-bin-path)/ultimus-bench" $(ARGS)
 
 clean:

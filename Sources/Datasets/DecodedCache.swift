@@ -8,9 +8,10 @@ import Foundation
 /// CIFAR-10 binary records:
 ///
 /// ```
-/// "ULTIMG01"  then little-endian UInt32 height, width, count, classCount,
-/// classCount × (UInt16 length, UTF-8 name), then count × (label byte, 3·height·width CHW bytes)
+/// "ULTIMG02"  then little-endian UInt32 height, width, count, classCount,
+/// classCount × (UInt16 length, UTF-8 name), count label bytes, then count × 3·height·width CHW bytes
 /// ```
+/// The pixels are one block, so a load reads them straight into the set's array (no per-image copies).
 /// Writes are atomic; a damaged cache file is ignored (and rewritten), never trusted.
 public struct DecodedCache: Sendable {
     public let folder: String
@@ -27,7 +28,7 @@ public struct DecodedCache: Sendable {
     /// The cache file for one split's listing.
     public func path(for listing: ImageFolder.Listing, split: String, height: Int, width: Int) -> String {
         var md5 = MD5()
-        md5.update(Array("ultimus-images-v1|\(split)|\(height)x\(width)|\(listing.classNames.joined(separator: "/"))\n".utf8))
+        md5.update(Array("ultimus-images-v2|\(split)|\(height)x\(width)|\(listing.classNames.joined(separator: "/"))\n".utf8))
         for i in 0..<listing.files.count {
             md5.update(Array("\(listing.files[i])|\(listing.sizes[i])|\(listing.modified[i])\n".utf8))
         }
@@ -51,7 +52,7 @@ public struct DecodedCache: Sendable {
         try AtomicFile.write(Self.encode(set), to: path)
     }
 
-    static let magic = Array("ULTIMG01".utf8)
+    static let magic = Array("ULTIMG02".utf8)
 
     static func encode(_ set: ImageSet) -> [UInt8] {
         var out = magic
@@ -62,27 +63,18 @@ public struct DecodedCache: Sendable {
             out.append(UInt8(utf8.count & 255)); out.append(UInt8(utf8.count >> 8))
             out += utf8
         }
-        let size = set.imageSize
-        out.reserveCapacity(out.count + set.count * (size + 1))
-        for i in 0..<set.count {
-            out.append(UInt8(truncatingIfNeeded: set.labels[i]))
-            out.append(contentsOf: set.images[i * size..<(i + 1) * size])
-        }
+        out.reserveCapacity(out.count + set.count * (set.imageSize + 1))
+        out += set.labels.map { UInt8(truncatingIfNeeded: $0) }
+        out += set.images
         return out
     }
 
     /// Reads and checks a cache file; every size comes from the request, the header must agree with it.
     static func read(path: String, expectedCount: Int, height: Int, width: Int) throws -> ImageSet {
         let size = 3 * height * width
-        let bytes = try AtomicFile.contents(of: path, limit: 64 + 256 * 65_540 + expectedCount * (size + 1))
-        var at = 0
-        func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard at + n <= bytes.count else { throw DatasetError(file: path, "truncated cache file") }
-            defer { at += n }
-            return bytes[at..<at + n]
-        }
-        func u32() throws -> Int { try take(4).reversed().reduce(0) { $0 << 8 | Int($1) } }
-        guard try Array(take(8)) == magic else { throw DatasetError(file: path, "not a cache file") }
+        let file = try FileReader(path: path, limit: 64 + 256 * 65_540 + expectedCount * (size + 1))
+        func u32() throws -> Int { try file.bytes(4).reversed().reduce(0) { $0 << 8 | Int($1) } }
+        guard try file.bytes(8) == magic else { throw DatasetError(file: path, "not a cache file") }
         guard try u32() == height, try u32() == width, try u32() == expectedCount else {
             throw DatasetError(file: path, "cache header does not match the folder")
         }
@@ -90,22 +82,13 @@ public struct DecodedCache: Sendable {
         guard (1...256).contains(classCount) else { throw DatasetError(file: path, "bad class count") }
         var names = [String]()
         for _ in 0..<classCount {
-            let length = try take(2).reversed().reduce(0) { $0 << 8 | Int($1) }
-            names.append(String(decoding: try take(length), as: UTF8.self))
+            let length = try file.bytes(2).reversed().reduce(0) { $0 << 8 | Int($1) }
+            names.append(String(decoding: try file.bytes(length), as: UTF8.self))
         }
-        guard bytes.count - at == expectedCount * (size + 1) else { throw DatasetError(file: path, "wrong cache length") }
-        var images = [UInt8](repeating: 0, count: expectedCount * size)
-        var labels = [Int](repeating: 0, count: expectedCount)
-        try bytes.withUnsafeBufferPointer { src in
-            try images.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<expectedCount {
-                    let record = at + i * (size + 1)
-                    labels[i] = Int(src[record])
-                    guard labels[i] < classCount else { throw DatasetError(file: path, "bad label") }
-                    (dst.baseAddress! + i * size).update(from: src.baseAddress! + record + 1, count: size)
-                }
-            }
-        }
+        guard file.remaining == expectedCount * (size + 1) else { throw DatasetError(file: path, "wrong cache length") }
+        let labels = try file.bytes(expectedCount).map { Int($0) }
+        guard labels.allSatisfy({ $0 < classCount }) else { throw DatasetError(file: path, "bad label") }
+        let images = try file.bytes(expectedCount * size)
         return ImageSet(images: images, labels: labels, height: height, width: width, classNames: names)
     }
 }

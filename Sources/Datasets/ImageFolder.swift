@@ -35,30 +35,52 @@ public enum ImageFolder {
     }
 
     /// Lists `folder`'s class subfolders and their image files (sorted), with sizes and modification times.
+    /// Class folders are listed concurrently; each file is looked up relative to its open folder.
     public static func listing(folder: String) throws -> Listing {
         guard isDirectory(folder) else { throw DatasetError(file: folder, "not a folder") }
         let classes = try entries(of: folder).filter { !$0.hasPrefix(".") && isDirectory((folder as NSString).appendingPathComponent($0)) }.sorted()
         guard !classes.isEmpty else {
             throw DatasetError(file: folder, "has no class subfolders (expected \(folder)/<class>/<image>.jpg)")
         }
-        var result = Listing(classNames: classes, files: [], labels: [], sizes: [], modified: [])
-        for (label, name) in classes.enumerated() {
-            let classFolder = (folder as NSString).appendingPathComponent(name)
-            let files = try entries(of: classFolder).filter { file in
-                !file.hasPrefix(".") && extensions.contains((file as NSString).pathExtension.lowercased())
-            }.sorted()
-            guard !files.isEmpty else { throw DatasetError(file: classFolder, "holds no .jpg or .png images") }
-            for file in files {
-                var info = stat()
-                let path = classFolder + "/" + file
-                guard stat(path, &info) == 0 else { throw DatasetError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
-                result.files.append(name + "/" + file)
-                result.labels.append(label)
-                result.sizes.append(Int(info.st_size))
-                result.modified.append(Int(info.st_mtim.tv_sec))
+        let perClass = ClassListings(count: classes.count)
+        Parallel.forChunks(classes.count) { range in
+            for label in range {
+                perClass.set(label, Result { try classListing((folder as NSString).appendingPathComponent(classes[label])) })
             }
         }
+        var result = Listing(classNames: classes, files: [], labels: [], sizes: [], modified: [])
+        for (label, name) in classes.enumerated() {
+            let files = try perClass.results[label]!.get()
+            result.files += files.map { name + "/" + $0.name }
+            result.labels += [Int](repeating: label, count: files.count)
+            result.sizes += files.map(\.size)
+            result.modified += files.map(\.modified)
+        }
         return result
+    }
+
+    /// One class folder's image files, sorted by name, with byte sizes and modification times (seconds).
+    static func classListing(_ classFolder: String) throws -> [(name: String, size: Int, modified: Int)] {
+        guard let dir = opendir(classFolder) else {
+            throw DatasetError(file: classFolder, "cannot list: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(dir) }
+        let files = readNames(dir).filter { !$0.hasPrefix(".") && hasImageExtension($0) }.sorted()
+        guard !files.isEmpty else { throw DatasetError(file: classFolder, "holds no .jpg or .png images") }
+        let fd = dirfd(dir)
+        return try files.map { file in
+            var info = stat()
+            guard fstatat(fd, file, &info, 0) == 0 else {
+                throw DatasetError(file: classFolder + "/" + file, "cannot read: \(String(cString: strerror(errno)))")
+            }
+            return (file, Int(info.st_size), Int(info.st_mtim.tv_sec))
+        }
+    }
+
+    /// Whether `name` ends in one of ``extensions`` (case-insensitive), as `NSString.pathExtension` reads it.
+    static func hasImageExtension(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return extensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
     /// Decodes every file of `listing` (relative to `folder`) into an ``ImageSet``, on all cores.
@@ -128,6 +150,11 @@ public enum ImageFolder {
             throw DatasetError(file: folder, "cannot list: \(String(cString: strerror(errno)))")
         }
         defer { closedir(dir) }
+        return readNames(dir)
+    }
+
+    /// The names in an open directory, except `.` and `..`.
+    static func readNames(_ dir: OpaquePointer) -> [String] {
         var names = [String]()
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -136,6 +163,19 @@ public enum ImageFolder {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+}
+
+/// Per-class listing results filled in concurrently (each slot written by one thread).
+final class ClassListings: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [Result<[(name: String, size: Int, modified: Int)], Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<[(name: String, size: Int, modified: Int)], Error>) {
+        lock.lock(); defer { lock.unlock() }
+        results[index] = result
     }
 }
 

@@ -2,7 +2,7 @@ import Autograd
 import Foundation
 import Workbench
 
-// ultimus-bench [conv] [train] [sweep] [breakdown] [--threads N] [--repeats N] [--seconds S]
+// ultimus-bench [conv] [train] [sweep] [breakdown] [data] [--threads N] [--repeats N] [--seconds S]
 //               [--algorithms automatic,im2col] [--only conv3,forward] [--batch N]
 // With no section named, all run. Training figures come from a child process per measurement,
 // so each peak RSS is that of training one model alone.
@@ -107,6 +107,21 @@ if wants("breakdown") {
         for line in child("breakdown", variant, batch) { print(line) }
         print("")
     }
+}
+
+if wants("data") {
+    // The dataset figures need the dataset; the start-up time needs ultimus-repl built next to this.
+    if let root = ProcessInfo.processInfo.environment["ULTIMUS_DATA"], !root.isEmpty {
+        DataBench.run(root: root, batch: batch)
+    } else {
+        print("Data: set ULTIMUS_DATA to a CIFAR-10 image folder for load and loader figures")
+    }
+    if let start = DataBench.replStart() {
+        print("REPL start to prompt (start, read 'quit', exit)  \(fmt(start, 3)) s (median of 5)")
+    } else {
+        print("REPL start: build ultimus-repl in the same configuration to measure it")
+    }
+    print("")
 }
 
 for line in jsonLines { print(line) }

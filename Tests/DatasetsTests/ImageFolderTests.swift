@@ -21,6 +21,24 @@ import Testing
         #expect(train.image(at: 0) == ImageSet.planar(fromInterleaved: testPattern(seed: 0), height: 32, width: 32))
     }
 
+    @Test func imageExtensionsAreMatchedAsPathExtensions() {
+        for name in ["a.jpg", "b.JPEG", "c.Png", "d.tar.jpg"] { #expect(ImageFolder.hasImageExtension(name), "\(name)") }
+        for name in ["jpg", "e.jpg.txt", "f.", "g.pngx", "h"] { #expect(!ImageFolder.hasImageExtension(name), "\(name)") }
+    }
+
+    @Test func listingHasEveryFileWithItsSizeInClassOrder() throws {
+        let folder = try TemporaryFolder(); defer { folder.remove() }
+        try makePNGFolder(folder)
+        let listing = try ImageFolder.listing(folder: folder.file("set/train"))
+        #expect(listing.classNames == ["cat", "dog", "emu"])
+        #expect(listing.files.count == 9 && listing.labels == listing.files.map { listing.classNames.firstIndex(of: String($0.split(separator: "/")[0]))! })
+        #expect(listing.files == listing.files.sorted())
+        for (file, size) in zip(listing.files, listing.sizes) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.file("set/train/" + file))
+            #expect((attributes[.size] as? Int) == size, "\(file)")
+        }
+    }
+
     @Test func badImagesAreErrorsNamingTheFile() throws {
         let folder = try TemporaryFolder(); defer { folder.remove() }
         try makePNGFolder(folder)
