@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import Foundation
 import Workbench
@@ -37,6 +38,30 @@ enum DataBench {
         let seconds = Machine.now() - start
         print("  loader, crop+flip+cutout, batch \(batch)  \(fmt(Double(batches * batch) / seconds)) img/s "
               + "(\(fmt(1000 * seconds / Double(batches), 1)) ms per batch on one thread; CPU \(fmt(1000 * (Machine.threadCPUTime() - cpu) / Double(batches), 1)) ms)")
+        let (fed, fixed) = epochShare(set: splits.train, batch: batch)
+        print("  bnrelu training steps fed by the loader \(fmt(1000 * fed)) ms vs one fixed batch \(fmt(1000 * fixed)) ms "
+              + "(median step): data costs \(fmt(100 * (fed / fixed - 1), 1)) % of compute")
+    }
+
+    /// Median seconds of bnrelu training steps on batches from a prefetching, augmenting loader, and
+    /// of the same number of steps on one fixed batch, alternating so both see the same machine load.
+    static func epochShare(set: ImageSet, batch: Int, steps: Int = 6) -> (fed: Double, fixed: Double) {
+        let setup = TrainBench.Setup(variant: .bnrelu, batch: batch)
+        setup.model.train()
+        let loader = DataLoader(set: set, batchSize: batch, shuffle: true, dropLast: true, augmentation: .standard,
+                                normalization: .cifar10, seed: 1)
+        setup.trainStep()
+        var fed: [Double] = [], fixed: [Double] = []
+        for _ in 0..<steps {
+            var start = Machine.now()
+            guard let b = loader.next() ?? loader.next() else { break }
+            setup.trainStep(b.images, b.labels)
+            fed.append(Machine.now() - start)
+            start = Machine.now()
+            setup.trainStep()
+            fixed.append(Machine.now() - start)
+        }
+        return (Machine.median(fed), Machine.median(fixed))
     }
 
     /// Seconds from starting `ultimus-repl` (next to this executable) until it has read `quit` from a
