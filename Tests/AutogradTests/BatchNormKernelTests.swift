@@ -49,8 +49,8 @@ import Testing
 
         var dx = [Float](repeating: .nan, count: x.count)
         var dgamma = [Float](repeating: .nan, count: ch), dbeta = dgamma
-        out.withUnsafeBufferPointer { r in
-            BatchNormKernels.backward(gradOutput: dy.storage, input: x.storage, reluOutput: c.relu ? r.baseAddress : nil,
+        shift.withUnsafeBufferPointer { b in
+            BatchNormKernels.backward(gradOutput: dy.storage, input: x.storage, reluShift: c.relu ? b.baseAddress : nil,
                                       batch: n, channels: ch, plane: plane, mean: mean, invStd: invStd,
                                       weight: c.affine ? weight.storage : nil,
                                       gradInput: &dx, gradWeight: &dgamma, gradBias: &dbeta)

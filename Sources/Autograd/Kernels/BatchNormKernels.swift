@@ -72,16 +72,22 @@ public enum BatchNormKernels {
     /// Gradients of batch norm `y = γ·x̂ + β`, `x̂ = (x − μ)·invStd`: `dβ = Σ dy`, `dγ = Σ dy·x̂`, and
     /// with batch statistics (training) `dx = γ·invStd·(dy − dβ/M − x̂·dγ/M)` (`M = batch·plane`),
     /// with fixed (running) statistics `dx = γ·invStd·dy`.
-    /// `weight` `nil` means `γ = 1`. When `reluOutput` is given, `dy` is first masked by `reluOutput > 0`
-    /// (the gradient through a following ReLU whose output that is). Any of the outputs may be `nil`.
+    /// `weight` `nil` means `γ = 1`. When `reluShift` is given, a ReLU followed the forward
+    /// ``scaleShift(_:batch:channels:plane:scale:shift:relu:output:)`` with `scale = γ·invStd` and
+    /// `shift = reluShift`: `dy` is first masked by `x·scale + shift > 0`, recomputed from `x` (the
+    /// same expression as the forward), so the output need not be read back. Any of the outputs may be `nil`.
     public static func backward(gradOutput dy: UnsafePointer<Float>, input x: UnsafePointer<Float>,
-                                reluOutput: UnsafePointer<Float>? = nil,
+                                reluShift: UnsafePointer<Float>? = nil,
                                 batch: Int, channels: Int, plane: Int, batchStatistics: Bool = true,
                                 mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, weight: UnsafePointer<Float>?,
                                 gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
                                 gradBias: UnsafeMutablePointer<Float>?) {
         var sumDy = [Float](repeating: 0, count: channels), sumDyXhat = sumDy
         let m = Float(batch * plane)
+        /// The ReLU mask's affine map of channel `c`, if any.
+        func mask(_ c: Int) -> ReLUMask? {
+            reluShift.map { ReLUMask(scale: (weight?[c] ?? 1) * invStd[c], shift: $0[c]) }
+        }
         sumDy.withUnsafeMutableBufferPointer { sumDy in
             sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhat in
                 ConvWorkspace.forParts(channels, parts: ConvWorkspace.parts(channels)) { _, range in
@@ -89,7 +95,7 @@ public enum BatchNormKernels {
                         var s1 = 0.0, s2 = 0.0
                         for n in 0..<batch {
                             let o = (n * channels + c) * plane
-                            let (a, b) = gradientSums(dy + o, x + o, reluOutput.map { $0 + o }, count: plane, mean: mean[c])
+                            let (a, b) = gradientSums(dy + o, x + o, mask(c), count: plane, mean: mean[c])
                             s1 += a; s2 += b
                         }
                         sumDy[c] = Float(s1)
@@ -110,23 +116,28 @@ public enum BatchNormKernels {
                         let k1 = batchStatistics ? -g * invStd[c] * sumDyXhat[c] / m : 0
                         let k0 = batchStatistics ? -g * sumDy[c] / m - mean[c] * k1 : 0
                         let o = q * plane
-                        maskedAffine(dy + o, x + o, reluOutput.map { $0 + o }, dx + o, count: plane, g: g, k1: k1, k0: k0)
+                        maskedAffine(dy + o, x + o, mask(c), dx + o, count: plane, g: g, k1: k1, k0: k0)
                     }
                 }
             }
         }
     }
 
-    /// `(Σ dy', Σ dy'·(x − mean))` with `dy' = dy·[r > 0]` when `r` is given.
+    /// A following ReLU's mask, recomputed: `x·scale + shift > 0`.
+    struct ReLUMask { var scale, shift: Float }
+
+    /// `(Σ dy', Σ dy'·(x − mean))` with `dy' = dy·[x·scale + shift > 0]` under a `mask`, else `dy`.
     @inline(__always)
-    static func gradientSums(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>?,
+    static func gradientSums(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ mask: ReLUMask?,
                              count: Int, mean: Float) -> (Double, Double) {
         let mu = SIMD8<Float>(repeating: mean), zero = SIMD8<Float>()
         var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
-        if let r {
+        if let mask {
+            let sv = SIMD8<Float>(repeating: mask.scale), bv = SIMD8<Float>(repeating: mask.shift)
             while i + 8 <= count {
-                let d = load8(dy + i).replacing(with: zero, where: load8(r + i) .<= zero)
-                a += d; b.addProduct(d, load8(x + i) - mu)
+                let xv = load8(x + i)
+                let d = load8(dy + i).replacing(with: zero, where: xv * sv + bv .<= zero)
+                a += d; b.addProduct(d, xv - mu)
                 i += 8
             }
         } else {
@@ -138,23 +149,25 @@ public enum BatchNormKernels {
         }
         var sa = Double(a.sum()), sb = Double(b.sum())
         while i < count {
-            let d = r.map { $0[i] > 0 ? dy[i] : 0 } ?? dy[i]
+            let d = mask.map { x[i] * $0.scale + $0.shift > 0 ? dy[i] : 0 } ?? dy[i]
             sa += Double(d); sb += Double(d * (x[i] - mean)); i += 1
         }
         return (sa, sb)
     }
 
-    /// `dx = g·dy' + x·k1 + k0` with `dy'` masked by `r > 0` when `r` is given.
+    /// `dx = g·dy' + x·k1 + k0` with `dy'` masked by `x·scale + shift > 0` under a `mask`.
     @inline(__always)
-    static func maskedAffine(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ r: UnsafePointer<Float>?,
+    static func maskedAffine(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ mask: ReLUMask?,
                              _ dx: UnsafeMutablePointer<Float>, count: Int, g: Float, k1: Float, k0: Float) {
         let gv = SIMD8<Float>(repeating: g), k1v = SIMD8<Float>(repeating: k1), k0v = SIMD8<Float>(repeating: k0)
         let zero = SIMD8<Float>()
         var i = 0
-        if let r {
+        if let mask {
+            let sv = SIMD8<Float>(repeating: mask.scale), bv = SIMD8<Float>(repeating: mask.shift)
             while i + 8 <= count {
-                let d = load8(dy + i).replacing(with: zero, where: load8(r + i) .<= zero)
-                store8(d * gv + (load8(x + i) * k1v + k0v), dx + i)
+                let xv = load8(x + i)
+                let d = load8(dy + i).replacing(with: zero, where: xv * sv + bv .<= zero)
+                store8(d * gv + (xv * k1v + k0v), dx + i)
                 i += 8
             }
         } else {
@@ -164,7 +177,7 @@ public enum BatchNormKernels {
             }
         }
         while i < count {
-            let d = r.map { $0[i] > 0 ? dy[i] : 0 } ?? dy[i]
+            let d = mask.map { x[i] * $0.scale + $0.shift > 0 ? dy[i] : 0 } ?? dy[i]
             dx[i] = d * g + (x[i] * k1 + k0); i += 1
         }
     }

@@ -6,8 +6,8 @@
 /// training normalises with the batch mean and biased variance over `N, H, W` and updates the running
 /// statistics in place as `r ← (1 − momentum)·r + momentum·s` (unbiased variance for `runningVar`);
 /// evaluation normalises with the running statistics. Weight and bias `[C]` are optional.
-/// Backward (``BatchNormKernels/backward(gradOutput:input:reluOutput:batch:channels:plane:batchStatistics:mean:invStd:weight:gradInput:gradWeight:gradBias:)``)
-/// saves only the input, the output and the per-channel statistics.
+/// Backward (``BatchNormKernels/backward(gradOutput:input:reluShift:batch:channels:plane:batchStatistics:mean:invStd:weight:gradInput:gradWeight:gradBias:)``)
+/// saves only the input and the per-channel statistics (the ReLU mask is recomputed from the input).
 public func batchNorm2dFused(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
                              training: Bool, momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false) -> Tensor {
     precondition(x.rank == 4, "batchNorm2d: input \(x.shape) must be [N, C, H, W]")
@@ -40,7 +40,6 @@ public func batchNorm2dFused(_ x: Tensor, weight: Tensor?, bias: Tensor?, runnin
                                         relu: relu, output: $0)
         }
     }
-    let output = relu ? y.storage : []  // the ReLU mask; an array, not the tensor, so no cycle forms
     var inputs = [x]
     if let weight { inputs.append(weight) }
     if let bias { inputs.append(bias) }
@@ -50,8 +49,8 @@ public func batchNorm2dFused(_ x: Tensor, weight: Tensor?, bias: Tensor?, runnin
         func run(_ dx: UnsafeMutablePointer<Float>?) {
             gy.withPointer { dy in
                 x.withPointer { px in
-                    output.withUnsafeBufferPointer { r in
-                        BatchNormKernels.backward(gradOutput: dy, input: px, reluOutput: relu ? r.baseAddress : nil,
+                    shift.withUnsafeBufferPointer { b in
+                        BatchNormKernels.backward(gradOutput: dy, input: px, reluShift: relu ? b.baseAddress : nil,
                                                   batch: n, channels: c, plane: plane, batchStatistics: training,
                                                   mean: mean, invStd: invStd, weight: weight?.storage,
                                                   gradInput: dx, gradWeight: &dgamma, gradBias: &dbeta)
