@@ -16,8 +16,10 @@ extension CommandAreas {
 enum TrainingCommands {
     static func train(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
+        _ = try x.requireModel()  // before the data is loaded: a refused command changes nothing
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
-        _ = try x.requireModel()
+        // Checked before the default optimizer is created, so that a refused 'train' changes nothing.
+        try Experiment.checkModel(x.requireModel(), classes: data.classNames.count)
         let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, session: ctx.session)
         let asked = inv.int("steps").map { "train steps=\($0)" } ?? "train epochs=\(inv.int("epochs") ?? 1)"
         try x.checkScheduleRoom(steps: steps, asked: asked)
@@ -97,8 +99,8 @@ enum TrainingCommands {
     static func eval(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         let split = inv.string("split") ?? "test"
-        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
         _ = try x.requireModel()
+        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
         var progress: ConsoleProgress?
         let result: EvaluationResult
         do {
@@ -129,8 +131,9 @@ enum TrainingCommands {
         guard settings.end > settings.start else {
             throw inv.error("end=\(Format.number(settings.end)) must be above start=\(Format.number(settings.start))", at: "end")
         }
-        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
         _ = try x.requireModel()
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        try Experiment.checkModel(x.requireModel(), classes: data.classNames.count)
         let (_, isDefault) = try x.ensureOptimizer()
         if isDefault, let s = x.optimizerSettings { ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')") }
         let progress = ConsoleProgress(console: ctx.console, total: settings.iterations, description: "lrfind")
@@ -180,6 +183,7 @@ enum TrainingCommands {
 
     static func checkModel(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
+        _ = try x.requireModel()
         try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
         let result = try x.checkBatchComposition(count: inv.int("batch") ?? 64, session: ctx.session)
         ctx.console.write(result.passed ? result.line : result.line.replacingOccurrences(of: "FAIL", with: ctx.console.styled("FAIL", .red)))
@@ -189,6 +193,7 @@ enum TrainingCommands {
 
     static func checkRank(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
+        _ = try x.requireModel()
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
         let count = inv.isExplicit("batch") ? (inv.int("batch") ?? 512) : min(512, data.splits.test.count)
         let ranks = try x.layerRanks(count: count, session: ctx.session)

@@ -95,8 +95,8 @@ extension Experiment {
             if callbacks.shouldStop() { outcome = .interrupted; break }
             if loader.batchIndex >= loader.batchesPerEpoch { _ = loader.next() }
             let epoch = loader.epoch + 1, batchIndex = loader.batchIndex
-            if let schedule { try schedule.apply(step: scheduleStep, to: optimizer) }
             let volatile = captureVolatile()
+            if let schedule { try schedule.apply(step: scheduleStep, to: optimizer) }
             let start = DispatchTime.now().uptimeNanoseconds
             guard let batch = loader.next() else { break }
             let lr = optimizer.lr, beta1 = optimizer.beta1
@@ -258,6 +258,8 @@ extension Experiment {
         var loader: LoaderState?
         var buffers: [(Buffer, [Float], Int64)]
         var dropout: [(Dropout, SeededGenerator)]
+        /// The optimizer's LR and β1 before the schedule set them for the step.
+        var lr: Double?, beta1: Double?
     }
 
     func captureVolatile() -> Volatile {
@@ -268,7 +270,7 @@ extension Experiment {
             }
         }
         let dropout = (model?.namedModules() ?? []).compactMap { ($0.module as? Dropout).map { ($0, $0.generator) } }
-        return Volatile(loader: data?.trainLoader.state, buffers: buffers, dropout: dropout)
+        return Volatile(loader: data?.trainLoader.state, buffers: buffers, dropout: dropout, lr: optimizer?.lr, beta1: optimizer?.beta1)
     }
 
     func restoreVolatile(_ v: Volatile) {
@@ -280,5 +282,7 @@ extension Experiment {
             }
         }
         for (layer, generator) in v.dropout { layer.generator = generator }
+        if let lr = v.lr { optimizer?.lr = lr }
+        if let beta1 = v.beta1 { optimizer?.beta1 = beta1 }
     }
 }

@@ -27,8 +27,11 @@ public enum EditDistance {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         guard !word.isEmpty else { return nil }
         let limit = word.count >= 9 ? 3 : word.count >= 5 ? 2 : 1
+        // The distance is at least the difference in length: a long word (a pasted line) skips the
+        // O(length²) table for every candidate.
+        let length = word.lowercased().count
         var best: (String, Int)?
-        for c in candidates where c != word {
+        for c in candidates where c != word && abs(c.lowercased().count - length) <= limit {
             let d = distance(word, c)
             if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
         }

@@ -36,7 +36,8 @@ extension Shell {
             console.write("(no commands yet)")
             return
         }
-        let width = String(shown.last?.number ?? 0).count
+        // Numbers need not grow along the log (a loaded or forked log keeps its own): pad to the widest.
+        let width = shown.map { String($0.number).count }.max() ?? 1
         for entry in shown {
             let number = String(entry.number)
             let pad = String(repeating: " ", count: width - number.count)
