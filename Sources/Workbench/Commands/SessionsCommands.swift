@@ -110,10 +110,22 @@ enum SessionsCommands {
     // MARK: Replay and fork
 
     /// Resets the session to a fresh state seeded with `seed`, then runs `commands` (skipping
-    /// ``notReplayed``), calling `check` after each one that succeeded.
+    /// ``notReplayed``), calling `check` after each one that succeeded. If one fails (or is
+    /// interrupted) the session is put back as it was before.
     /// - Returns: the number of commands executed.
     static func rerun(_ commands: [LoggedCommand], seed: UInt64, ctx: ShellContext, source: String,
                       check: (LoggedCommand, CommandDigest?) throws -> Void) throws -> Int {
+        let before = ctx.session.saved()
+        do {
+            return try rerunFresh(commands, seed: seed, ctx: ctx, source: source, check: check)
+        } catch {
+            ctx.session.restore(before)
+            throw error
+        }
+    }
+
+    private static func rerunFresh(_ commands: [LoggedCommand], seed: UInt64, ctx: ShellContext, source: String,
+                                   check: (LoggedCommand, CommandDigest?) throws -> Void) throws -> Int {
         let session = ctx.session
         session.reseed(seed)
         session.commandLog = []

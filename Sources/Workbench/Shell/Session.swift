@@ -45,6 +45,23 @@ public final class Session {
         generator = SeededGenerator(seed: seed)
     }
 
+    /// Everything a command can change, kept to put back when a command made of other commands
+    /// (`fork`, `replay`) fails part-way.
+    struct Saved {
+        let seed: UInt64, generator: SeededGenerator, outputDirectory: String, dataDirectory: String?
+        let commandLog: [LoggedCommand], experiment: Experiment, threads: Int
+    }
+
+    func saved() -> Saved {
+        Saved(seed: seed, generator: generator, outputDirectory: outputDirectory, dataDirectory: dataDirectory,
+              commandLog: commandLog, experiment: experiment, threads: threads)
+    }
+
+    func restore(_ s: Saved) {
+        (seed, generator, outputDirectory, dataDirectory) = (s.seed, s.generator, s.outputDirectory, s.dataDirectory)
+        (commandLog, experiment, threads) = (s.commandLog, s.experiment, s.threads)
+    }
+
     /// Worker threads of the kernels (`set threads=N`).
     public var threads: Int {
         get { Parallel.threads }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import Workbench
+
+extension TrainingTests {
+    /// `fork` and `replay` run many commands; when one of them fails part-way the session is as before.
+    @Suite(.serialized) struct ForkReplayTests {
+        /// The state a failed command must not change.
+        static func state(_ bench: TrainingBench) -> [String] {
+            let s = bench.shell.session, x = bench.experiment
+            return ["\(x.weightDigest)", "\(x.globalStep)", "\(x.history.steps.map(\.loss))", "\(s.commandLog.map(\.text))",
+                    "\(s.generator.state)", "\(s.seed)", "\(x.optimizer?.stateTensors().map { $0.value.tensor.storage } ?? [])"]
+        }
+
+        /// A session whose log imports a weights file that is then removed: re-running it fails there.
+        static func brokenBench() -> (TrainingBench, String) {
+            let bench = TrainingBench()
+            let weights = bench.folder + "/w.safetensors"
+            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=1", "export weights \(weights)",
+                                                     "import weights \(weights)", "train steps=2"]))
+            return (bench, weights)
+        }
+
+        @Test func forkFailingPartWayLeavesTheSessionAsItWas() throws {
+            let (bench, weights) = Self.brokenBench()
+            try FileManager.default.removeItem(atPath: weights)
+            let before = Self.state(bench)
+            let last = try #require(bench.shell.session.commandLog.last?.number)
+            guard case .failed(let message) = bench.run("fork \(last)") else {
+                Issue.record("the fork must fail at 'import weights'")
+                return
+            }
+            print("fork failing part-way: \(message)")
+            #expect(message.contains("import weights"), "\(message)")
+            #expect(!message.contains("\n"))
+            #expect(Self.state(bench) == before)
+            // The session still works and trains on from where it was.
+            #expect(bench.run(["train steps=1"]))
+            #expect(bench.experiment.globalStep == 4)
+        }
+
+        @Test func replayFailingPartWayLeavesTheSessionAsItWas() throws {
+            let (bench, weights) = Self.brokenBench()
+            let file = bench.folder + "/s.session"
+            #expect(bench.run(["save \(file)"]))
+            try FileManager.default.removeItem(atPath: weights)
+            #expect(bench.run(["train steps=1"]))
+            let before = Self.state(bench)
+            guard case .failed(let message) = bench.run("replay \(file)") else {
+                Issue.record("the replay must fail at 'import weights'")
+                return
+            }
+            print("replay failing part-way: \(message)")
+            #expect(message.contains("import weights"), "\(message)")
+            #expect(Self.state(bench) == before)
+        }
+    }
+}
