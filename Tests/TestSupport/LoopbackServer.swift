@@ -2,13 +2,13 @@ import Foundation
 
 /// A minimal HTTP/1.0 server on 127.0.0.1 for download tests: serves fixed bodies by path, 404 otherwise,
 /// and `/slow` dribbles 4 MiB in 32 KiB pieces. One connection at a time; `stop()` always ends it.
-final class LoopbackServer: @unchecked Sendable {
-    let port: UInt16
+public final class LoopbackServer: @unchecked Sendable {
+    public let port: UInt16
     private let listener: Int32
     private let routes: [String: [UInt8]]
     private let finished = DispatchSemaphore(value: 0)
 
-    init(routes: [String: [UInt8]]) throws {
+    public init(routes: [String: [UInt8]]) throws {
         self.routes = routes
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
@@ -29,10 +29,10 @@ final class LoopbackServer: @unchecked Sendable {
         Thread { Self.serve(listener: listener, routes: routes); finished.signal() }.start()
     }
 
-    func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
+    public func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
 
     /// Closes the listening socket and waits (at most 5 s) for the serving thread to end.
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         _ = finished.wait(timeout: .now() + 5)

@@ -80,6 +80,13 @@ enum DataCommands {
 
     static func download(_ inv: Invocation, _ ctx: ShellContext) throws {
         let folder = inv.string("path").map(ctx.expand) ?? ctx.session.dataDirectory.map(ctx.expand) ?? DataLocator().downloadFolder
+        var downloader = Downloader()
+        if let mirror = inv.string("url") {
+            guard let url = URL(string: mirror), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
+                throw inv.error("url=\(mirror) is not an http:// or https:// address", at: "url")
+            }
+            downloader.url = url
+        }
         let lock = NSLock()
         var progress: ConsoleProgress?
         let callback: ProgressCallback = { done, total in
@@ -92,7 +99,7 @@ enum DataCommands {
         }
         let path: String
         do {
-            path = try Downloader().downloadCIFAR10(into: folder, progress: callback, isCancelled: { Shell.interruptRequested })
+            path = try downloader.downloadCIFAR10(into: folder, progress: callback, isCancelled: { Shell.interruptRequested })
         } catch {
             lock.lock()
             progress?.finish()

@@ -26,7 +26,8 @@ extension CommandTable {
             "download", area: "Data and model", "download CIFAR-10",
             details: "Downloads and unpacks the CIFAR-10 binary version into path= (default: the data folder), with a progress line, and checks its digest.",
             examples: ["download cifar10 path=data"],
-            arguments: [ArgumentSpec("path", .path, "folder to unpack into")],
+            arguments: [ArgumentSpec("path", .path, "folder to unpack into"),
+                        ArgumentSpec("url", .string, "a mirror of cifar-10-binary.tar.gz (http or https; its MD5 is still checked)")],
             subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")]),
         CommandSpec(
             "model", area: "Data and model", "build a network: ultimus, or start an empty one",
