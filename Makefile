@@ -3,6 +3,11 @@
 
 APT_PACKAGES := libedit-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev pkg-config
 SWIFT        ?= swift
+# The Swift driver leaves an empty TemporaryDirectory.XXXXXX folder in $TMPDIR on every run:
+# keep them (and the tests' temporary files) inside .build, which 'make clean' removes.
+SWIFT_TMP    := $(CURDIR)/.build/tmp
+export TMPDIR := $(SWIFT_TMP)
+$(shell mkdir -p "$(SWIFT_TMP)")
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench build deps fixtures clean
