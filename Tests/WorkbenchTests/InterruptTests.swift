@@ -102,6 +102,7 @@ extension TrainingTests {
             var g = SeededGenerator(seed: seed)
             let delay = 0.05 + Double(g.nextInt(1000)) / 1000 * 1.5
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let typist = try Typist(folder: folder.path)
             for line in Self.setup { typist.type(line) }
             let total = 40
@@ -138,6 +139,7 @@ extension TrainingTests {
             var g = SeededGenerator(seed: UInt64(command.utf8.count))
             let delay = 0.05 + Double(g.nextInt(1000)) / 1000 * 0.8
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let typist = try Typist(folder: folder.path)
             typist.type("set autosave=off")
             typist.type("data synthetic n=1024 batch=16")
@@ -168,6 +170,7 @@ extension TrainingTests {
         @Test func saveAndLoadInterruptedAreAllOrNothing() throws {
             var g = SeededGenerator(seed: 9)
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let path = folder.path + "/s.session"
             let typist = try Typist(folder: folder.path)
             typist.type("set autosave=off")
@@ -208,6 +211,7 @@ extension TrainingTests {
             var g = SeededGenerator(seed: seed)
             let delay = 0.1 + Double(g.nextInt(1000)) / 1000 * 2.0
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let server = try LoopbackServer(routes: [:])
             defer { server.stop() }
             let typist = try Typist(folder: folder.path)

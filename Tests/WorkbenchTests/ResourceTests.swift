@@ -23,6 +23,7 @@ extension TrainingTests {
         @Test(.enabled(if: ReplBinary.path != nil, "ultimus-repl is not built"))
         func residentMemoryIsFlatAcrossHundredsOfSteps() throws {
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let rounds = 12, stepsPerRound = 30
             var script = ["set autosave=off", "data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu",
                           "layer gap", "layer linear out=10", "optim adam lr=1e-3"]
@@ -87,6 +88,7 @@ extension TrainingTests {
         @Test(.enabled(if: ReplBinary.path != nil, "ultimus-repl is not built"))
         func writingCommandsLeaveTheTemporaryFolderClean() throws {
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let temporary = folder.path + "/tmp", out = folder.path + "/out"
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
             let script = ["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "optim adam lr=1e-3", "train steps=1", "save \(out)/s.session", "save \(out)/s.session force=true",
@@ -107,6 +109,7 @@ extension TrainingTests {
         @Test(.enabled(if: ReplBinary.path != nil, "ultimus-repl is not built"))
         func readOnlyHomeWarnsOnceAndTheREPLWorks() throws {
             let folder = TemporaryFolder()
+            defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let home: String
             if getuid() == 0 {
                 home = "/sys"
