@@ -87,7 +87,13 @@ extension TrainingTests {
         /// What the user saw of an interrupted command: its error line, or that it finished first.
         static func seen(_ shown: String) -> String {
             let lines = shown.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            return lines.first { $0.hasPrefix("error:") } ?? "(finished before the Ctrl-C)"
+            return lines.first { $0.hasPrefix("error:") } ?? "no error: the command completed"
+        }
+
+        /// Whether the terminal echoed the Ctrl-C before the command printed `result` (it landed while the command ran).
+        static func landed(_ shown: String, before result: String) -> Bool {
+            guard let c = shown.range(of: "^C") else { return false }
+            return shown[c.upperBound...].contains(result)
         }
 
         static func noTemporaryFiles(_ folder: String) {
@@ -167,22 +173,26 @@ extension TrainingTests {
 
         /// Ctrl-C while saving over an existing session and while loading one: the file on disk is
         /// either the old or the new one, and the live session is either the old or the loaded one.
+        /// The network is large (a 10 MB session) so that saving and loading take long enough for
+        /// the Ctrl-C to land while they run.
         @Test func saveAndLoadInterruptedAreAllOrNothing() throws {
+            let setup = ["data synthetic n=64 batch=16", "model new", "layer flatten", "layer linear out=256", "layer relu",
+                         "layer linear out=10", "optim adam lr=1e-2"]
             var g = SeededGenerator(seed: 9)
             let folder = TemporaryFolder()
             defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let path = folder.path + "/s.session"
             let typist = try Typist(folder: folder.path)
             typist.type("set autosave=off")
-            for line in Self.setup { typist.type(line) }
+            for line in setup { typist.type(line) }
             typist.type("save \(path)")
             var previous = Self.weights(Self.bench(["load \(path)"]).experiment)
-            for round in 0..<4 {
+            for round in 0..<3 {
                 typist.type("train steps=1")
                 typist.type("save \(folder.path)/ref\(round).session")
-                let delay = Double(g.nextInt(30)) / 1000
+                let delay = 0.05 + Double(g.nextInt(2000)) / 1000
                 let shown = typist.interrupt("save \(path) force=true", after: delay)
-                print("save: Ctrl-C after \(String(format: "%.3f", delay)) s: \(Self.seen(shown))")
+                print("save: Ctrl-C after \(String(format: "%.2f", delay)) s\(Self.landed(shown, before: "saved the session") ? ", while saving" : ""): \(Self.seen(shown))")
                 let now = Self.bench(["load \(path)"], seed: UInt64(round))
                 let new = Self.weights(Self.bench(["load \(folder.path)/ref\(round).session"], seed: 20).experiment)
                 let w = Self.weights(now.experiment)
@@ -192,9 +202,9 @@ extension TrainingTests {
             // Loading under Ctrl-C: afterwards the session is the loaded one or the one before.
             typist.type("train steps=2")
             typist.type("save \(folder.path)/live.session")
-            let delay = Double(g.nextInt(30)) / 1000
+            let delay = 0.05 + Double(g.nextInt(2000)) / 1000
             let shown = typist.interrupt("load \(path)", after: delay)
-            print("load: Ctrl-C after \(String(format: "%.3f", delay)) s: \(Self.seen(shown))")
+            print("load: Ctrl-C after \(String(format: "%.2f", delay)) s\(Self.landed(shown, before: "loaded ") ? ", while loading" : ""): \(Self.seen(shown))")
             typist.type("save \(folder.path)/end.session")
             typist.finish()
             let end = Self.weights(Self.bench(["load \(folder.path)/end.session"], seed: 11).experiment)
