@@ -71,3 +71,14 @@ import Testing
         #expect(plain[0].image.pixels == set.rgbInterleaved(at: 0))
     }
 }
+
+@Suite struct MisclassifiedPickTests {
+    @Test func classesTakeTurnsInTestOrder() {
+        // Test set listed class by class, as an image folder is: 0 0 0 1 1 1 2 2.
+        let labels = [0, 0, 0, 1, 1, 1, 2, 2]
+        let predictions = [1, 0, 2, 0, 0, 2, 2, 0]  // wrong: 0, 2 (class 0); 3, 4, 5 (class 1); 7 (class 2)
+        #expect(MisclassifiedPick.pick(labels: labels, predictions: predictions, limit: 4) == ([0, 3, 7, 2], 6))
+        #expect(MisclassifiedPick.pick(labels: labels, predictions: predictions, limit: 10) == ([0, 3, 7, 2, 4, 5], 6))
+        #expect(MisclassifiedPick.pick(labels: labels, predictions: labels, limit: 5) == ([], 0))
+    }
+}

@@ -267,11 +267,11 @@ enum InspectionCommands {
         let title: String
         if inv.string("which") == "misclassified" {
             let evaluation = try ctx.testEvaluation()
-            indices = zip(test.labels.indices, zip(test.labels, evaluation.predictions)).filter { $0.1.0 != $0.1.1 }.map(\.0)
             let wanted = inv.int("n") ?? 10
-            if indices.isEmpty { ctx.console.write("no test image is misclassified: nothing to explain"); return }
-            if indices.count < wanted { ctx.console.write("only \(indices.count) test images are misclassified; showing them all") }
-            indices = Array(indices.prefix(wanted))
+            let (picked, wrong) = MisclassifiedPick.pick(labels: test.labels, predictions: evaluation.predictions, limit: wanted)
+            if picked.isEmpty { ctx.console.write("no test image is misclassified: nothing to explain"); return }
+            if wrong < wanted { ctx.console.write("only \(wrong) test images are misclassified; showing them all") }
+            indices = picked
             title = "Grad-CAM \(layer) · misclassified test images"
         } else {
             let sample = inv.int("sample") ?? 0

@@ -134,13 +134,12 @@ enum PlotCommands {
         ctx.console.write("wrote \(path) (\(tiles.count) images)")
     }
 
-    /// Tiles of the first `limit` misclassified test images (true class, predicted class and its
-    /// probability, in red) and how many are wrong in all.
+    /// Tiles of `limit` misclassified test images, the classes taking turns (true class, predicted
+    /// class and its probability, in red), and how many are wrong in all.
     static func misclassifiedTiles(data: DataState, model: Module, predictions: [Int], limit: Int) throws -> ([ImageTile], Int) {
         let test = data.splits.test
-        let wrong = zip(test.labels, predictions).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
-        let shown = Array(wrong.prefix(limit))
-        guard !shown.isEmpty, let batch = data.images("test", indices: shown) else { return ([], wrong.count) }
+        let (shown, wrong) = MisclassifiedPick.pick(labels: test.labels, predictions: predictions, limit: limit)
+        guard !shown.isEmpty, let batch = data.images("test", indices: shown) else { return ([], wrong) }
         let probabilities = ProbeForward(model: model, images: batch.images).probabilities
         let name = { (c: Int) in data.classNames.indices.contains(c) ? data.classNames[c] : "\(c)" }
         let tiles = try shown.enumerated().map { k, i -> ImageTile in
@@ -149,7 +148,7 @@ enum PlotCommands {
                              caption: ["true \(name(test.labels[i]))", "pred \(name(p)) \(String(format: "%.2f", probabilities[k][p]))"],
                              captionColor: RGB(190, 0, 0))
         }
-        return (tiles, wrong.count)
+        return (tiles, wrong)
     }
 
     /// Draws charts in the terminal and writes them as one SVG (`to=` or `name` in the output folder).

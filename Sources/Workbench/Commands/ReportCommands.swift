@@ -67,7 +67,7 @@ enum ReportCommands {
             written.append("confusion.svg")
             figures.append(("Confusion matrix", "confusion.svg", ""))
         }
-        let summary = try? Summary.render(model: model, inputShape: [1, 3, 32, 32])
+        let summary = try? Summary.render(model: model, inputShape: [20, 3, 32, 32])
         let report = SessionReport(title: "Ultimus Workbench session report", modelSummary: summary,
                                    trainingLog: SessionReport.log(x.history), details: details(ctx, accuracy: accuracyLine),
                                    figures: figures)
