@@ -32,6 +32,9 @@ final class LineEditor {
         }
     }
 
+    /// Whether the prompt is waiting for a line (read by the SIGINT handler).
+    nonisolated(unsafe) static var isReading = false
+
     enum Input {
         case line(String)
         case interrupted
@@ -41,8 +44,11 @@ final class LineEditor {
     /// Reads one line with `prompt`.
     func read(prompt: String) -> Input {
         errno = 0
-        guard let raw = readline(prompt) else {
-            return errno == EINTR ? .interrupted : .endOfInput
+        LineEditor.isReading = true
+        let raw = readline(prompt)
+        LineEditor.isReading = false
+        guard let raw else {
+            return errno == EINTR || Shell.interruptRequested ? .interrupted : .endOfInput
         }
         defer { free(raw) }
         return .line(String(cString: raw))

@@ -126,12 +126,14 @@ extension Console {
 }
 
 /// Ctrl-C: at the prompt libedit returns with EINTR (the line is cleared); during a command the
-/// flag asks it to stop at the next batch; a second Ctrl-C during the same command quits.
+/// flag asks it to stop at the next batch; a second Ctrl-C during the same command quits. At the
+/// prompt a second Ctrl-C never quits: when the first arrives just before libedit blocks in
+/// `read`, libedit misses it, and the user presses again.
 private func installInterruptHandler() {
     Shell.interruptRequested = false
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { _ in
-        if Shell.interruptRequested {
+        if Shell.interruptRequested, !LineEditor.isReading {
             let message = "\nultimus-repl: interrupted twice, quitting\n"
             _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             _exit(130)
