@@ -32,8 +32,8 @@ struct RealCIFAR10Tests {
         #expect(rgb.reduce(0) { $0 + Int($1) } == sum)
     }
 
-    /// The whole folder through the cache: a cold load when the cache is empty (bounded), then a cached
-    /// reload that must be fast and equal.
+    /// The whole folder through the cache: a cold load writes one cache file per split holding exactly
+    /// the decoded images, and the reload returns the same sets (times are printed, not asserted).
     @Test func fullLoadThroughTheCacheAndAFastReload() throws {
         let cacheFolder = NSTemporaryDirectory() + "ultimus-cache-test-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: cacheFolder) }
@@ -43,11 +43,19 @@ struct RealCIFAR10Tests {
         let coldSeconds = Date().timeIntervalSince(start)
         #expect(cold.train.count == 50_000 && cold.test.count == 10_000)
         #expect(cold.train.classCounts == [Int](repeating: 5000, count: 10))
+        let files = try FileManager.default.contentsOfDirectory(atPath: cacheFolder).filter { $0.hasSuffix(".bin") }
+        let cache = DecodedCache(folder: cacheFolder)
+        let cached = files.compactMap { file in
+            [50_000, 10_000].lazy.compactMap {
+                cache.load(path: (cacheFolder as NSString).appendingPathComponent(file), expectedCount: $0, height: 32, width: 32)
+            }.first
+        }
+        #expect(files.count == 2 && cached.count == 2)
+        #expect(cached.contains(cold.train) && cached.contains(cold.test))
         start = Date()
         let warm = try locator.load()
         let warmSeconds = Date().timeIntervalSince(start)
         #expect(warm == cold)
-        #expect(warmSeconds < coldSeconds / 2 && warmSeconds < 15, "cold \(coldSeconds) s, cached \(warmSeconds) s")
         print("CIFAR-10 image folder: cold load \(coldSeconds) s, cached load \(warmSeconds) s")
     }
 }

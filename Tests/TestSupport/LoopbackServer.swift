@@ -1,12 +1,16 @@
 import Foundation
 
 /// A minimal HTTP/1.0 server on 127.0.0.1 for download tests: serves fixed bodies by path, 404 otherwise,
-/// and `/slow` dribbles 4 MiB in 32 KiB pieces. One connection at a time; `stop()` always ends it.
+/// and `/slow` announces 4 MiB, dribbles the first 1.5 MiB in 32 KiB pieces every 50 ms, then sends nothing
+/// more until the client hangs up (at most 60 s), which it signals on ``hungUp``: a download of it ends
+/// only by cancellation or the client's idle timeout. One connection at a time; `stop()` always ends it.
 public final class LoopbackServer: @unchecked Sendable {
     public let port: UInt16
     private let listener: Int32
     private let routes: [String: [UInt8]]
     private let finished = DispatchSemaphore(value: 0)
+    /// Signalled each time a client closes a `/slow` connection before its end.
+    public let hungUp = DispatchSemaphore(value: 0)
 
     public init(routes: [String: [UInt8]]) throws {
         self.routes = routes
@@ -25,8 +29,8 @@ public final class LoopbackServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = UInt16(bigEndian: address.sin_port)
-        let finished = self.finished
-        Thread { Self.serve(listener: listener, routes: routes); finished.signal() }.start()
+        let finished = self.finished, hungUp = self.hungUp
+        Thread { Self.serve(listener: listener, routes: routes, hungUp: hungUp); finished.signal() }.start()
     }
 
     public func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
@@ -38,19 +42,19 @@ public final class LoopbackServer: @unchecked Sendable {
         _ = finished.wait(timeout: .now() + 5)
     }
 
-    private static func serve(listener: Int32, routes: [String: [UInt8]]) {
+    private static func serve(listener: Int32, routes: [String: [UInt8]], hungUp: DispatchSemaphore) {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            handle(client, routes: routes)
+            handle(client, routes: routes, hungUp: hungUp)
             close(client)
         }
     }
 
-    private static func handle(_ client: Int32, routes: [String: [UInt8]]) {
+    private static func handle(_ client: Int32, routes: [String: [UInt8]], hungUp: DispatchSemaphore) {
         var request = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !request.contains(13) || !String(decoding: request, as: UTF8.self).contains("\r\n\r\n") {
@@ -62,11 +66,16 @@ public final class LoopbackServer: @unchecked Sendable {
         let line = String(decoding: request, as: UTF8.self).split(separator: "\r\n").first ?? ""
         let path = line.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
         if path == "/slow" {
-            guard send(client, "HTTP/1.0 200 OK\r\nContent-Length: 4194304\r\n\r\n") else { return }
+            guard send(client, "HTTP/1.0 200 OK\r\nContent-Length: 4194304\r\n\r\n") else { _ = hungUp.signal(); return }
             let piece = [UInt8](repeating: 0x61, count: 32768)
-            for _ in 0..<128 {
-                guard send(client, piece) else { return }
+            for _ in 0..<48 {
+                guard send(client, piece) else { _ = hungUp.signal(); return }
                 usleep(50_000)
+            }
+            // Wait for the hang-up: recv returns 0 when the client closes (the receive timeout is 5 s).
+            for _ in 0..<12 {
+                let n = recv(client, &chunk, chunk.count, 0)
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { _ = hungUp.signal(); return }
             }
         } else if let body = routes[path] {
             guard send(client, "HTTP/1.0 200 OK\r\nContent-Length: \(body.count)\r\nContent-Type: application/gzip\r\n\r\n") else { return }

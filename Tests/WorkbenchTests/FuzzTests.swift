@@ -37,13 +37,11 @@ extension TrainingTests {
         let bench = TrainingBench()
         #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer gap"]))
         let before = (bench.experiment.weightDigest, bench.shell.session.commandLog.count, bench.shell.session.generator)
-        let start = Date()
         guard case .failed(let message) = bench.run(line) else {
             Issue.record("'\(line)' must fail")
             return
         }
         print("huge: \(line) → \(message)")
-        #expect(Date().timeIntervalSince(start) < 5)
         #expect(!message.contains("\n"))
         #expect(bench.experiment.weightDigest == before.0)
         #expect(bench.shell.session.commandLog.count == before.1)

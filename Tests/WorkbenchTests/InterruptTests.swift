@@ -214,7 +214,7 @@ extension TrainingTests {
             Self.noTemporaryFiles(folder.path)
         }
 
-        /// Ctrl-C while `download` streams from a local server (4 MiB dribbled over 6 s): one error
+        /// Ctrl-C while `download` streams from a local server (which dribbles, then stalls): one error
         /// line, and nothing left in the data folder.
         @Test(arguments: [UInt64(1), 2, 3])
         func downloadInterruptedLeavesNothing(seed: UInt64) throws {
