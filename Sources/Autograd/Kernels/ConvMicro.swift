@@ -4,6 +4,9 @@
 /// for `m < M`, `j < 16`: an `M × 16` block of a GEMM whose `K = kCount` right-hand rows start at
 /// `x + offsets[kk]` (unaligned). The 2·M accumulators stay in registers for the whole `kk` loop.
 /// With `accumulate`, they start from `dst` instead of `bias` (for K split into chunks).
+/// `tile6x16` and `tile4x16` are this one kernel written out for M = 6 and M = 4 (channel counts
+/// that are multiples of 4 but not of 6): named accumulators stay in registers, where an array of
+/// `SIMD8` indexed by `m` would be spilled to memory on every `kk`.
 enum ConvMicro {
     @inline(never)
     static func tile6x16(_ kCount: Int, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,

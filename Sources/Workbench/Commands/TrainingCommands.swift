@@ -16,10 +16,10 @@ extension CommandAreas {
 enum TrainingCommands {
     static func train(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
-        _ = try x.requireModel()  // before the data is loaded: a refused command changes nothing
+        let model = try x.requireModel()  // before the data is loaded: a refused command changes nothing
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
         // Checked before the default optimizer is created, so that a refused 'train' changes nothing.
-        try Experiment.checkModel(x.requireModel(), classes: data.classNames.count)
+        try Experiment.checkModel(model, classes: data.classNames.count)
         let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, session: ctx.session)
         let asked = inv.int("steps").map { "train steps=\($0)" } ?? "train epochs=\(inv.int("epochs") ?? 1)"
         try x.checkScheduleRoom(steps: steps, asked: asked)
@@ -131,9 +131,9 @@ enum TrainingCommands {
         guard settings.end > settings.start else {
             throw inv.error("end=\(Format.number(settings.end)) must be above start=\(Format.number(settings.start))", at: "end")
         }
-        _ = try x.requireModel()
+        let model = try x.requireModel()
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
-        try Experiment.checkModel(x.requireModel(), classes: data.classNames.count)
+        try Experiment.checkModel(model, classes: data.classNames.count)
         let (_, isDefault) = try x.ensureOptimizer()
         if isDefault, let s = x.optimizerSettings { ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')") }
         let progress = ConsoleProgress(console: ctx.console, total: settings.iterations, description: "lrfind")
