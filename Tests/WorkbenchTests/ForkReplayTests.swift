@@ -9,14 +9,15 @@ extension TrainingTests {
         static func state(_ bench: TrainingBench) -> [String] {
             let s = bench.shell.session, x = bench.experiment
             return ["\(x.weightDigest)", "\(x.globalStep)", "\(x.history.steps.map(\.loss))", "\(s.commandLog.map(\.text))",
-                    "\(s.generator.state)", "\(s.seed)", "\(x.optimizer?.stateTensors().map { $0.value.tensor.storage } ?? [])"]
+                    "\(s.generator.state)", "\(s.seed)", "\(x.optimizer?.stateTensors().map { $0.value.tensor.storage } ?? [])",
+                    "\(QuizState.of(s).record)"]
         }
 
         /// A session whose log imports a weights file that is then removed: re-running it fails there.
         static func brokenBench() -> (TrainingBench, String) {
             let bench = TrainingBench()
             let weights = bench.folder + "/w.safetensors"
-            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=1", "export weights \(weights)",
+            #expect(bench.run(TrainingBench.tiny + ["quiz on", "optim adam lr=1e-2", "train steps=1", "export weights \(weights)",
                                                      "import weights \(weights)", "train steps=2"]))
             return (bench, weights)
         }
@@ -24,6 +25,7 @@ extension TrainingTests {
         @Test func forkFailingPartWayLeavesTheSessionAsItWas() throws {
             let (bench, weights) = Self.brokenBench()
             try FileManager.default.removeItem(atPath: weights)
+            #expect(bench.run(["quiz off"]))  // the fork turns it on again before it fails
             let before = Self.state(bench)
             let last = try #require(bench.shell.session.commandLog.last?.number)
             guard case .failed(let message) = bench.run("fork \(last)") else {

@@ -49,17 +49,18 @@ public final class Session {
     /// (`fork`, `replay`) fails part-way.
     struct Saved {
         let seed: UInt64, generator: SeededGenerator, outputDirectory: String, dataDirectory: String?
-        let commandLog: [LoggedCommand], experiment: Experiment, threads: Int
+        let commandLog: [LoggedCommand], experiment: Experiment, threads: Int, quiz: SessionRecord.QuizRecord
     }
 
     func saved() -> Saved {
         Saved(seed: seed, generator: generator, outputDirectory: outputDirectory, dataDirectory: dataDirectory,
-              commandLog: commandLog, experiment: experiment, threads: threads)
+              commandLog: commandLog, experiment: experiment, threads: threads, quiz: QuizState.of(self).record)
     }
 
     func restore(_ s: Saved) {
         (seed, generator, outputDirectory, dataDirectory) = (s.seed, s.generator, s.outputDirectory, s.dataDirectory)
         (commandLog, experiment, threads) = (s.commandLog, s.experiment, s.threads)
+        QuizState.of(self).restore(s.quiz)
     }
 
     /// Worker threads of the kernels (`set threads=N`).
