@@ -41,6 +41,25 @@ extension TrainingTests {
             #expect(bench.experiment.globalStep == 4)
         }
 
+        /// The re-run trains a whole epoch before it fails; the live session's autosave stays as it was.
+        @Test func forkFailingPartWayLeavesTheAutosaveAlone() throws {
+            let bench = TrainingBench()
+            bench.experiment.autosavePath = "autosave.ult-session"
+            let weights = bench.folder + "/w.safetensors", autosave = bench.folder + "/out/autosave.ult-session"
+            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train epochs=1", "export weights \(weights)",
+                                                     "import weights \(weights)", "train epochs=1"]))
+            try FileManager.default.removeItem(atPath: weights)
+            let saved = try Data(contentsOf: URL(fileURLWithPath: autosave))
+            let last = try #require(bench.shell.session.commandLog.last?.number)
+            guard case .failed = bench.run("fork \(last)") else {
+                Issue.record("the fork must fail at 'import weights'")
+                return
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: autosave)) == saved)
+            #expect(bench.run(["train epochs=1"]))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: autosave)) != saved)
+        }
+
         @Test func replayFailingPartWayLeavesTheSessionAsItWas() throws {
             let (bench, weights) = Self.brokenBench()
             let file = bench.folder + "/s.session"

@@ -116,6 +116,8 @@ enum SessionsCommands {
     static func rerun(_ commands: [LoggedCommand], seed: UInt64, ctx: ShellContext, source: String,
                       check: (LoggedCommand, CommandDigest?) throws -> Void) throws -> Int {
         let before = ctx.session.saved()
+        ctx.session.isRerunning = true
+        defer { ctx.session.isRerunning = false }
         do {
             return try rerunFresh(commands, seed: seed, ctx: ctx, source: source, check: check)
         } catch {

@@ -91,7 +91,7 @@ enum TrainingCommands {
 
     /// The autosave file, or `nil` when autosave is off.
     static func autosaveLocation(_ ctx: ShellContext) -> String? {
-        guard let name = ctx.session.experiment.autosavePath else { return nil }
+        guard !ctx.session.isRerunning, let name = ctx.session.experiment.autosavePath else { return nil }
         let expanded = ctx.expand(name)
         return expanded.hasPrefix("/") ? expanded : ctx.session.outputPath(name)
     }

@@ -31,6 +31,9 @@ public final class Session {
     public var commandLog: [LoggedCommand] = []
     /// The machine-learning state: data, model, optimizer, schedule, histories (Experiment/).
     public var experiment = Experiment()
+    /// True while `fork` or `replay` re-runs the log: nothing is autosaved then, so a re-run that
+    /// fails part-way cannot overwrite the live session's autosave.
+    public internal(set) var isRerunning = false
 
     public init(seed: UInt64, outputDirectory: String, dataDirectory: String? = nil) {
         self.seed = seed
