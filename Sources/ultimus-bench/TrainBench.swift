@@ -1,4 +1,5 @@
 import Autograd
+import Layers
 import Workbench
 
 /// Training and evaluation throughput of UltimusNet on a synthetic batch, as the PyTorch script

@@ -25,6 +25,9 @@ private func leaves(_ file: FixtureFile, _ names: [String]) throws -> [Tensor] {
 private func checkForwardBackward(_ file: FixtureFile, output: Tensor, inputs: [(String, Tensor)]) throws {
     try file.expectClose(output, "output")
     let upstream = try file.tensor("upstream")
+    guard upstream.count == output.count else {
+        throw FixtureError(description: "\(file.name): output \(output.shape) cannot take upstream \(upstream.shape); gradients not checked")
+    }
     output.backward(upstream.reshaped(output.shape))
     for (name, leaf) in inputs where file.has("grad_" + name) {
         try file.expectClose(leaf.grad, "grad_" + name)
@@ -52,13 +55,17 @@ private func checkConv2d(_ file: FixtureFile) throws {
     let b = file.has("bias") ? try leaves(file, ["bias"])[0] : nil
     guard w.rank == 4, w.shape[2] == w.shape[3] else { throw FixtureError(description: "\(file.name): non-square kernel \(w.shape)") }
     let stride = try file.int("stride", default: 1)
-    let padding: Int
+    var input = x, padding: Int
     switch try file.setting("padding") {
     case .string("valid")?: padding = 0
-    case .string("same")?: padding = (w.shape[2] - 1) / 2
+    case .string("same")?:
+        // PyTorch pads k−1 in all: ⌊(k−1)/2⌋ on each side, the odd one more at the bottom and right.
+        padding = (w.shape[2] - 1) / 2
+        let extra = w.shape[2] - 1 - 2 * padding
+        if extra > 0 { input = x.padded(axis: 2, before: 0, after: extra).padded(axis: 3, before: 0, after: extra) }
     default: padding = try file.int("padding", default: 0)
     }
-    let y = conv2d(x, weight: w, bias: b, stride: stride, padding: padding)
+    let y = conv2d(input, weight: w, bias: b, stride: stride, padding: padding)
     try checkForwardBackward(file, output: y, inputs: [("input", x), ("weight", w)] + (b.map { [("bias", $0)] } ?? []))
 }
 
@@ -84,11 +91,26 @@ private func checkRelu(_ file: FixtureFile) throws {
     try checkForwardBackward(file, output: x.relu(), inputs: [("input", x)])
 }
 
+/// `output_size`: an integer, or `[oh, ow]` where `null` keeps that input size (PyTorch's `None`).
 private func checkAdaptiveAvgPool2d(_ file: FixtureFile) throws {
     try file.allowSettings(["output_size"])
     let x = try leaves(file, ["input"])[0]
-    let size = try file.int("output_size", default: 1)
-    try checkForwardBackward(file, output: adaptiveAvgPool2d(x, outputSize: size), inputs: [("input", x)])
+    let (h, w) = (x.shape[x.rank - 2], x.shape[x.rank - 1])
+    let size: (Int, Int)
+    if let items = try file.setting("output_size")?.arrayValue {
+        guard items.count == 2 else { throw file.bad("output_size", "an integer or a pair [oh, ow]") }
+        func side(_ item: JSONValue, _ input: Int) throws -> Int {
+            if item == .null { return input }
+            guard let n = item.intValue, n >= 1 else { throw file.bad("output_size", "a pair of positive integers or nulls") }
+            return n
+        }
+        size = (try side(items[0], h), try side(items[1], w))
+    } else {
+        let n = try file.int("output_size", default: 1)
+        size = (n, n)
+    }
+    let y = adaptiveAvgPool2d(x, outputHeight: size.0, outputWidth: size.1)
+    try checkForwardBackward(file, output: y, inputs: [("input", x)])
 }
 
 private func checkMaxPool2d(_ file: FixtureFile) throws {

@@ -42,6 +42,37 @@ import Testing
                [[0.99899000001, -1.998980000005], [0.997980036587272, -1.99796002353941], [0.996970127345402, -1.99694007946492]])
     }
 
+    /// β2 = 0.5 lets v fall at step 3 (g shrinks), so AMSGrad's maximum changes the first coordinate.
+    @Test func adam_AMSGrad_MatchesTorch() {
+        expect(run { Adam(parameters: $0, lr: 0.1, betas: (0.9, 0.5), amsgrad: true) },
+               [[0.900000001, -1.9000000005], [0.7986254645971879, -1.7993039771829957], [0.6954722654500891, -1.6974448323401812]])
+        expect(run { Adam(parameters: $0, lr: 0.1, betas: (0.9, 0.5)) },
+               [[0.900000001, -1.9000000005], [0.7986254645971879, -1.7993039771829957], [0.6947884398971987, -1.6974448323401812]])
+        expect(run { AdamW(parameters: $0, lr: 0.1, betas: (0.9, 0.5), amsgrad: true) },
+               [[0.899000001, -1.8980000005], [0.7967131427836082, -1.7953922032993477], [0.6928123548212511, -1.691700394569907]])
+    }
+
+    @Test func adam_AMSGradState_RoundTripsAndIsRequired() throws {
+        let p1 = Tensor(shape: [2], storage: [1, -2], requiresGrad: true)
+        let p2 = Tensor(shape: [2], storage: [1, -2], requiresGrad: true)
+        let a = Adam(parameters: [p1], lr: 0.1, betas: (0.9, 0.5), amsgrad: true)
+        let b = Adam(parameters: [p2], lr: 0.1, betas: (0.9, 0.5), amsgrad: true)
+        for _ in 0..<2 { p1.grad = p1.copy(); a.step() }
+        p2.storage = p1.storage
+        let saved = a.stateTensors()
+        #expect(saved.keys == ["state.0.step", "state.0.exp_avg", "state.0.exp_avg_sq", "state.0.max_exp_avg_sq"])
+        try b.loadStateTensors(saved)
+        p1.grad = p1.copy(); a.step()
+        p2.grad = p2.copy(); b.step()
+        #expect(p1.storage == p2.storage)
+        // A plain Adam state lacks the maximum; a plain Adam cannot take one.
+        let plain = Adam(parameters: [Tensor(shape: [2], storage: [1, -2])])
+        #expect(throws: OptimizerStateError.self) { try plain.loadStateTensors(saved) }
+        var withoutMax = saved
+        withoutMax["state.0.max_exp_avg_sq"] = nil
+        #expect(throws: OptimizerStateError.self) { try b.loadStateTensors(withoutMax) }
+    }
+
     @Test func sgd_NesterovMomentumAndDecay_MatchesFormula() {
         // Hand-rolled PyTorch rule in Double.
         var theta = [1.0, -2.0], buf: [Double]? = nil

@@ -62,13 +62,20 @@ public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding:
 /// Adaptive average pooling to `outputSize × outputSize`: window `i` covers rows
 /// `⌊i·H/out⌋ ..< ⌈(i+1)·H/out⌉` (likewise columns). `outputSize: 1` is global average pooling.
 public func adaptiveAvgPool2d(_ x: Tensor, outputSize: Int = 1) -> Tensor {
+    adaptiveAvgPool2d(x, outputHeight: outputSize, outputWidth: outputSize)
+}
+
+/// Adaptive average pooling to `outputHeight × outputWidth` (PyTorch's `output_size=(oh, ow)`):
+/// window `(i, j)` covers rows `⌊i·H/oh⌋ ..< ⌈(i+1)·H/oh⌉` and columns `⌊j·W/ow⌋ ..< ⌈(j+1)·W/ow⌉`.
+public func adaptiveAvgPool2d(_ x: Tensor, outputHeight: Int, outputWidth: Int) -> Tensor {
     let (planes, h, w) = x.planes("adaptiveAvgPool2d")
-    precondition(outputSize >= 1, "adaptiveAvgPool2d: output size \(outputSize) must be ≥ 1")
-    if outputSize == 1 { return globalAvgPool2d(x, planes: planes, size: h * w) }
-    let rows = { (i: Int) in PoolKernels.adaptiveWindow(i, size: h, count: outputSize) }
-    let cols = { (j: Int) in PoolKernels.adaptiveWindow(j, size: w, count: outputSize) }
+    precondition(outputHeight >= 1 && outputWidth >= 1,
+                 "adaptiveAvgPool2d: output size \(outputHeight)×\(outputWidth) must be ≥ 1")
+    if outputHeight == 1 && outputWidth == 1 { return globalAvgPool2d(x, planes: planes, size: h * w) }
+    let rows = { (i: Int) in PoolKernels.adaptiveWindow(i, size: h, count: outputHeight) }
+    let cols = { (j: Int) in PoolKernels.adaptiveWindow(j, size: w, count: outputWidth) }
     let divisor = { (i: Int, j: Int) in Float(rows(i).count * cols(j).count) }
-    return pool(x, "adaptiveAvgPool2d", planes: planes, h: h, w: w, oh: outputSize, ow: outputSize,
+    return pool(x, "adaptiveAvgPool2d", planes: planes, h: h, w: w, oh: outputHeight, ow: outputWidth,
                 rows: rows, cols: cols, divisor: divisor)
 }
 
