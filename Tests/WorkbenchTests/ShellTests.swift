@@ -100,6 +100,14 @@ final class TemporaryFolder {
         #expect(console.errors.contains("missing.ult: error: cannot read the script (no such file)"))
     }
 
+    @Test func handlerErrorsInScriptsNameTheLine() {
+        let shell = makeShell()
+        shell.handlers["eval"] = { _, _ in throw ExperimentError("no model yet") }
+        let script = folder.file("h.ult", "# a script\nset seed=2\neval\n")
+        #expect(shell.runScript(path: script, stopOnError: true) == 1)
+        #expect(console.errors.hasPrefix("\(script):3: error: no model yet"))
+    }
+
     @Test func quitEndsAScriptSuccessfully() {
         let shell = makeShell()
         let script = folder.file("q.ult", "set seed=1\nquit\nset seed=2\n")

@@ -65,17 +65,17 @@ public final class Shell {
             invocation = parsed
         } catch {
             promptNumber += 1
-            return fail(error, source: source)
+            return fail(error, source: source, lineNumber: lineNumber)
         }
         let number = promptNumber
         promptNumber += 1
-        return run(invocation, number: number, source: source)
+        return run(invocation, number: number, source: source, lineNumber: lineNumber)
     }
 
-    private func run(_ invocation: Invocation, number: Int, source: String?) -> CommandStatus {
+    private func run(_ invocation: Invocation, number: Int, source: String?, lineNumber: Int) -> CommandStatus {
         guard let handler = handlers[invocation.key] ?? handlers[invocation.command] else {
             let name = invocation.key
-            return fail(invocation.error("'\(name)' is not available yet", suggestion: "it arrives with the training commands"), source: source)
+            return fail(invocation.error("'\(name)' is not available yet", suggestion: "it arrives with the training commands"), source: source, lineNumber: lineNumber)
         }
         // A Ctrl-C pressed while a script runs must stop the script, so only a command typed at
         // the top level starts with a clear flag.
@@ -85,7 +85,7 @@ public final class Shell {
             try handler(invocation, ShellContext(shell: self))
         } catch {
             console.endProgress()
-            return fail(error, source: source)
+            return fail(error, source: source, lineNumber: lineNumber)
         }
         console.endProgress()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -98,7 +98,8 @@ public final class Shell {
     }
 
     /// Prints an error and returns `.failed` with its one-line summary.
-    func fail(_ error: Error, source: String?) -> CommandStatus {
+    /// - Parameter lineNumber: the failing line of `source`, shown as `SOURCE:LINE: error:`.
+    func fail(_ error: Error, source: String?, lineNumber: Int) -> CommandStatus {
         if let d = error as? Diagnostic {
             let aligned = source == nil && options.alignsCaretsUnderPrompt
                 && promptWidth + d.sourceLine.count < console.width
@@ -106,7 +107,7 @@ public final class Shell {
             return .failed(d.summary)
         }
         let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-        console.error((source.map { "\($0): " } ?? "") + console.styled("error:", .red) + " " + message)
+        console.error((source.map { "\($0):\(lineNumber): " } ?? "") + console.styled("error:", .red) + " " + message)
         return .failed(message)
     }
 
