@@ -17,6 +17,12 @@ import Testing
         }
     }
 
+    @Test func missingArgumentsSuggestAnExampleOfTheSameSubcommand() {
+        #expect(diagnostic("data folder")?.suggestion == "for example: data folder path=~/images valid=1000")
+        #expect(diagnostic("export torch")?.suggestion == "for example: export torch runs/train.py")
+        #expect(diagnostic("sched step")?.suggestion == "for example: sched step step_size=10 gamma=0.1")
+    }
+
     @Test(arguments: CommandTable.standard.commands.map(\.name))
     func everyCommandHasHelpAndValidExamples(name: String) throws {
         let spec = try #require(table.command(named: name))

@@ -81,6 +81,13 @@ private struct Builder {
     }
 
     var title: String { sub.map { "\(spec.name) \($0.name)" } ?? spec.name }
+
+    /// An example of this command containing `text`, preferring one of the same subcommand
+    /// (`data folder path=...` for `data folder`, not `data cifar10 path=...`).
+    func example(containing text: String = "") -> String? {
+        let matching = spec.examples.filter { text.isEmpty || $0.contains(text) }
+        return matching.first { $0.hasPrefix(title + " ") } ?? (sub == nil ? matching.first : nil)
+    }
     var line: String { statement.source }
 
     mutating func bindPositionals(_ given: [ValueSyntax]) throws {
@@ -95,7 +102,7 @@ private struct Builder {
         for p in specs.dropFirst(given.count) where p.required {
             throw Diagnostic(
                 "'\(title)' needs \(p.name.uppercased()) (\(p.help))", at: CommandTable.standard.endOf(statement),
-                in: line, suggestion: spec.examples.first.map { "for example: \($0)" })
+                in: line, suggestion: example().map { "for example: \($0)" })
         }
     }
 
@@ -152,7 +159,7 @@ private struct Builder {
             if arg.required, !explicit.contains(arg.name) {
                 throw Diagnostic(
                     "'\(title)' needs \(arg.name)=\(arg.type) (\(arg.help))", at: CommandTable.standard.endOf(statement),
-                    in: line, suggestion: spec.examples.first(where: { $0.contains("\(arg.name)=") }).map { "for example: \($0)" })
+                    in: line, suggestion: example(containing: "\(arg.name)=").map { "for example: \($0)" })
             }
             if values[arg.name] == nil, let d = arg.defaultValue { values[arg.name] = d }
         }
