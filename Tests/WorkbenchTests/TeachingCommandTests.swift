@@ -59,6 +59,10 @@ import Testing
             #expect(lr == (try one.lr(atStep: step)))
             #expect(working.contains("phase"))
         }
+        let step = try StepLR(baseLR: 0.1, stepSize: 4)
+        let (stepLR, stepWorking) = try #require(LRWorking.explain(step, optimizerLR: 1, step: 5))
+        #expect(stepLR == (try step.lr(atStep: 5)))
+        #expect(stepWorking == "StepLR(lr=0.1, step_size=4, gamma=0.1) at step 5")
         let question = QuizQuestion.nextLR(step: 5, lr: 1e-3, working: "")
         #expect(question.grade("0.00102") && question.grade("1e-3") && !question.grade("2e-3"))
         #expect(QuizQuestion.shape(of: "x", shape: [16, 3, 3, 3], why: "").grade("[16, 3, 3, 3]"))

@@ -46,7 +46,7 @@ enum PlotCommands {
         let total = schedule.totalSteps ?? settings.stepsPerEpoch * (settings.plannedEpochs ?? max(1, x.completedEpochs + 10))
         let charts = try wrap(inv) { try SessionCharts.schedule(schedule, total: total, current: x.scheduleStep < total ? x.scheduleStep : nil) }
         try draw(charts, columns: 1, name: "schedule.svg", inv, ctx)
-        var facts = ["\(schedule)", "\(total) steps (\(settings.stepsPerEpoch) per epoch)"]
+        var facts = [schedule.description, "\(total) steps (\(settings.stepsPerEpoch) per epoch)"]
         if let one = schedule as? OneCycleLR {
             facts.append("initial LR \(Format.lr(one.initialLR)), max \(Format.lr(one.maxLR)), final \(Format.lr(one.minLR))")
             facts.append("phases end at steps " + one.phaseEnds.map { String(format: "%.0f", $0) }.joined(separator: ", "))

@@ -76,7 +76,7 @@ public enum LRWorking {
     public static func explain(_ schedule: LRSchedule?, optimizerLR: Double, step: Int) -> (lr: Double, working: String)? {
         guard let schedule else { return (optimizerLR, "there is no schedule, so the LR stays at the optimizer's") }
         guard let lr = try? schedule.lr(atStep: step) else { return nil }
-        guard let one = schedule as? OneCycleLR else { return (lr, "\(schedule) at step \(step)") }
+        guard let one = schedule as? OneCycleLR else { return (lr, "\(schedule.description) at step \(step)") }
         let ends = one.phaseEnds
         let points = one.threePhase ? [one.initialLR, one.maxLR, one.initialLR, one.minLR] : [one.initialLR, one.maxLR, one.minLR]
         var start = 0.0
