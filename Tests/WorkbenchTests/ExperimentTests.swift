@@ -115,6 +115,13 @@ extension TrainingTests {
             #expect(bench.experiment.weightDigest == digest)
             #expect(bench.experiment.globalStep == 3)
             #expect(bench.run("train steps=1") == .ok)
+            guard case .failed(let finished) = bench.run("train steps=1") else {
+                Issue.record("training past the schedule must be refused")
+                return
+            }
+            #expect(finished.contains("the one-cycle schedule is finished (all 4 steps done)"))
+            #expect(!finished.contains("steps=0"))
+            #expect(bench.experiment.globalStep == 4)
         }
 
         @Test func startsWithoutDataAndPicksTheDefaultLazily() {

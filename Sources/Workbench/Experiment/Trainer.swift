@@ -70,6 +70,9 @@ extension Experiment {
         guard let schedule, let total = schedule.totalSteps else { return }
         guard scheduleStep + steps > total else { return }
         let left = total - scheduleStep
+        guard left > 0 else {
+            throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule is finished (all \(total) steps done); start a new one with 'sched onecycle ... epochs=N', or keep the LR with 'sched constant'")
+        }
         let per = scheduleSettings?.stepsPerEpoch ?? 1
         let epochs = per > 0 ? String(format: " (%.4g epochs)", Double(left) / Double(per)) : ""
         throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule has \(left) left of \(total)\(epochs) (\(scheduleStep) done); train at most steps=\(left), or set a longer schedule with 'sched onecycle ... epochs=N'")
