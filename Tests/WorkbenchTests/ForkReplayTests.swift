@@ -60,6 +60,26 @@ extension TrainingTests {
             #expect(try Data(contentsOf: URL(fileURLWithPath: autosave)) != saved)
         }
 
+        @Test func savedScriptsReplayAfterSaveAndFork() throws {
+            let bench = TrainingBench()
+            let file = bench.folder + "/s.session"
+            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=1", "save \(file)", "train steps=1"]))
+            let train = try #require(bench.shell.session.commandLog.first { $0.text == "train steps=1" }?.number)
+            #expect(bench.run(["fork \(train)"]))
+            // The fork is represented by the commands it replayed, so history never lists a 'fork'
+            // whose number would mean something else when the script runs again.
+            #expect(!bench.shell.session.commandLog.contains { $0.text.hasPrefix("fork") })
+            #expect(bench.run(["train steps=1", "save \(file) force=true"]))
+            let script = bench.folder + "/s.ult"
+            #expect(bench.run(["save script \(script)"]))
+            let text = try String(contentsOfFile: script, encoding: .utf8)
+            #expect(text.contains("\n# save \(file) force=true  (not replayed)\n"))
+            let again = TrainingBench()
+            #expect(again.shell.runScript(path: script, stopOnError: true) == 0)
+            #expect(again.experiment.weightDigest == bench.experiment.weightDigest)
+            #expect(again.experiment.globalStep == 2)
+        }
+
         @Test func replayFailingPartWayLeavesTheSessionAsItWas() throws {
             let (bench, weights) = Self.brokenBench()
             let file = bench.folder + "/s.session"

@@ -68,12 +68,14 @@ extension CommandTable {
             details: "Re-executes the commands recorded in a saved session. With verify=true it compares each command's weight digests and printed figures with the recorded ones and stops at the first difference, showing both.",
             examples: ["replay runs/s9.session verify=true"],
             positionals: [PositionalSpec("path", .path, "the saved session")],
-            arguments: [ArgumentSpec("verify", .bool, default: .bool(true), "stop at the first command whose results differ")]),
+            arguments: [ArgumentSpec("verify", .bool, default: .bool(true), "stop at the first command whose results differ")],
+            logged: false),
         CommandSpec(
             "fork", area: "Session", "start a branch from the state after command N",
             details: "Replays the session's commands up to number N (see 'history') into a fresh state, so you can try something else from there.",
             examples: ["fork 5"],
-            positionals: [PositionalSpec("n", .int, "command number from 'history'")]),
+            positionals: [PositionalSpec("n", .int, "command number from 'history'")],
+            logged: false),
         CommandSpec(
             "quit", area: "Session", "leave the workbench (Ctrl-D also quits)",
             examples: ["quit"], aliases: ["exit"], logged: false),

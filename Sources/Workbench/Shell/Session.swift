@@ -78,9 +78,14 @@ public final class Session {
     }
 
     /// The command log as a script that `run` replays.
-    public func script(header: String? = nil) -> String {
+    /// - Parameter notReplayed: commands (by first word) written as comments, because running them
+    ///   again would fail or change what the script does (`save` onto an existing file, `fork 3`).
+    public func script(header: String? = nil, notReplayed: Set<String> = []) -> String {
         var lines = header.map { [$0] } ?? []
-        lines += commandLog.map(\.text)
+        for entry in commandLog {
+            let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
+            lines.append(notReplayed.contains(word) ? "# \(entry.text)  (not replayed)" : entry.text)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -90,7 +90,7 @@ extension Shell {
         }
         let header = "# ultimus-repl \(workbenchVersion) session, seed \(session.seed): \(session.commandLog.count) commands"
         do {
-            try AtomicWrite.write(session.script(header: header), to: expanded)
+            try AtomicWrite.write(session.script(header: header, notReplayed: SessionsCommands.notReplayed), to: expanded)
         } catch {
             throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
         }
