@@ -80,6 +80,19 @@ extension TrainingTests {
             #expect(again.experiment.globalStep == 2)
         }
 
+        @Test func numbersGoOnAfterALoadSoAResavedSessionReplaysVerified() throws {
+            let first = TrainingBench()
+            let a = first.folder + "/a.session", b = first.folder + "/b.session"
+            #expect(first.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=2", "save \(a)"]))
+            let second = TrainingBench()
+            #expect(second.run(["load \(a)", "train steps=1", "save \(b)"]))
+            let numbers = second.shell.session.commandLog.map(\.number)
+            #expect(numbers == numbers.sorted() && Set(numbers).count == numbers.count, "\(numbers)")
+            #expect(!second.shell.session.commandLog.contains { $0.text.hasPrefix("load") })
+            #expect(second.run("replay \(b) verify=true") == .ok)
+            #expect(second.console.output.contains("verified identical"))
+        }
+
         @Test func replayFailingPartWayLeavesTheSessionAsItWas() throws {
             let (bench, weights) = Self.brokenBench()
             let file = bench.folder + "/s.session"

@@ -51,6 +51,9 @@ enum SessionsCommands {
             throw inv.error(error.message.replacingOccurrences(of: ctx.expand(path), with: path), at: "path")
         }
         SessionFile.install(loaded, into: ctx.session)
+        // The loaded log stands for the 'load' (it is not logged); numbering goes on after it, so
+        // command numbers (and the digests keyed by them) stay unique.
+        ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)
         let x = ctx.session.experiment
         ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count.counted("command")); the next 'train' continues from here")
     }

@@ -44,7 +44,8 @@ extension CommandTable {
             "load", area: "Session", "restore a session saved with 'save'",
             details: "Replaces the current session with the saved one: the next 'train' continues bit-for-bit as if the session had never stopped. A missing, truncated or corrupt file leaves the current session untouched.",
             examples: ["load runs/s9.session"],
-            positionals: [PositionalSpec("path", .path, "the session file")]),
+            positionals: [PositionalSpec("path", .path, "the session file")],
+            logged: false),
         CommandSpec(
             "export", area: "Session", "write the weights, or the session as a PyTorch script",
             details: "export weights PATH writes the model's state dict as safetensors with PyTorch names. export torch PATH.py writes a runnable PyTorch script equivalent to the session (model, weights, optimizer, schedule, augmentation, epochs).",
