@@ -108,6 +108,14 @@ final class TemporaryFolder {
         #expect(console.errors.hasPrefix("\(script):3: error: no model yet"))
     }
 
+    @Test func binaryScriptsAreRefusedAsNotText() {
+        let shell = makeShell()
+        let path = folder.path + "/binary.ult"
+        _ = FileManager.default.createFile(atPath: path, contents: Data([0x08, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0xFF, 0xFE, 0x80]))
+        #expect(shell.runScript(path: path, stopOnError: true) == 1)
+        #expect(console.errors.contains("binary.ult: error: cannot read the script (not UTF-8 text)"))
+    }
+
     @Test func quitEndsAScriptSuccessfully() {
         let shell = makeShell()
         let script = folder.file("q.ult", "set seed=1\nquit\nset seed=2\n")

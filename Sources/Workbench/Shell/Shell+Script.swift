@@ -52,7 +52,7 @@ extension Shell {
             switch ns.code {
             case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
             case NSFileReadNoPermissionError: return "permission denied"
-            case NSFileReadInapplicableStringEncodingError: return "not UTF-8 text"
+            case NSFileReadInapplicableStringEncodingError, NSFileReadCorruptFileError: return "not UTF-8 text"
             default: break
             }
         }
