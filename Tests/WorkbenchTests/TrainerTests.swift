@@ -112,6 +112,16 @@ extension TrainingTests {
             } else { Issue.record("eval on a missing split must fail") }
         }
 
+        @Test func evalProgressStartsBeforeTheFirstBatch() throws {
+            let bench = TrainingBench()
+            #expect(bench.run(TrainingBench.tiny))
+            _ = try bench.experiment.ensureData(session: bench.shell.session)
+            var seen: [(Int, Int)] = []
+            _ = try bench.experiment.evaluate(split: "test") { seen.append(($0, $1)) }
+            let total = try #require(seen.first?.1)
+            #expect(seen.map(\.0) == Array(0...total))
+        }
+
         @Test func attentionFramesAreRecordedWithFirstAndLastStep() {
             let bench = TrainingBench()
             #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap",

@@ -8,7 +8,7 @@ extension Experiment {
     /// mode is restored afterwards.
     /// - Parameters:
     ///   - shouldStop: polled before each batch; `true` throws ``Interrupted``.
-    ///   - progress: (batches done, batches in all).
+    ///   - progress: (batches done, batches in all), from (0, n) before the first batch.
     /// - Throws: ``ExperimentError`` for a missing split or model; ``Interrupted`` on Ctrl-C.
     public func evaluate(split: String, shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationResult {
         guard let data else { throw ExperimentError("no data loaded yet; run 'data ...' first") }
@@ -23,6 +23,8 @@ extension Experiment {
         var lossSum = 0.0, correct = 0, count = 0, done = 0
         var predictions: [Int] = []
         predictions.reserveCapacity(loader.set.count)
+        // Told before the first batch too, so a progress line's clock includes that batch.
+        progress?(0, loader.batchesPerEpoch)
         while let batch = loader.next() {
             if shouldStop() { throw Interrupted("eval") }
             let logits = noGrad { model(batch.images) }
