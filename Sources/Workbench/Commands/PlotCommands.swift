@@ -62,7 +62,7 @@ enum PlotCommands {
         _ = try ctx.session.experiment.requireModel()
         let evaluation = try ctx.testEvaluation()
         let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions, classNames: data.classNames,
-                                       title: "Confusion matrix, test set (\(String(format: "%.2f", evaluation.accuracy))%)")
+                                       title: "Confusion matrix, test set")
         ctx.console.write(view.render(style: ctx.style))
         let path = try ctx.outputFile(inv, defaultName: "confusion.svg")!
         try view.writeSVG(to: path)
