@@ -24,6 +24,20 @@ import Testing
         }
         #expect(bench.fail("report \(dir)").contains("force=true"))
         bench.run("report \(dir) force=true")
+        #expect(md.contains("OneCycleLR(max_lr=0.004, total_steps="))
+    }
+
+    @Test func reportNeverOverwritesAChartOutsideTheOutputFolder() throws {
+        let bench = InspectionBench()
+        bench.run("train steps=2")
+        let dir = bench.folder.path + "/mine"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let chart = bench.folder.file("mine/confusion.svg", "my own chart")
+        #expect(bench.fail("report \(dir)").contains("confusion.svg' exists"))
+        #expect(try String(contentsOfFile: chart, encoding: .utf8) == "my own chart")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/README.md"))
+        bench.run("report \(dir) force=true")
+        #expect(try String(contentsOfFile: chart, encoding: .utf8) != "my own chart")
     }
 
     @Test func predictClassifiesAnyImageSize() throws {

@@ -16,12 +16,13 @@ enum ReportCommands {
         let x = ctx.session.experiment
         let model = try x.requireModel()
         let dir = ctx.expand(inv.string("dir") ?? ctx.session.outputDirectory)
-        let readme = (dir as NSString).appendingPathComponent("README.md")
-        if FileManager.default.fileExists(atPath: readme), !ctx.isInsideOutput(readme), inv.bool("force") != true {
-            throw inv.error("'\(readme)' exists", at: "dir", suggestion: "add force=true to overwrite it, or pick another folder")
+        func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+        let readme = file("README.md")
+        if !ctx.isInsideOutput(readme), inv.bool("force") != true,
+           let existing = reportFiles.map(file).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            throw inv.error("'\(existing)' exists", at: "dir", suggestion: "add force=true to overwrite the report's files, or pick another folder")
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
         var figures: [(section: String, file: String?, note: String)] = []
         var written: [String] = []
 
@@ -75,6 +76,9 @@ enum ReportCommands {
         ctx.console.write("wrote \(readme) with \(written.joined(separator: ", "))")
     }
 
+    /// Every file `report` may write into its folder.
+    static let reportFiles = ["README.md", "loss-accuracy.svg", "lrfind.svg", "lr-history.svg", "misclassified.png", "confusion.svg"]
+
     static func details(_ ctx: ShellContext, accuracy: String) -> [(String, String)] {
         let x = ctx.session.experiment
         var out: [(String, String)] = []
@@ -89,7 +93,7 @@ enum ReportCommands {
             out.append(("Augmentation", data.settings.augment))
         }
         if let o = x.optimizerSettings { out.append(("Optimizer", o.description)) }
-        if let s = x.schedule { out.append(("Schedule", "\(s)")) }
+        if let s = x.schedule { out.append(("Schedule", s.description)) }
         out.append(("Epochs", "\(x.completedEpochs) completed, \(x.globalStep) steps"))
         let seconds = x.history.epochs.reduce(0) { $0 + $1.seconds }
         if seconds > 0 { out.append(("Training time", Format.duration(seconds))) }
