@@ -20,6 +20,25 @@ extension ImageSet {
         return selecting(keep)
     }
 
+    /// The first `n` images with the classes taking turns: the first image of each class (in class
+    /// order), then the second of each, and so on. From a set stored class by class (an image
+    /// folder) this gives a balanced subset where the first `n` would be one or two classes.
+    public func takingClassesInTurn(_ n: Int) -> ImageSet {
+        var byClass: [Int: [Int]] = [:]
+        for (i, label) in labels.enumerated() { byClass[label, default: []].append(i) }
+        let classes = byClass.keys.sorted()
+        var keep = [Int]()
+        var rank = 0
+        while keep.count < min(n, count) {
+            for c in classes where rank < byClass[c]!.count && keep.count < n { keep.append(byClass[c]![rank]) }
+            rank += 1
+        }
+        return selecting(keep)
+    }
+
+    /// Whether the images are stored class by class (labels never decrease), as an image folder lists them.
+    public var isGroupedByClass: Bool { zip(labels, labels.dropFirst()).allSatisfy { $0 <= $1 } }
+
     /// A seeded random sample of `n` images (all of them when `n ≥ count`), kept in their original order.
     public func sample(_ n: Int, seed: UInt64) -> ImageSet {
         if n >= count { return self }

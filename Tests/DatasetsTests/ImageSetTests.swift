@@ -18,6 +18,15 @@ import Testing
         #expect(subset.image(at: 19) == set.image(at: 19))
     }
 
+    @Test func classesTakeTurnsInAGroupedSet() {
+        let grouped = set.selecting(set.labels.indices.sorted { (set.labels[$0], $0) < (set.labels[$1], $1) })
+        #expect(grouped.isGroupedByClass && !set.isGroupedByClass)
+        let turns = grouped.takingClassesInTurn(13)
+        #expect(turns.labels == Array(0..<10) + [0, 1, 2])
+        #expect(turns.image(at: 10) == grouped.image(at: 1))
+        #expect(grouped.takingClassesInTurn(500).count == set.count)
+    }
+
     @Test func seededSamplesAndHoldOutsAreDisjointAndReproducible() throws {
         let a = set.sample(12, seed: 1), b = set.sample(12, seed: 1), c = set.sample(12, seed: 2)
         #expect(a == b && a != c && a.count == 12)

@@ -1,4 +1,5 @@
 import Foundation
+import Datasets
 import Testing
 @testable import Workbench
 
@@ -47,6 +48,27 @@ extension TrainingTests {
             #expect(out.contains("train 80 · valid 20 · test 20"))
             #expect(out.contains("batch 32 → 3 batches per epoch"))
             #expect(bench.experiment.data?.monitoredSplit == "valid")
+        }
+
+        @Test func subsetOfAnImageFolderTakesTheClassesInTurn() throws {
+            let bench = TrainingBench()
+            let root = bench.folder + "/images"
+            for split in ["train", "test"] {
+                for cls in ["a", "b", "c"] {
+                    try FileManager.default.createDirectory(atPath: "\(root)/\(split)/\(cls)", withIntermediateDirectories: true)
+                    for i in 0..<3 {
+                        try PNGCodec.write(rgb: [UInt8](repeating: UInt8(10 * i), count: 32 * 32 * 3), width: 32, height: 32,
+                                           to: "\(root)/\(split)/\(cls)/\(i).png")
+                    }
+                }
+            }
+            #expect(bench.run(["data folder path=\(root) subset=4 batch=2"]))
+            #expect(bench.experiment.data?.splits.train.labels == [0, 1, 2, 0])
+            #expect(bench.console.output.contains("first 4 training images (classes taking turns)"))
+            // A set that is not stored class by class keeps its first N images.
+            #expect(bench.run(["data synthetic n=64 subset=5"]))
+            let synthetic = Synthetic.make(count: 64, seed: bench.experiment.dataSettings!.seed).train
+            #expect(bench.experiment.data?.splits.train.labels == Array(synthetic.labels.prefix(5)))
         }
 
         @Test func dataErrorsLeaveTheSessionUnchanged() {

@@ -17,7 +17,7 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public var batchSize: Int
     /// Training augmentations as a spec: `crop,flip,cutout` or `none`.
     public var augment: String
-    /// Only the first N training images (`subset=`).
+    /// Only the first N training images (`subset=`); classes take turns when the set is stored class by class.
     public var subset: Int?
     /// Training images held out for validation (`valid=`).
     public var valid: Int?
@@ -148,8 +148,11 @@ extension DataSettings {
             guard subset <= splits.train.count else {
                 throw DatasetError("subset=\(subset) is more than the \(splits.train.count) training images; use a smaller subset")
             }
-            splits = DataSplits(train: splits.train.selecting(Array(0..<subset)), test: splits.test,
-                                source: splits.source + ", first \(subset) training images")
+            // An image folder lists the images class by class: its first N would be one class.
+            let grouped = splits.train.isGroupedByClass && Set(splits.train.labels).count > 1
+            splits = DataSplits(train: grouped ? splits.train.takingClassesInTurn(subset) : splits.train.selecting(Array(0..<subset)),
+                                test: splits.test,
+                                source: splits.source + ", first \(subset) training images" + (grouped ? " (classes taking turns)" : ""))
         }
         if let valid, valid > 0 {
             guard valid < splits.train.count else {

@@ -10,7 +10,7 @@ extension CommandTable {
             arguments: [
                 ArgumentSpec("batch", .int, default: .int(512), range: Bounds.atLeastOne, "images per training batch"),
                 ArgumentSpec("augment", .list(.choice(augmentations)), "training augmentations (crop, flip, cutout) or none"),
-                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "use only the first N training images"),
+                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "use only the first N training images (classes take turns when the files are stored class by class)"),
                 ArgumentSpec("valid", .int, range: Bounds.nonNegative, "hold out N training images for validation"),
             ],
             subcommands: [
