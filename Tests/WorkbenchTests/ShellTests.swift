@@ -52,10 +52,12 @@ final class TemporaryFolder {
         #expect(shell.session.seed == 3 && shell.session.generator == generator)
         let file = folder.file("plain", "x")
         #expect(shell.execute(line: "set seed=9 out=\(file)") != .ok)
+        #expect(shell.execute(line: "set seed=9 out=\(file)/runs/today") == .failed("'\(file)/runs/today' cannot be a folder: '\(file)' is a file; pick a folder under an existing folder"))
         #expect(shell.session.seed == 3)
         #expect(shell.session.outputDirectory == folder.path + "/out")
         #expect(shell.session.commandLog.map(\.text) == ["set seed=3"])
         #expect(console.errors.contains("error: threads must be between 1 and 256"))
+        #expect(shell.execute(line: "set out=\(folder.path)/new/deeper") == .ok)
     }
 
     @Test func commandsWithoutHandlersSayTheyAreNotAvailableYet() {

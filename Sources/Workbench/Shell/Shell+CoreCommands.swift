@@ -70,6 +70,15 @@ extension Shell {
             if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw inv.error("'\(out)' is a file, not a folder", at: "out")
             }
+            // A folder that does not exist yet is created on the first write: its nearest existing
+            // ancestor must be a folder, or that write could never succeed.
+            var ancestor = (expanded as NSString).deletingLastPathComponent
+            while !ancestor.isEmpty, !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+                ancestor = (ancestor as NSString).deletingLastPathComponent
+            }
+            if !ancestor.isEmpty, !isDirectory.boolValue {
+                throw inv.error("'\(out)' cannot be a folder: '\(ancestor)' is a file", at: "out", suggestion: "pick a folder under an existing folder")
+            }
         }
         if let seed = inv.int("seed") { session.reseed(UInt64(seed)) }
         if let threads = inv.int("threads") { session.threads = threads }
