@@ -17,6 +17,11 @@ import Testing
         }
     }
 
+    @Test func helpDoesNotPromiseUltimusDepthsTheModelRefuses() throws {
+        let page = table.help(for: try #require(table.command(named: "model")))
+        #expect(page.contains("UltimusNet has 4"))
+    }
+
     @Test func missingArgumentsSuggestAnExampleOfTheSameSubcommand() {
         #expect(diagnostic("data folder")?.suggestion == "for example: data folder path=~/images valid=1000")
         #expect(diagnostic("export torch")?.suggestion == "for example: export torch runs/train.py")

@@ -37,7 +37,7 @@ extension CommandTable {
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier", arguments: [
                     ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"), "spec (no activations) or bnrelu"),
                     ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"), "per-image attention, or the seed's batch-mixing one"),
-                    ArgumentSpec("blocks", .int, default: .int(4), range: 1...16, "number of attention blocks"),
+                    ArgumentSpec("blocks", .int, default: .int(4), range: 1...16, "attention blocks: UltimusNet has 4; build other depths with 'model new' and 'layer ultimus'"),
                 ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
             ],
