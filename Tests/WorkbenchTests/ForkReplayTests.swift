@@ -93,6 +93,19 @@ extension TrainingTests {
             #expect(second.console.output.contains("verified identical"))
         }
 
+        @Test func replayAndForkLeaveFilesWrittenOutsideTheOutputFolder() throws {
+            let bench = TrainingBench()
+            let chart = bench.folder + "/loss.svg", file = bench.folder + "/s.session"
+            #expect(bench.run(TrainingBench.tiny + ["train epochs=1", "plot loss to=\(chart)", "train steps=1", "save \(file)"]))
+            try "my edited chart".write(toFile: chart, atomically: true, encoding: .utf8)
+            #expect(bench.run("replay \(file) verify=true") == .ok)
+            #expect(bench.experiment.globalStep == 5)
+            let last = try #require(bench.shell.session.commandLog.last?.number)
+            #expect(bench.run("fork \(last)") == .ok)
+            #expect(try String(contentsOfFile: chart, encoding: .utf8) == "my edited chart")
+            #expect(bench.console.output.contains("(skipped: its file outside the output folder is left as it is)"))
+        }
+
         @Test func replayFailingPartWayLeavesTheSessionAsItWas() throws {
             let (bench, weights) = Self.brokenBench()
             let file = bench.folder + "/s.session"

@@ -142,6 +142,10 @@ enum SessionsCommands {
         for (i, entry) in commands.enumerated() {
             let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
             if notReplayed.contains(word) { continue }
+            if writesOutsideOutput(entry.text, ctx: ctx) {
+                ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)  (skipped: its file outside the output folder is left as it is)", .dim))
+                continue
+            }
             ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)", .dim))
             switch ctx.shell.execute(line: entry.text, source: source, lineNumber: i + 1) {
             case .ok, .quit: break
@@ -154,6 +158,16 @@ enum SessionsCommands {
             try check(entry, digest)
         }
         return executed
+    }
+
+    /// Whether `text` writes a file outside the output folder (`to=PATH`, `report DIR`). Such a
+    /// command changes no state, and re-running it would fail on the existing file (or replace
+    /// the user's copy), so replay and fork skip it.
+    static func writesOutsideOutput(_ text: String, ctx: ShellContext) -> Bool {
+        guard let inv = try? ctx.shell.table.invocation(for: text) else { return false }
+        guard let target = inv.command == "report" ? inv.string("dir") : inv.string("to") else { return false }
+        let file = inv.command == "report" ? (target as NSString).appendingPathComponent("README.md") : target
+        return !ctx.isInsideOutput(file)
     }
 
     static func replay(_ inv: Invocation, _ ctx: ShellContext) throws {
