@@ -79,6 +79,13 @@ extension TrainingTests {
             if case .failed(let message) = bench.run("data synthetic n=64 subset=500") {
                 #expect(message.contains("subset=500"))
             } else { Issue.record("subset larger than the set must fail") }
+            for (path, problem) in [(bench.folder + "/none", "no such folder"), (bench.folder, "has no train/ and test/ folders")] {
+                guard case .failed(let message) = bench.run("data folder path=\(path)") else {
+                    Issue.record("data folder path=\(path) must fail")
+                    continue
+                }
+                #expect(message == "\(path): \(problem); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")
+            }
             #expect(bench.experiment.dataSettings == before)
             #expect(bench.shell.session.generator == generator)
         }

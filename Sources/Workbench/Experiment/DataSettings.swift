@@ -142,6 +142,10 @@ extension DataSettings {
         case .folder:
             guard let path else { throw DatasetError("data folder needs path=DIR (a folder with train/ and test/)") }
             let root = (path as NSString).expandingTildeInPath
+            guard ImageFolder.isImageFolder(root) else {
+                let what = FileManager.default.fileExists(atPath: root) ? "has no train/ and test/ folders" : "no such folder"
+                throw DatasetError("\(path): \(what); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")
+            }
             splits = try ImageFolder.loadSplits(root: root, cache: DecodedCache(folder: DataLocator().cacheFolder), progress: progress)
         }
         if let subset {
