@@ -111,6 +111,13 @@ import Testing
         #expect(try seed.lr(atStep: 2351) > seed.lr(atStep: 0))
     }
 
+    @Test func peakFarAboveTheLRFinderSuggestion_WarnsWithARoundedFactor() throws {
+        let s = try OneCycleLR(maxLR: 4e-3, epochs: 3, stepsPerEpoch: 10)
+        let warnings = ScheduleLints.check(s, lrFinderSuggestion: 3.86e-4)
+        #expect(warnings == ["peak LR 0.004 is 10.4× the LR finder's suggestion 0.000386; expect divergence, or lower max_lr"])
+        #expect(ScheduleLints.check(s, lrFinderSuggestion: 1e-3).isEmpty)
+    }
+
     @Test func lengthMismatch_Warns() throws {
         let s = try OneCycleLR(maxLR: 0.01, epochs: 24, stepsPerEpoch: 98)
         #expect(ScheduleLints.check(s, plannedEpochs: 24, stepsPerEpoch: 98).isEmpty)
