@@ -144,6 +144,12 @@ extension TrainingTests {
             f.expectFailure("import weights \(path)", file: path, problem: variant.problem)
         }
         #expect(f.bench.run("import weights \(f.folder)/good.safetensors") == .ok)
+        let script = try f.write(Array("data synthetic n=64\ntrain epochs=1\n".utf8), "script.ult")
+        guard case .failed(let message) = f.bench.run("import weights \(script)") else {
+            Issue.record("a script is not a weights file")
+            return
+        }
+        #expect(message.hasSuffix("import weights reads a safetensors state dict, as 'export weights PATH' or safetensors.torch.save_file write it"))
     }
 
     // MARK: Lying session metadata
