@@ -24,7 +24,8 @@ public enum ScheduleLints {
             }
         }
         if let suggestion = lrFinderSuggestion, suggestion > 0, schedule.peakLR > suggestionFactor * suggestion {
-            warnings.append("peak LR \(format(schedule.peakLR)) is \(String(format: "%.1f", schedule.peakLR / suggestion))× the LR finder's suggestion \(format(suggestion)); expect divergence, or lower max_lr")
+            let ratio = schedule.peakLR / suggestion
+            warnings.append("peak LR \(format(schedule.peakLR)) is \(String(format: ratio >= 100 ? "%.0f" : "%.1f", ratio))× the LR finder's suggestion \(format(suggestion)); expect divergence, or lower max_lr")
         }
         return warnings
     }
