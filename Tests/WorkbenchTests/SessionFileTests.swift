@@ -31,6 +31,20 @@ extension TrainingTests {
             #expect(b.shell.session.commandLog.map(\.text).prefix(9) == a.shell.session.commandLog.map(\.text).prefix(9))
         }
 
+        @Test func aLoadedSessionCountsItsEpochsBeforeItsDataIsReadAgain() {
+            let a = TrainingBench(seed: 3)
+            let path = a.folder + "/three.session"
+            #expect(a.run(TrainingBench.tiny + ["train epochs=3", "save \(path)"]))
+            #expect(a.experiment.completedEpochs == 3)
+            let b = TrainingBench(seed: 4)
+            #expect(b.run(["load \(path)"]))
+            #expect(b.experiment.data == nil)
+            #expect(b.experiment.completedEpochs == 3)
+            #expect(b.console.output.contains("3 epochs done, step 12"))
+            #expect(b.run(["train steps=1"]))
+            #expect(b.experiment.completedEpochs == 3 && b.experiment.currentEpoch == 4)
+        }
+
         @Test func dropoutGeneratorsAndBatchNormBuffersRoundTrip() {
             let a = TrainingBench(seed: 5)
             let path = a.folder + "/drop.session"

@@ -220,7 +220,13 @@ public final class Experiment {
 
     /// Epochs completed (the loader's position).
     public var completedEpochs: Int {
-        guard let loader = data?.trainLoader else { return pendingLoaderState.map { $0.epoch } ?? 0 }
+        guard let loader = data?.trainLoader else {
+            // A loaded session before its data is read again: the same rule on the saved position
+            // (the training loader keeps its last, partial batch).
+            guard let saved = pendingLoaderState else { return 0 }
+            let batches = (saved.count + saved.batchSize - 1) / max(1, saved.batchSize)
+            return saved.epoch + (saved.batchIndex >= batches ? 1 : 0)
+        }
         return loader.epoch + (loader.batchIndex >= loader.batchesPerEpoch ? 1 : 0)
     }
 
