@@ -10,7 +10,7 @@ extension CommandTable {
             arguments: [
                 ArgumentSpec("batch", .int, default: .int(512), range: Bounds.atLeastOne, "images per training batch"),
                 ArgumentSpec("augment", .list(.choice(augmentations)), "training augmentations (crop, flip, cutout) or none"),
-                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "use only the first N training images (classes take turns when the files are stored class by class)"),
+                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "use only the first N training images (classes in turn)"),
                 ArgumentSpec("valid", .int, range: Bounds.nonNegative, "hold out N training images for validation"),
             ],
             subcommands: [
@@ -37,7 +37,7 @@ extension CommandTable {
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier", arguments: [
                     ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"), "spec (no activations) or bnrelu"),
                     ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"), "per-image attention, or the seed's batch-mixing one"),
-                    ArgumentSpec("blocks", .int, default: .int(4), range: 1...16, "attention blocks: UltimusNet has 4; build other depths with 'model new' and 'layer ultimus'"),
+                    ArgumentSpec("blocks", .int, default: .int(4), range: 1...16, "UltimusNet has 4 (other depths: model new, layer ultimus)"),
                 ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
             ],
