@@ -51,6 +51,8 @@ import Testing
         #expect(text.contains("probability"))
         #expect(text.contains("ultimus4"))
         #expect(bench.fail("predict \(bench.folder.path)/none.png").contains("no image"))
+        #expect(bench.fail("predict \(bench.folder.path)").contains("is a folder, not an image; give a PNG or JPEG file"))
+        #expect(bench.fail("report \(path)").contains("is a file, not a folder; give a folder for the report"))
         let bad = bench.folder.file("bad.png", "not an image")
         #expect(bench.fail("predict \(bad)").contains("cannot read"))
     }

@@ -22,7 +22,13 @@ enum ReportCommands {
            let existing = reportFiles.map(file).first(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw inv.error("'\(existing)' exists", at: "dir", suggestion: "add force=true to overwrite the report's files, or pick another folder")
         }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), !isFolder.boolValue {
+            throw inv.error("'\(dir)' is a file, not a folder", at: "dir", suggestion: "give a folder for the report")
+        }
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw inv.error("cannot create the folder '\(dir)': \(Shell.describeFileError(error))", at: "dir", suggestion: "give a folder for the report")
+        }
         var figures: [(section: String, file: String?, note: String)] = []
         var written: [String] = []
 
@@ -107,9 +113,11 @@ enum ReportCommands {
         let model = try ctx.session.experiment.requireModel()
         guard let path = inv.string("path") else { return }
         let full = ctx.expand(path)
-        guard FileManager.default.fileExists(atPath: full) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) else {
             throw inv.error("no image at '\(path)'", at: "path", suggestion: "check the path; Tab completes file names")
         }
+        if isFolder.boolValue { throw inv.error("'\(path)' is a folder, not an image", at: "path", suggestion: "give a PNG or JPEG file") }
         let decoded: (rgb: [UInt8], width: Int, height: Int)
         do {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: full)))
