@@ -86,7 +86,9 @@ enum SessionsCommands {
         let model = try x.requireModel()
         let file: SafeTensorsFile
         do { file = try SafeTensors.read(path: ctx.expand(path)) } catch {
+            var isFolder: ObjCBool = false
             let readable = FileManager.default.isReadableFile(atPath: ctx.expand(path))
+                && FileManager.default.fileExists(atPath: ctx.expand(path), isDirectory: &isFolder) && !isFolder.boolValue
             throw inv.error("\(error)".replacingOccurrences(of: ctx.expand(path), with: path), at: "path",
                             suggestion: readable ? "import weights reads a safetensors state dict, as 'export weights PATH' or safetensors.torch.save_file write it" : nil)
         }
