@@ -266,6 +266,18 @@ struct ReplTests {
         #expect(bad.stderr.hasPrefix("<stdin>:2: error: unknown command 'bogus'"))
     }
 
+    /// Bare file names are relative to the current folder, as in any shell (there is no folder
+    /// part to create).
+    @Test func writingCommandsTakeBareFileNames() throws {
+        let lines = ["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "export torch train.py", "export weights w.safetensors",
+                     "save s.session", "sched onecycle max_lr=4e-3 epochs=1", "plot schedule to=schedule.svg", "attention ultimus1 to=am.svg"]
+        let result = try runPiped(["--out", folder.path + "/out"], input: lines.joined(separator: "\n") + "\n", directory: folder.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        for name in ["train.py", "train.safetensors", "w.safetensors", "s.session", "schedule.svg", "am.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder.path + "/" + name), "\(name)")
+        }
+    }
+
     @Test func scriptArgumentStopsAtTheFirstError() throws {
         let script = folder.file("s.ult", "set seed=1\nset seed=x\nset seed=2\n")
         let result = try runPiped([script], input: "", directory: folder.path)

@@ -85,6 +85,18 @@ final class TemporaryFolder {
         #expect(shell.session.commandLog.isEmpty)
     }
 
+    /// A Foundation file error no handler translated still reads as one line naming the file.
+    @Test func foundationFileErrorsReadAsPathAndReason() {
+        let shell = makeShell()
+        shell.handlers["eval"] = { _, _ in
+            throw NSError(domain: NSCocoaErrorDomain, code: NSFileNoSuchFileError, userInfo: [NSFilePathErrorKey: "/x/y.py"])
+        }
+        #expect(shell.execute(line: "eval") == .failed("/x/y.py: no such file"))
+        #expect(Shell.describeFoundationError(NSError(domain: NSCocoaErrorDomain, code: NSFileWriteUnknownError, userInfo: [:]))?
+            .hasPrefix("a file operation: ") == true)
+        #expect(Shell.describeFoundationError(CancellationError()) == nil)
+    }
+
     @Test func scriptsStopAtTheFirstErrorWithFileAndLine() {
         let shell = makeShell()
         var ran: [String] = []

@@ -74,7 +74,8 @@ extension ShellContext {
         }
         if let path {
             // Writers rename a temporary file into place: the folder must exist.
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         }
         return path
     }

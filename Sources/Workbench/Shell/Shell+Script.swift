@@ -43,6 +43,15 @@ extension Shell {
         return failed ? 1 : 0
     }
 
+    /// A file error from Foundation that no handler translated, as `PATH: reason` in one line
+    /// (instead of NSError's multi-field description); `nil` for any other error.
+    static func describeFoundationError(_ error: Error) -> String? {
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return nil }
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        return "\(path ?? "a file operation"): \(describeFileError(error))"
+    }
+
     static func describeFileError(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {

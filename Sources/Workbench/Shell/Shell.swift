@@ -106,7 +106,7 @@ public final class Shell {
             console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? promptWidth : 2, color: console.color))
             return .failed(d.summary)
         }
-        let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+        let message = Shell.describeFoundationError(error) ?? (error as? LocalizedError)?.errorDescription ?? String(describing: error)
         console.error((source.map { "\($0):\(lineNumber): " } ?? "") + console.styled("error:", .red) + " " + message)
         return .failed(message)
     }

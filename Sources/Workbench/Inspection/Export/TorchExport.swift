@@ -29,7 +29,8 @@ public enum TorchExport {
             throw InspectionError("'\(path)' should end in .py; name the script like runs/train.py")
         }
         let base = String(path.dropLast(3))
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let weightsPath = base + ".safetensors"
         let state = model.stateDict()
         let entries: [SafeTensorsEntry] = state.keys.map { key in
