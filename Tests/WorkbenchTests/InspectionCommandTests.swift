@@ -141,5 +141,10 @@ final class InspectionBench {
         // Three 96-pixel tiles and padding.
         #expect(png.width >= 3 * 96 && png.width < 3 * 96 + 8 * 4 + 200)
         #expect(bench.fail("gradcam layer=fc").contains("convolution"))
+        bench.run("model new")
+        bench.run("layer conv out=4")
+        bench.run("layer gap")
+        bench.run("layer linear out=10")
+        #expect(bench.fail("gradcam").contains("'gradcam' works on the convolutions of an UltimusNet (conv1…conv3); this network was built layer by layer"))
     }
 }

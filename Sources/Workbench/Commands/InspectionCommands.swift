@@ -254,6 +254,10 @@ enum InspectionCommands {
     }
 
     static func gradcam(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let model = ctx.session.experiment.model, !(model is UltimusNet) {
+            throw inv.error("'gradcam' works on the convolutions of an UltimusNet (conv1…conv3); this network was built layer by layer",
+                            suggestion: "build one with 'model ultimus variant=bnrelu'")
+        }
         let net = try ctx.attentionModel(inv)
         let layer = inv.string("layer") ?? "conv3"
         guard GradCAM.layers(of: net).contains(layer) else {
