@@ -123,6 +123,8 @@ extension TrainingTests {
             #expect(bench.run(["sched onecycle max_lr=0.01 epochs=3"]))
             #expect(bench.experiment.schedule?.totalSteps == 12)
             #expect(bench.console.output.contains("12 steps = 3 epochs × 4 batches"))
+            #expect(bench.run(["sched onecycle max_lr=1e-3 epochs=1"]))
+            #expect(bench.console.output.contains("4 steps = 1 epoch × 4 batches"))
         }
 
         @Test func scheduleLintsAreShown() {

@@ -144,7 +144,8 @@ enum ModelCommands {
         guard let schedule = x.schedule else { return }
         var line = "schedule: \(schedule.description)"
         if let total = schedule.totalSteps {
-            line += " · \(total) steps = \(String(format: "%.4g", Double(total) / Double(perEpoch))) epochs × \(perEpoch) batches"
+            let epochs = Double(total) / Double(perEpoch)
+            line += " · \(total) steps = \(String(format: "%.4g", epochs)) epoch\(epochs == 1 ? "" : "s") × \(perEpoch) batches"
         }
         ctx.console.write(line)
         let suggestion = x.lrFinder.flatMap { $0.steepest ?? $0.valley }
