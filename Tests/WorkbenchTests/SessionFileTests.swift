@@ -161,7 +161,12 @@ extension TrainingTests {
             #expect(a.run(["fork \(n)"]))
             #expect(a.experiment.weightDigest == afterTwo)
             #expect(a.experiment.globalStep == 2)
-            guard case .failed = a.run("fork 999") else { Issue.record("fork past the log must fail"); return }
+            guard case .failed(let message) = a.run("fork 999") else { Issue.record("fork past the log must fail"); return }
+            #expect(message.hasSuffix("pick one that 'history' lists (\(a.shell.session.commandLog.first!.number) to \(a.shell.session.commandLog.last!.number))"))
+            let b = TrainingBench(seed: 8)
+            #expect(b.run(["set seed=3"]))
+            guard case .failed(let only) = b.run("fork 5") else { Issue.record("fork past the log must fail"); return }
+            #expect(only.hasSuffix("the only one is 1"))
         }
     }
 }

@@ -203,7 +203,8 @@ enum SessionsCommands {
         guard log.contains(where: { $0.number == n }) else {
             let numbers = log.map(\.number)
             throw inv.error("there is no command \(n) in this session's history", at: "n",
-                            suggestion: numbers.isEmpty ? "run some commands first" : "pick one of \(numbers.first!)...\(numbers.last!) ('history' lists them)")
+                            suggestion: numbers.isEmpty ? "run some commands first"
+                                : numbers.count == 1 ? "the only one is \(numbers[0])" : "pick one that 'history' lists (\(numbers.first!) to \(numbers.last!))")
         }
         let seed = startSeed(ctx)
         let executed = try rerun(log.filter { $0.number <= n }, seed: seed, ctx: ctx, source: "fork") { _, _ in }
