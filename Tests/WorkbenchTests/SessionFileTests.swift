@@ -45,6 +45,20 @@ extension TrainingTests {
             #expect(b.experiment.completedEpochs == 3 && b.experiment.currentEpoch == 4)
         }
 
+        @Test func interventionsAreSavedAndLoaded() throws {
+            let a = TrainingBench(seed: 2)
+            let path = a.folder + "/intervened.session"
+            #expect(a.run(["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "intervene ultimus3 mode=zero_row row=2",
+                           "intervene ultimus1 mode=bypass", "eval", "save \(path)"]))
+            let b = TrainingBench(seed: 9)
+            #expect(b.run(["load \(path)", "eval"]))
+            let net = try #require(b.experiment.model as? UltimusNet)
+            #expect(net.blocks.map(\.intervention) == [.bypass, nil, .zeroRow(2), nil])
+            #expect(b.experiment.evaluations["test"]?.loss == a.experiment.evaluations["test"]?.loss)
+            #expect(b.run(["intervene clear"]))
+            #expect(b.console.output.contains("cleared: ultimus1, ultimus3"))
+        }
+
         @Test func dropoutGeneratorsAndBatchNormBuffersRoundTrip() {
             let a = TrainingBench(seed: 5)
             let path = a.folder + "/drop.session"

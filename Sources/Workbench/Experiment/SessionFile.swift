@@ -125,6 +125,9 @@ public struct SessionRecord: Codable {
     public var autosave: String?
     /// The quiz: on or off, and the score (absent in files saved before it was kept).
     public var quiz: QuizRecord?
+    /// Active evaluation-only interventions by block (`ultimus3`: `uniform`, `zero_row(2)`, …);
+    /// absent in files saved before they were kept.
+    public var interventions: [String: String]?
 
     public struct QuizRecord: Codable {
         public var enabled: Bool
@@ -173,7 +176,8 @@ extension SessionFile {
             frameEvery: x.timeline.every,
             frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
             evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath,
-            quiz: QuizState.of(session).record)
+            quiz: QuizState.of(session).record,
+            interventions: (x.model as? UltimusNet).map(interventions))
         return (entries, record)
     }
 
@@ -199,6 +203,7 @@ extension SessionFile {
             for entry in model.namedModules() {
                 if let d = entry.module as? Dropout, let s = r.dropout[entry.name] { d.generator.state = s }
             }
+            if let net = model as? UltimusNet { try restoreInterventions(r.interventions ?? [:], into: net) }
             x.restoreModel(recipe: recipe, model: model)
             if let settings = r.optimizer {
                 let optimizer = settings.build(parameters: model.parameters())
@@ -230,6 +235,40 @@ extension SessionFile {
         x.autosavePath = r.autosave
         x.startSeed = r.startSeed
         return x
+    }
+}
+
+extension SessionFile {
+    /// The net's active interventions by block name, as their descriptions.
+    static func interventions(_ net: UltimusNet) -> [String: String] {
+        var out: [String: String] = [:]
+        for (i, block) in net.blocks.enumerated() {
+            if let intervention = block.intervention { out["ultimus\(i + 1)"] = intervention.description }
+        }
+        return out
+    }
+
+    /// Puts saved interventions back on their blocks.
+    /// - Throws: ``ExperimentError`` for an unknown block or intervention.
+    static func restoreInterventions(_ saved: [String: String], into net: UltimusNet) throws {
+        for (name, text) in saved.sorted(by: { $0.key < $1.key }) {
+            guard name.hasPrefix("ultimus"), let n = Int(name.dropFirst(7)), net.blocks.indices.contains(n - 1) else {
+                throw ExperimentError("intervention on '\(name)', which the model does not have")
+            }
+            let intervention: AttentionIntervention
+            switch text {
+            case "uniform": intervention = .uniform
+            case "identity": intervention = .identity
+            case "bypass": intervention = .bypass
+            default:
+                guard text.hasPrefix("zero_row("), text.hasSuffix(")"), let row = Int(text.dropFirst(9).dropLast()),
+                      (0..<net.blocks[n - 1].heads).contains(row) else {
+                    throw ExperimentError("unknown intervention '\(text)' on \(name)")
+                }
+                intervention = .zeroRow(row)
+            }
+            net.blocks[n - 1].intervention = intervention
+        }
     }
 }
 
