@@ -69,11 +69,13 @@ extension TrainingTests {
             // The fork is represented by the commands it replayed, so history never lists a 'fork'
             // whose number would mean something else when the script runs again.
             #expect(!bench.shell.session.commandLog.contains { $0.text.hasPrefix("fork") })
-            #expect(bench.run(["train steps=1", "save \(file) force=true"]))
+            let chart = bench.folder + "/lr.svg"
+            #expect(bench.run(["train steps=1", "save \(file) force=true", "plot lr to=\(chart)"]))
             let script = bench.folder + "/s.ult"
             #expect(bench.run(["save script \(script)"]))
             let text = try String(contentsOfFile: script, encoding: .utf8)
             #expect(text.contains("\n# save \(file) force=true  (not replayed)\n"))
+            #expect(text.contains("\n# plot lr to=\(chart)  (not replayed)\n"))
             let again = TrainingBench()
             #expect(again.shell.runScript(path: script, stopOnError: true) == 0)
             #expect(again.experiment.weightDigest == bench.experiment.weightDigest)

@@ -164,6 +164,12 @@ enum SessionsCommands {
         return executed
     }
 
+    /// Whether a saved script writes `text` as a comment: commands replay and fork skip.
+    static func isNotReplayed(_ text: String, ctx: ShellContext) -> Bool {
+        let word = text.split(separator: " ").first.map(String.init) ?? ""
+        return notReplayed.contains(word) || writesOutsideOutput(text, ctx: ctx)
+    }
+
     /// Whether `text` writes a file outside the output folder (`to=PATH`, `report DIR`). Such a
     /// command changes no state, and re-running it would fail on the existing file (or replace
     /// the user's copy), so replay and fork skip it.

@@ -78,13 +78,12 @@ public final class Session {
     }
 
     /// The command log as a script that `run` replays.
-    /// - Parameter notReplayed: commands (by first word) written as comments, because running them
-    ///   again would fail or change what the script does (`save` onto an existing file, `fork 3`).
-    public func script(header: String? = nil, notReplayed: Set<String> = []) -> String {
+    /// - Parameter notReplayed: whether a command is written as a comment, because running it again
+    ///   would fail or change what the script does (`save` onto an existing file, `fork 3`).
+    public func script(header: String? = nil, notReplayed: (String) -> Bool = { _ in false }) -> String {
         var lines = header.map { [$0] } ?? []
         for entry in commandLog {
-            let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
-            lines.append(notReplayed.contains(word) ? "# \(entry.text)  (not replayed)" : entry.text)
+            lines.append(notReplayed(entry.text) ? "# \(entry.text)  (not replayed)" : entry.text)
         }
         return lines.joined(separator: "\n") + "\n"
     }

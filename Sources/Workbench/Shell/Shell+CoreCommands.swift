@@ -98,8 +98,10 @@ extension Shell {
             throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
         }
         let header = "# ultimus-repl \(workbenchVersion) session, seed \(session.seed): \(session.commandLog.count) commands"
+        let context = ShellContext(shell: self)
+        let script = session.script(header: header) { SessionsCommands.isNotReplayed($0, ctx: context) }
         do {
-            try AtomicWrite.write(session.script(header: header, notReplayed: SessionsCommands.notReplayed), to: expanded)
+            try AtomicWrite.write(script, to: expanded)
         } catch {
             throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
         }
