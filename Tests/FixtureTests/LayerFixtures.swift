@@ -195,6 +195,10 @@ private func checkUltimusNet(_ file: FixtureFile) throws {
             let expected = try file.entry("after3." + key).int64s
             #expect(values == expected, "\(file.name): after3.\(key): \(values) vs \(expected)")
         case .float32(let t):
+            // Known limit: when bnrelu's conv and bn gradients sit near Adam's ε (~1e-8, one seed in
+            // six), the file's float32 after3 values carry PyTorch's rounding, amplified by Adam: its
+            // float64 replay then differs from them by up to ~6e-4, and so does this engine, which
+            // matches the float64 replay.
             try file.expectClose(t, "after3." + key, rtol: 1e-3, atol: 1e-5)
         }
     }
