@@ -44,6 +44,11 @@ import Testing
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    @Test func optimizersAreWrittenWithPyTorchsArguments() {
+        #expect(TorchExportSpec.Optimizer.adam(lr: 1e-3).python == "torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)")
+        #expect(TorchExportSpec.Optimizer.adamw(lr: 1e-3, amsgrad: true).python.hasSuffix("weight_decay=0.01, amsgrad=True)"))
+    }
+
     @Test func declaredParametersMatchTheSafetensorsFile() throws {
         let folder = TemporaryFolder()
         let model = InspectionFixtures.model(.bnrelu)

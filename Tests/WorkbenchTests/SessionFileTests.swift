@@ -59,6 +59,22 @@ extension TrainingTests {
             #expect(b.console.output.contains("cleared: ultimus1, ultimus3"))
         }
 
+        /// AMSGrad's running maximum is optimizer state like any other: it changes the run, and a
+        /// session saved mid-run resumes bit-identically.
+        @Test func amsgradIsOnByRequestAndResumesBitIdentically() {
+            let a = TrainingBench(seed: 4)
+            let path = a.folder + "/ams.session"
+            #expect(a.run(TrainingBench.tiny + ["optim adamw lr=1e-2 amsgrad=true", "train steps=3", "save \(path)", "train steps=4"]))
+            #expect(a.console.output.contains("AdamW(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=True)"))
+            #expect(a.experiment.optimizer?.stateTensors().keys.contains { $0.hasSuffix("max_exp_avg_sq") } == true)
+            let b = TrainingBench(seed: 5)
+            #expect(b.run(["load \(path)", "train steps=4"]))
+            #expect(Self.weights(b) == Self.weights(a))
+            let c = TrainingBench(seed: 4)
+            #expect(c.run(TrainingBench.tiny + ["optim adamw lr=1e-2", "train steps=7"]))
+            #expect(Self.weights(c) != Self.weights(a))
+        }
+
         @Test func dropoutGeneratorsAndBatchNormBuffersRoundTrip() {
             let a = TrainingBench(seed: 5)
             let path = a.folder + "/drop.session"

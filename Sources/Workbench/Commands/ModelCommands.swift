@@ -93,10 +93,8 @@ enum ModelCommands {
 
     static func optim(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let kind = inv.subcommand else { return }
-        if inv.bool("amsgrad") == true {
-            throw inv.error("AMSGrad is not implemented", at: "amsgrad", suggestion: "use amsgrad=false")
-        }
         var values = OptimizerSettings.defaults(kind)
+        if kind != "sgd", let amsgrad = inv.bool("amsgrad") { values["amsgrad"] = amsgrad ? 1 : 0 }
         if let lr = inv.double("lr") { values["lr"] = lr }
         if inv.isExplicit("weight_decay"), let wd = inv.double("weight_decay") { values["weight_decay"] = wd }
         for key in ["momentum", "dampening", "eps"] { if let v = inv.double(key) { values[key] = v } }

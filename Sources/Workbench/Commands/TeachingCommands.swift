@@ -183,8 +183,8 @@ enum TeachingCommands {
         let optimizer: TorchExportSpec.Optimizer
         switch o.kind {
         case "sgd": optimizer = .sgd(lr: o.lr, momentum: v["momentum"] ?? 0, dampening: v["dampening"] ?? 0, nesterov: (v["nesterov"] ?? 0) != 0, weightDecay: v["weight_decay"] ?? 0)
-        case "adamw": optimizer = .adamw(lr: o.lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999), eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0.01)
-        default: optimizer = .adam(lr: o.lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999), eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0)
+        case "adamw": optimizer = .adamw(lr: o.lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999), eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0.01, amsgrad: o.amsgrad)
+        default: optimizer = .adam(lr: o.lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999), eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0, amsgrad: o.amsgrad)
         }
         var schedule: TorchExportSpec.Schedule?
         var epochs = max(1, x.completedEpochs)

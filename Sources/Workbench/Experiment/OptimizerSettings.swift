@@ -4,7 +4,7 @@ import Layers
 public struct OptimizerSettings: Codable, Equatable, Sendable {
     /// `sgd`, `adam` or `adamw`.
     public var kind: String
-    /// `lr`, `weight_decay`, `momentum`, `dampening`, `nesterov` (0/1), `beta1`, `beta2`, `eps`.
+    /// `lr`, `weight_decay`, `momentum`, `dampening`, `nesterov` (0/1), `beta1`, `beta2`, `eps`, `amsgrad` (0/1).
     public var values: [String: Double]
 
     public init(kind: String, values: [String: Double]) {
@@ -25,6 +25,8 @@ public struct OptimizerSettings: Codable, Equatable, Sendable {
     public static let standard = OptimizerSettings(kind: "adam", values: defaults("adam"))
 
     public var lr: Double { values["lr"] ?? 1e-3 }
+    /// Adam/AdamW's AMSGrad variant (sessions saved before it existed say nothing: off).
+    public var amsgrad: Bool { (values["amsgrad"] ?? 0) != 0 }
 
     /// A new optimizer over `parameters` (fresh state).
     public func build(parameters: [Tensor]) -> Optimizer {
@@ -35,14 +37,14 @@ public struct OptimizerSettings: Codable, Equatable, Sendable {
                        nesterov: (v["nesterov"] ?? 0) != 0, weightDecay: v["weight_decay"] ?? 0)
         case "adamw":
             return AdamW(parameters: parameters, lr: lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999),
-                         eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0.01)
+                         eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0.01, amsgrad: amsgrad)
         default:
             return Adam(parameters: parameters, lr: lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999),
-                        eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0)
+                        eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0, amsgrad: amsgrad)
         }
     }
 
-    /// `Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)`.
+    /// `Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)`, with `, amsgrad=True` when on.
     public var description: String {
         let v = values
         func f(_ key: String) -> String { Format.number(v[key] ?? 0) }
@@ -51,7 +53,7 @@ public struct OptimizerSettings: Codable, Equatable, Sendable {
             return "SGD(lr=\(f("lr")), momentum=\(f("momentum")), dampening=\(f("dampening")), nesterov=\((v["nesterov"] ?? 0) != 0 ? "True" : "False"), weight_decay=\(f("weight_decay")))"
         default:
             let name = kind == "adamw" ? "AdamW" : "Adam"
-            return "\(name)(lr=\(f("lr")), betas=(\(f("beta1")), \(f("beta2"))), eps=\(f("eps")), weight_decay=\(f("weight_decay")))"
+            return "\(name)(lr=\(f("lr")), betas=(\(f("beta1")), \(f("beta2"))), eps=\(f("eps")), weight_decay=\(f("weight_decay"))\(amsgrad ? ", amsgrad=True" : ""))"
         }
     }
 }

@@ -3,8 +3,8 @@
 public struct TorchExportSpec {
     /// `torch.optim` settings, with PyTorch's names and defaults.
     public enum Optimizer: Equatable {
-        case adam(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0)
-        case adamw(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0.01)
+        case adam(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false)
+        case adamw(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0.01, amsgrad: Bool = false)
         case sgd(lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0)
 
         public static func == (a: Optimizer, b: Optimizer) -> Bool { a.python == b.python }
@@ -13,10 +13,10 @@ public struct TorchExportSpec {
         public var python: String {
             let f = TorchExport.number
             switch self {
-            case let .adam(lr, betas, eps, wd):
-                return "torch.optim.Adam(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), weight_decay=\(f(wd)))"
-            case let .adamw(lr, betas, eps, wd):
-                return "torch.optim.AdamW(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), weight_decay=\(f(wd)))"
+            case let .adam(lr, betas, eps, wd, amsgrad):
+                return "torch.optim.Adam(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), weight_decay=\(f(wd))\(amsgrad ? ", amsgrad=True" : ""))"
+            case let .adamw(lr, betas, eps, wd, amsgrad):
+                return "torch.optim.AdamW(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), weight_decay=\(f(wd))\(amsgrad ? ", amsgrad=True" : ""))"
             case let .sgd(lr, momentum, dampening, nesterov, wd):
                 return "torch.optim.SGD(params, lr=\(f(lr)), momentum=\(f(momentum)), dampening=\(f(dampening)), nesterov=\(nesterov ? "True" : "False"), weight_decay=\(f(wd)))"
             }
