@@ -27,6 +27,28 @@ public enum AttentionIntervention: Equatable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// The intervention named `mode` (`uniform`, `identity`, `bypass`, or `zero_row` with `row`);
+    /// `nil` for another name or `zero_row` without a row.
+    public init?(mode: String, row: Int?) {
+        switch mode {
+        case "uniform": self = .uniform
+        case "identity": self = .identity
+        case "bypass": self = .bypass
+        case "zero_row": guard let row else { return nil }; self = .zeroRow(row)
+        default: return nil
+        }
+    }
+
+    /// Reads back a ``description`` (`uniform`, …, `zero_row(3)`).
+    public init?(description text: String) {
+        if text.hasPrefix("zero_row("), text.hasSuffix(")") {
+            guard let row = Int(text.dropFirst(9).dropLast()) else { return nil }
+            self = .zeroRow(row)
+        } else {
+            self.init(mode: text, row: nil)
+        }
+    }
+
     /// Checks the intervention against a map with `rows` rows.
     /// - Throws: ``ShapeError`` for a row outside `0..<rows`.
     public func validate(rows: Int) throws {

@@ -32,7 +32,7 @@ enum InspectionCommands {
         let tensor = try wrap(inv, at: "name") { try TensorLookup.resolve(reference, model: model, activations: activations) }
         let style = ctx.style
         let stats = TensorStatistics(tensor)
-        var lines = ["\(ctx.console.styled(reference.description, .bold)) \(stats.shape) · \(stats.count) values"
+        var lines = ["\(ctx.console.styled(reference.description, .bold)) \(stats.shape) · \(stats.count.counted("value"))"
                      + (reference.kind == .activation ? " · from \(source)" : "")]
         let f = { (v: Double) in NumberFormat.short(v, digits: 4) }
         lines.append("mean \(f(stats.mean))  std \(f(stats.std))  min \(f(stats.min))  max \(f(stats.max))  "
@@ -192,16 +192,8 @@ enum InspectionCommands {
         guard let mode = inv.string("mode") else {
             throw inv.error("say what to do to \(block)'s attention", suggestion: "add mode=uniform, identity, bypass or zero_row (with row=i)")
         }
-        let intervention: AttentionIntervention
-        switch mode {
-        case "uniform": intervention = .uniform
-        case "identity": intervention = .identity
-        case "bypass": intervention = .bypass
-        default:
-            guard let row = inv.int("row") else {
-                throw inv.error("mode=zero_row needs the row", at: "mode", suggestion: "add row=i (0…\(net.blocks[index].heads - 1))")
-            }
-            intervention = .zeroRow(row)
+        guard let intervention = AttentionIntervention(mode: mode, row: inv.int("row")) else {
+            throw inv.error("mode=zero_row needs the row", at: "mode", suggestion: "add row=i (0…\(net.blocks[index].heads - 1))")
         }
         if inv.isExplicit("row"), mode != "zero_row" {
             throw inv.error("row= only goes with mode=zero_row", at: "row")
@@ -282,7 +274,7 @@ enum InspectionCommands {
             let probes = x.timeline.probes
             let index = sample < probes.count ? probes[sample] : sample
             guard index < test.count else {
-                throw inv.error("sample=\(sample) is past the test split's \(test.count) images", at: "sample")
+                throw inv.error("sample=\(sample) is past the test split's \(test.count.counted("image"))", at: "sample")
             }
             indices = [index]
             title = "Grad-CAM \(layer) · test image \(index)"

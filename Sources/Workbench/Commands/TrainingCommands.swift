@@ -40,6 +40,12 @@ enum TrainingCommands {
                 progressEpoch = p.epoch
             }
             progress?.update(to: p.batch + 1, description: description)
+            // Closed at the epoch's last batch, as the seed's log did: its time and rate are the training's,
+            // not the end-of-epoch evaluation's.
+            if p.batch + 1 == p.batchesPerEpoch {
+                progress?.finish()
+                progress = nil
+            }
         }
         callbacks.epochEnded = { record, evaluation in
             progress?.finish()

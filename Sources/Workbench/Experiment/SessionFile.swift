@@ -255,17 +255,9 @@ extension SessionFile {
             guard name.hasPrefix("ultimus"), let n = Int(name.dropFirst(7)), net.blocks.indices.contains(n - 1) else {
                 throw ExperimentError("intervention on '\(name)', which the model does not have")
             }
-            let intervention: AttentionIntervention
-            switch text {
-            case "uniform": intervention = .uniform
-            case "identity": intervention = .identity
-            case "bypass": intervention = .bypass
-            default:
-                guard text.hasPrefix("zero_row("), text.hasSuffix(")"), let row = Int(text.dropFirst(9).dropLast()),
-                      (0..<net.blocks[n - 1].heads).contains(row) else {
-                    throw ExperimentError("unknown intervention '\(text)' on \(name)")
-                }
-                intervention = .zeroRow(row)
+            guard let intervention = AttentionIntervention(description: text),
+                  (try? intervention.validate(rows: net.blocks[n - 1].heads)) != nil else {
+                throw ExperimentError("unknown intervention '\(text)' on \(name)")
             }
             net.blocks[n - 1].intervention = intervention
         }
