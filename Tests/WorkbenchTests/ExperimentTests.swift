@@ -71,6 +71,21 @@ extension TrainingTests {
             #expect(bench.experiment.data?.splits.train.labels == Array(synthetic.labels.prefix(5)))
         }
 
+        /// `n=` counts training images whatever `classes=` is, balanced over the classes kept.
+        @Test func syntheticClassesKeepTheAskedCount() {
+            let bench = TrainingBench()
+            #expect(bench.run(["data synthetic n=30 classes=3 batch=10"]))
+            let splits = bench.experiment.data?.splits
+            #expect(splits?.train.count == 30 && splits?.train.classNames.count == 3)
+            #expect(splits?.train.classCounts == [10, 10, 10])
+            #expect(splits?.test.count == 6 && splits?.test.labels.allSatisfy { $0 < 3 } == true)
+            guard case .failed(let message) = bench.run("data synthetic n=90000 classes=2") else {
+                Issue.record("drawing 450,000 images must be refused")
+                return
+            }
+            #expect(message.contains("use a smaller n"))
+        }
+
         @Test func dataErrorsLeaveTheSessionUnchanged() {
             let bench = TrainingBench()
             #expect(bench.run(["data synthetic n=64 batch=16"]))

@@ -41,6 +41,17 @@ import Testing
         #expect(other.run("quiz score").contains("\(quiz.correct) of \(quiz.asked) right"))
     }
 
+    @Test func aTrainThatWillBeRefusedAsksNothing() {
+        let bench = TrainingBench()
+        #expect(bench.run(["quiz on", "data synthetic n=32 batch=16"]))
+        guard case .failed(let message) = bench.run("train") else {
+            Issue.record("train without a model must fail")
+            return
+        }
+        #expect(message.contains("no model yet"))
+        #expect(!bench.console.output.contains("quiz:"))
+    }
+
     @Test func quizNeverBlocksWithoutInteractiveInput() {
         let bench = InspectionBench()
         bench.run("quiz on")

@@ -61,6 +61,8 @@ enum TeachingCommands {
         let x = ctx.session.experiment
         switch inv.command {
         case "train":
+            // A train that will be refused (no model yet) asks nothing.
+            guard (try? x.requireModel()) != nil else { return try original(inv, ctx) }
             var accuracyGuess: (Bool?, Double, Int)?
             if x.completedEpochs > 0, let last = x.history.completeEpochs.last, let acc = last.testAccuracy,
                inv.int("steps") == nil {

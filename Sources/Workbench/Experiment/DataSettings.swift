@@ -132,10 +132,19 @@ extension DataSettings {
             guard count >= 1, count <= Self.maxSyntheticCount else {
                 throw DatasetError("synthetic n=\(count) is outside 1...\(Self.maxSyntheticCount); use a smaller n")
             }
-            splits = Synthetic.make(count: count, seed: seed)
-            if classes < splits.classNames.count {
-                splits = DataSplits(train: Self.keep(classes: classes, of: splits.train),
-                                    test: Self.keep(classes: classes, of: splits.test), source: splits.source)
+            // Labels cycle through all 10 classes: draw enough that `count` fall in the first `classes`.
+            let all = Synthetic.classNames.count
+            let drawn = classes < all ? (count * all + classes - 1) / classes : count
+            guard drawn <= Self.maxSyntheticCount else {
+                throw DatasetError("synthetic n=\(count) with classes=\(classes) draws \(drawn) images, more than \(Self.maxSyntheticCount); use a smaller n")
+            }
+            splits = Synthetic.make(count: drawn, seed: seed)
+            if classes < all {
+                let kept = Self.keep(classes: classes, of: splits.train)
+                let train = kept.selecting(Array(0..<min(count, kept.count)))
+                let test = Self.keep(classes: classes, of: splits.test)
+                splits = DataSplits(train: train, test: test,
+                                    source: "synthetic shapes, \(classes) classes (\(train.count) train, \(test.count) test, seed \(seed))")
             }
         case .cifar10:
             splits = try DataLocator().load(explicit: path ?? dataDirectory, progress: progress)
