@@ -24,16 +24,22 @@ extension ImageSet {
     /// order), then the second of each, and so on. From a set stored class by class (an image
     /// folder) this gives a balanced subset where the first `n` would be one or two classes.
     public func takingClassesInTurn(_ n: Int) -> ImageSet {
+        selecting(Self.classesInTurn(labels: labels, limit: n))
+    }
+
+    /// Up to `limit` positions of `labels`, the classes taking turns in class order and each class's
+    /// positions in their original order.
+    public static func classesInTurn(labels: [Int], limit: Int) -> [Int] {
         var byClass: [Int: [Int]] = [:]
         for (i, label) in labels.enumerated() { byClass[label, default: []].append(i) }
-        let classes = byClass.keys.sorted()
-        var keep = [Int]()
-        var rank = 0
-        while keep.count < min(n, count) {
-            for c in classes where rank < byClass[c]!.count && keep.count < n { keep.append(byClass[c]![rank]) }
-            rank += 1
+        let queues = byClass.keys.sorted().map { byClass[$0]! }
+        var picked = [Int]()
+        var round = 0
+        while picked.count < min(limit, labels.count) {
+            for queue in queues where round < queue.count && picked.count < limit { picked.append(queue[round]) }
+            round += 1
         }
-        return selecting(keep)
+        return picked
     }
 
     /// Whether the images are stored class by class (labels never decrease), as an image folder lists them.
