@@ -77,7 +77,7 @@ public enum RowKernels {
             for r in range {
                 let row = x + r * n, out = y + r * n
                 var m = -Float.infinity
-                for j in 0..<n where row[j] > m || row[j].isNaN { m = row[j] }
+                for j in 0..<n { m = Swift.max(m, row[j]) }
                 var s: Float = 0
                 for j in 0..<n { let e = expf(row[j] - m); out[j] = e; s += e }
                 let inv = 1 / s
