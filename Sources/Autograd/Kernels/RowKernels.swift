@@ -77,9 +77,8 @@ public enum RowKernels {
             for r in range {
                 let row = x + r * n, out = y + r * n
                 var m = -Float.infinity
-                for j in 0..<n where row[j] > m || row[j].isNaN { m = row[j] }
-                var s: Float = 0
-                for j in 0..<n { let e = expf(row[j] - m); out[j] = e; s += e }
+                for j in 0..<n { m = Swift.max(m, row[j]) }
+                let s = expShiftedRow(row, n, m, out)
                 let inv = 1 / s
                 for j in 0..<n { out[j] *= inv }
             }
@@ -97,6 +96,45 @@ public enum RowKernels {
                 for j in 0..<n { out[j] = yr[j] * (gr[j] - dot) }
             }
         }
+    }
+}
+
+extension RowKernels {
+    /// `out[j] = e^(x[j] − m)` for `n` floats, eight lanes at a time; returns their sum.
+    @inline(__always)
+    static func expShiftedRow(_ x: UnsafePointer<Float>, _ n: Int, _ m: Float, _ out: UnsafeMutablePointer<Float>) -> Float {
+        let rx = UnsafeRawPointer(x), ro = UnsafeMutableRawPointer(out)
+        let shift = SIMD8<Float>(repeating: m)
+        var acc = SIMD8<Float>(), j = 0
+        while j + 8 <= n {
+            let e = exp8(rx.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) - shift)
+            ro.storeBytes(of: e, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            acc += e
+            j += 8
+        }
+        var s = acc.sum()
+        while j < n { let e = expf(x[j] - m); out[j] = e; s += e; j += 1 }
+        return s
+    }
+
+    /// `eˣ` on eight lanes (Cephes' expf: x = k·ln2 + r, a degree-6 polynomial in r, scaled by 2ᵏ);
+    /// within 2 ulp of `expf` for x ≤ 0 down to −87, and 0 below.
+    @inline(__always)
+    static func exp8(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let low = SIMD8<Float>(repeating: -87.3)
+        let x = v.replacing(with: low, where: v .< low)
+        let k = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        let r = x - k * 0.693359375 + k * 2.12194440e-4
+        var p = SIMD8<Float>(repeating: 1.9875691500e-4)
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        p = p * r * r + r + 1
+        let bits = (SIMD8<Int32>(k, rounding: .towardZero) &+ 127) &<< 23
+        let y = p * unsafeBitCast(bits, to: SIMD8<Float>.self)
+        return y.replacing(with: SIMD8<Float>(), where: v .< low)
     }
 }
 

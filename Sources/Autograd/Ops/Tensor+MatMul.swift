@@ -50,12 +50,9 @@ func product(_ x: Tensor, _ y: Tensor, batch: Int, m: Int, n: Int, k: Int,
              transA: Bool, transB: Bool, shape: [Int]) -> Tensor {
     x.withPointer { px in y.withPointer { py in
         Tensor.filled(shape) { c in
-            for i in 0..<batch {
-                MatMulKernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k,
-                                   a: px + i * m * k, lda: transA ? m : k,
-                                   b: py + i * k * n, ldb: transB ? k : n,
-                                   c: c + i * m * n, ldc: n)
-            }
+            MatMulKernels.gemmBatch(batch: batch, transA: transA, transB: transB, m: m, n: n, k: k,
+                                    a: px, lda: transA ? m : k, strideA: m * k, b: py, ldb: transB ? k : n, strideB: k * n,
+                                    c: c, ldc: n, strideC: m * n)
             if m * n > 0 && k == 0 { c.update(repeating: 0, count: batch * m * n) }
         }
     } }
