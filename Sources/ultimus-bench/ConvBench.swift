@@ -12,8 +12,14 @@ enum ConvBench {
     }
 
     /// Prints one row per layer and pass for each algorithm; `peak` is the machine's GFLOP/s.
+    /// Returns a JSON line per row of the automatic choice: the kernels it runs and their GFLOP/s
+    /// (for Winograd an effective figure: the direct convolution's FLOPs over the time).
+    @discardableResult
     static func run(batch: Int, peak: Double, algorithms: [Conv2dAlgorithm], repeats: Int,
-                    only: Set<String> = []) {
+                    only: Set<String> = []) -> [String] {
+        var json: [String] = []
+        let chosen = Conv2dKernels.algorithm
+        defer { Conv2dKernels.algorithm = chosen }
         print("Convolution kernels, batch \(batch), 32×32, 3×3, padding 1, threads \(Parallel.threads) "
               + "(median of \(repeats); GFLOP/s = 2·MACs / time)")
         print(pad("layer", 6) + pad("pass", 16) + pad("algorithm", 11) + pad("runs", 10) + pad("ms", 9) + pad("GFLOP/s", 9) + pad("peak %", 8)
@@ -42,9 +48,13 @@ enum ConvBench {
                     print(pad(layer.name, 6) + pad(pass.rawValue, 16) + pad(algorithm.rawValue, 11)
                           + pad(Conv2dKernels.method(g, pass).rawValue, 10) + pad(fmt(t * 1000, 2), 9)
                           + pad(fmt(gflops), 9) + pad(fmt(100 * gflops / peak), 8) + pad(fmt(flops / cpu / 1e9), 17))
+                    guard algorithm == chosen else { continue }
+                    json.append("{\"layer\": \"\(layer.name)\", \"pass\": \"\(pass.rawValue)\", \"batch\": \(batch), "
+                        + "\"threads\": \(Parallel.threads), \"method\": \"\(Conv2dKernels.method(g, pass).rawValue)\", "
+                        + "\"ms\": \(fmt(t * 1000, 2)), \"gflop_s\": \(fmt(gflops))}")
                 }
             }
         }
-        Conv2dKernels.algorithm = .automatic
+        return json
     }
 }

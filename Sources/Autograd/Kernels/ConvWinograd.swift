@@ -8,6 +8,10 @@
 /// `M[ξ] = U[ξ]·V[ξ]` by the direct convolution's register-blocked micro-kernels, and the output
 /// transform with bias and ReLU. Images are independent, so results do not depend on the thread count.
 enum ConvWinograd {
+    /// Tiles transformed and multiplied together (rounded to whole tile rows). Measured at
+    /// CIFAR-10's 32×32 layers: one row of 16 tiles beats 32 and 64 (V and M then stay in L1/L2).
+    static let tilesPerChunk = 16
+
     /// 3×3, stride 1, padding ≤ 2, an even number of output rows and output rows of a multiple of 16.
     static func supports(_ g: ConvGeometry) -> Bool {
         g.kernel == 3 && g.stride == 1 && g.padding <= 2 && g.batch > 0
@@ -17,8 +21,9 @@ enum ConvWinograd {
     /// One stride-1 3×3 convolution laid out for the tile transforms.
     struct Plan {
         let cin, cout, h, w, p, oh, ow: Int
-        /// Tiles per row (a multiple of 8), tile columns per GEMM row (a multiple of 16), tile rows.
-        let tilesPerRow, columns, tileRows: Int
+        /// Tiles per row (a multiple of 8), tile rows, tile rows per chunk, tile columns per chunk
+        /// (a multiple of 16).
+        let tilesPerRow, tileRows, rowsPerChunk, columns: Int
         /// Padded input rows, row stride and plane.
         let hp, s, plane: Int
         let blocks: [ConvDirect.Block]
@@ -30,10 +35,11 @@ enum ConvWinograd {
             oh = h + 2 * p - 2
             ow = w + 2 * p - 2
             tilesPerRow = ow / 2
-            columns = (tilesPerRow + 15) / 16 * 16
             tileRows = oh / 2
+            rowsPerChunk = Swift.max(1, Swift.min(tileRows, ConvWinograd.tilesPerChunk / tilesPerRow))
+            columns = (rowsPerChunk * tilesPerRow + 15) / 16 * 16
             hp = h + 2 * p
-            s = Swift.max(w + 2 * p, 2 * columns + 18)
+            s = w + 2 * p
             plane = hp * s
             blocks = ConvDirect.Plan.blocks(cout, kCount: cin)
             paddedOut = blocks.reduce(0) { $0 + $1.mb }
@@ -126,12 +132,15 @@ enum ConvWinograd {
                                 let m = v + 16 * plan.cin * plan.columns
                                 for n in images {
                                     plan.fill(xp, from: input + n * inCount)
-                                    for row in 0..<plan.tileRows {
-                                        inputTransform(plan, xp: xp, row: row, v: v)
+                                    for row0 in stride(from: 0, to: plan.tileRows, by: plan.rowsPerChunk) {
+                                        let rows = row0..<Swift.min(plan.tileRows, row0 + plan.rowsPerChunk)
+                                        for row in rows { inputTransform(plan, xp: xp, row: row, row0: row0, v: v) }
                                         products(plan, v: v, packed: packed.baseAddress!, offsets: offsets.baseAddress!,
-                                                 zeros: zeros.baseAddress!, m: m)
-                                        outputTransform(plan, m: m, row: row, bias: bias.baseAddress!, relu: relu,
-                                                        y: output + n * outCount)
+                                                 zeros: zeros.baseAddress!, tiles: rows.count * plan.tilesPerRow, m: m)
+                                        for row in rows {
+                                            outputTransform(plan, m: m, row: row, row0: row0, bias: bias.baseAddress!,
+                                                            relu: relu, y: output + n * outCount)
+                                        }
                                     }
                                 }
                             }
@@ -143,14 +152,15 @@ enum ConvWinograd {
     }
 
     /// `V[ξ][c][t] = (Bᵀ d B)[ξ]` for the tiles `t` of tile row `row`, eight tiles per vector.
-    static func inputTransform(_ plan: Plan, xp: UnsafePointer<Float>, row: Int, v: UnsafeMutablePointer<Float>) {
+    static func inputTransform(_ plan: Plan, xp: UnsafePointer<Float>, row: Int, row0: Int,
+                               v: UnsafeMutablePointer<Float>) {
         let step = plan.cin * plan.columns
         for c in 0..<plan.cin {
             let r0 = xp + c * plan.plane + 2 * row * plan.s
             let r1 = r0 + plan.s, r2 = r1 + plan.s, r3 = r2 + plan.s
             for q in 0..<plan.tilesPerRow / 8 {
                 let o = 16 * q
-                let dst = v + c * plan.columns + 8 * q
+                let dst = v + c * plan.columns + (row - row0) * plan.tilesPerRow + 8 * q
                 // Bᵀ over rows for the 16 columns at o and at o + 2, then B over each tile's 4 columns.
                 let (a0, a1, a2, a3) = (load16(r0 + o), load16(r1 + o), load16(r2 + o), load16(r3 + o))
                 let (b0, b1, b2, b3) = (load16(r0 + o + 2), load16(r1 + o + 2), load16(r2 + o + 2), load16(r3 + o + 2))
@@ -175,13 +185,14 @@ enum ConvWinograd {
 
     /// `M[ξ][o][t] = Σ_c U[ξ][o][c] · V[ξ][c][t]` for the 16 positions ξ.
     static func products(_ plan: Plan, v: UnsafePointer<Float>, packed: UnsafePointer<Float>,
-                         offsets: UnsafePointer<Int>, zeros: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>) {
+                         offsets: UnsafePointer<Int>, zeros: UnsafePointer<Float>, tiles: Int,
+                         m: UnsafeMutablePointer<Float>) {
         let cols = plan.columns
         for xi in 0..<16 {
             let vx = v + xi * plan.cin * cols, u = packed + xi * plan.packedCount
             let mx = m + xi * plan.paddedOut * cols
             for b in plan.blocks {
-                for t in stride(from: 0, to: plan.tilesPerRow, by: 16) {
+                for t in stride(from: 0, to: tiles, by: 16) {
                     let dst = mx + b.o0 * cols + t
                     if b.mb == 6 {
                         ConvMicro.tile6x16(plan.cin, u + b.packOffset, vx + t, offsets, zeros, dst, cols, accumulate: false)
@@ -194,7 +205,7 @@ enum ConvWinograd {
     }
 
     /// `y = Aᵀ M A + b` (then ReLU) for the tiles of tile row `row`, eight tiles per vector.
-    static func outputTransform(_ plan: Plan, m: UnsafePointer<Float>, row: Int, bias: UnsafePointer<Float>,
+    static func outputTransform(_ plan: Plan, m: UnsafePointer<Float>, row: Int, row0: Int, bias: UnsafePointer<Float>,
                                 relu: Bool, y: UnsafeMutablePointer<Float>) {
         let cols = plan.columns, step = plan.paddedOut * cols
         let zero = SIMD8<Float>()
@@ -202,7 +213,7 @@ enum ConvWinograd {
             let bo = SIMD8<Float>(repeating: bias[o])
             let top = y + (o * plan.oh + 2 * row) * plan.ow
             for q in 0..<plan.tilesPerRow / 8 {
-                let src = m + o * cols + 8 * q
+                let src = m + o * cols + (row - row0) * plan.tilesPerRow + 8 * q
                 @inline(__always) func rowsOf(_ k: Int) -> (SIMD8<Float>, SIMD8<Float>) {
                     let m0 = load8(src + k * step), m1 = load8(src + (4 + k) * step)
                     let m2 = load8(src + (8 + k) * step), m3 = load8(src + (12 + k) * step)
