@@ -209,13 +209,6 @@ public final class Experiment {
         scheduleStep = 0
     }
 
-    /// Removes the schedule (the LR stays at the optimizer's).
-    public func clearSchedule() {
-        scheduleSettings = nil
-        schedule = nil
-        scheduleStep = 0
-    }
-
     // MARK: Counters
 
     /// Epochs completed (the loader's position).

@@ -294,20 +294,13 @@ extension Experiment {
 
     /// FNV-1a over the bit patterns of every parameter and buffer, as 16 hex digits.
     public var weightDigest: String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func eat(_ v: UInt64) {
-            var v = v
-            for _ in 0..<8 {
-                h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01B3
-                v >>= 8
-            }
-        }
+        var h = FNV1a()
         for (_, value) in model?.stateDict() ?? StateDict() {
             switch value {
-            case .float32(let t): for f in t.storage { eat(UInt64(f.bitPattern)) }
-            case .int64(_, let values): for v in values { eat(UInt64(bitPattern: v)) }
+            case .float32(let t): for f in t.storage { h.combine(bytesOf: UInt64(f.bitPattern)) }
+            case .int64(_, let values): for v in values { h.combine(bytesOf: UInt64(bitPattern: v)) }
             }
         }
-        return String(format: "%016llx", h)
+        return String(format: "%016llx", h.value)
     }
 }

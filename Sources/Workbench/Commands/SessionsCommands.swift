@@ -16,8 +16,14 @@ extension CommandAreas {
 }
 
 enum SessionsCommands {
-    /// Commands a replay or fork does not re-execute: they write files or replay themselves.
-    static let notReplayed: Set<String> = ["save", "export", "replay", "fork", "download"]
+    /// Whether a replay or fork skips a logged command: its parsed command's effect writes files,
+    /// fetches or re-runs a log (``CommandEffect/isReplayed``). A line that does not parse is not skipped
+    /// here: running it fails, which stops the replay.
+    static func skipsOnReplay(_ text: String, table: CommandTable) -> Bool {
+        guard let statement = try? Parser.parse(line: text),
+              let spec = table.command(named: statement.command.text) else { return false }
+        return !spec.effect.isReplayed
+    }
 
     static func save(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let path = inv.string("path") else { return }
@@ -145,8 +151,7 @@ enum SessionsCommands {
         session.experiment = fresh
         var executed = 0
         for (i, entry) in commands.enumerated() {
-            let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
-            if notReplayed.contains(word) { continue }
+            if skipsOnReplay(entry.text, table: ctx.shell.table) { continue }
             if writesOutsideOutput(entry.text, ctx: ctx) {
                 ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)  (skipped: its file outside the output folder is left as it is)", .dim))
                 continue
@@ -167,8 +172,7 @@ enum SessionsCommands {
 
     /// Whether a saved script writes `text` as a comment: commands replay and fork skip.
     static func isNotReplayed(_ text: String, ctx: ShellContext) -> Bool {
-        let word = text.split(separator: " ").first.map(String.init) ?? ""
-        return notReplayed.contains(word) || writesOutsideOutput(text, ctx: ctx)
+        skipsOnReplay(text, table: ctx.shell.table) || writesOutsideOutput(text, ctx: ctx)
     }
 
     /// Whether `text` writes a file outside the output folder (`to=PATH`, `report DIR`). Such a

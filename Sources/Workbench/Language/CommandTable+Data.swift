@@ -21,14 +21,16 @@ extension CommandTable {
                     ArgumentSpec("classes", .int, default: .int(10), range: 2...1000, "number of classes"),
                 ]),
             ],
-            subcommandRequired: false),
+            subcommandRequired: false,
+            effect: .changesExperiment),
         CommandSpec(
             "download", area: "Data and model", "download CIFAR-10",
             details: "Downloads and unpacks the CIFAR-10 binary version into path= (default: the data folder), with a progress line, and checks its digest.",
             examples: ["download cifar10 path=data"],
             arguments: [ArgumentSpec("path", .path, "folder to unpack into"),
                         ArgumentSpec("url", .string, "a mirror of cifar-10-binary.tar.gz (http or https; its MD5 is still checked)")],
-            subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")]),
+            subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")],
+            effect: .fetches),
         CommandSpec(
             "model", area: "Data and model", "build a network: ultimus, or start an empty one",
             details: "model ultimus builds UltimusNet: variant=spec is the assignment's network (convolutions without activations), variant=bnrelu adds BatchNorm and ReLU after each convolution. attention=sample is the per-image attention; attention=batch reproduces the seed notebook's batch-mixing bug. model new starts an empty network for 'layer'. 'model' alone shows the current one.",
@@ -41,7 +43,8 @@ extension CommandTable {
                 ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
             ],
-            subcommandRequired: false),
+            subcommandRequired: false,
+            effect: .changesExperiment),
         CommandSpec(
             "layer", area: "Data and model", "append a layer to the network being built",
             details: "Adds one layer after 'model new'. Input sizes are inferred from the previous layer. name= sets its PyTorch name (default: conv1, bn1, ... by kind).",
@@ -74,7 +77,8 @@ extension CommandTable {
                 SubcommandSpec("ultimus", "an Ultimus attention block (K, Q, V projections and an output layer)", arguments: [
                     ArgumentSpec("dim", .int, default: .int(8), range: Bounds.atLeastOne, "size of K, Q and V"),
                 ]),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "summary", area: "Data and model", "table of layers, shapes, parameters and mult-adds",
             details: "torchinfo-style summary of the current model for an input of batch× 3×32×32 (batch 20 by default, as the seed notebook's table): each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate.",
@@ -82,7 +86,8 @@ extension CommandTable {
             arguments: [
                 ArgumentSpec("batch", .int, default: .int(20), range: Bounds.atLeastOne, "batch size of the example input"),
                 ArgumentSpec("depth", .int, default: .int(3), range: 1...10, "nesting depth shown"),
-            ]),
+            ],
+            effect: .shows),
         CommandSpec(
             "optim", area: "Data and model", "choose the optimizer: sgd, adam or adamw",
             details: "PyTorch semantics and names. Adam's weight_decay is an L2 term added to the gradient; AdamW decays the weights directly. Changing the optimizer resets its state.",
@@ -107,7 +112,8 @@ extension CommandTable {
                     ArgumentSpec("eps", .float, default: .float(1e-8), range: Bounds.positive, "added to the denominator"),
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "sched", area: "Data and model", "choose the LR schedule: onecycle, constant or step",
             details: "Steps per epoch come from the current data loader. onecycle follows PyTorch's OneCycleLR (cycling momentum, or Adam's β1, between base_momentum and max_momentum); training past its end is refused. 'plot schedule' previews it.",
@@ -132,6 +138,7 @@ extension CommandTable {
                     ArgumentSpec("gamma", .float, default: .float(0.1), range: Bounds.positive, "decay factor"),
                 ]),
             ],
-            exclusive: [["epochs", "total_steps"]]),
+            exclusive: [["epochs", "total_steps"]],
+            effect: .changesExperiment),
     ]
 }

@@ -1,3 +1,4 @@
+import Autograd
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
