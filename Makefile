@@ -28,6 +28,8 @@ run: build
 test: deps
 	$(SWIFT) test
 
+# `make bench ARGS=quick`: kernels and training only (no batch sweep, breakdown or data figures);
+# `ARGS="train --kernels direct"` measures training without Winograd, to compare in one sitting.
 bench: deps
 	$(SWIFT) build -c release --product ultimus-bench
 	$(SWIFT) build -c release --product ultimus-repl
