@@ -2,9 +2,10 @@ import Autograd
 import Foundation
 import Workbench
 
-// ultimus-bench [conv] [train] [vit] [sweep] [breakdown] [data] [--threads N] [--repeats N] [--seconds S]
-//               [--algorithms automatic,im2col] [--only conv3,forward] [--batch N]
-// With no section named, all run. Training figures come from a child process per measurement,
+// ultimus-bench [quick] [conv] [train] [vit] [sweep] [breakdown] [data] [--threads N] [--repeats N] [--seconds S]
+//               [--algorithms automatic,im2col] [--only conv3,forward] [--batch N] [--kernels direct]
+// With no section named, all run; `quick` is `conv train` with the automatic kernels only.
+// Training figures come from a child process per measurement,
 // so each peak RSS is that of training one model alone.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
@@ -17,6 +18,8 @@ let positional: [String] = {
     return result
 }()
 if let t = option("--threads").flatMap(Int.init) { Parallel.threads = t }
+// `--kernels direct` measures training without Winograd, to compare in one sitting.
+if let name = option("--kernels"), let a = Conv2dAlgorithm(rawValue: name) { Conv2dKernels.algorithm = a }
 let seconds = Double(option("--seconds") ?? "") ?? 3
 
 // Child mode: `child train|sweep|breakdown VARIANT BATCH`, prints machine-readable lines.
@@ -44,7 +47,8 @@ func child(_ mode: String, _ variant: String, _ batch: Int) -> [String] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
     process.arguments = ["child", mode, variant, String(batch), "--threads", String(Parallel.threads),
-                         "--seconds", String(mode == "sweep" ? seconds / 2 : seconds)]
+                         "--seconds", String(mode == "sweep" ? seconds / 2 : seconds),
+                         "--kernels", Conv2dKernels.algorithm.rawValue]
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { print("could not start a child process: \(error)"); return [] }
@@ -57,7 +61,8 @@ func resultNumbers(_ lines: [String]) -> [Double] {
     return line.split(separator: " ").dropFirst().compactMap { Double($0) }
 }
 
-let sections = Set(positional)
+let quick = positional.contains("quick")
+let sections = quick ? Set(["conv", "train"]) : Set(positional)
 func wants(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
 
 print("ultimus-bench \(workbenchVersion)")
@@ -68,17 +73,17 @@ print("machine: \(cores) cores, \(Parallel.threads) threads; measured FMA peak \
       + "(32 FLOP/cycle × \(fmt(corePeak / 32, 2)) GHz), peak \(fmt(peak)) GFLOP/s at \(Parallel.threads) threads; "
       + "load average \(fmt(Machine.loadAverage(), 2)) (other processes share the cores)")
 
+var jsonLines: [String] = []
 if wants("conv") {
     let repeats = Int(option("--repeats") ?? "") ?? 3
-    let algorithms = (option("--algorithms") ?? "automatic,im2col").split(separator: ",")
+    let algorithms = (option("--algorithms") ?? (quick ? Conv2dKernels.algorithm.rawValue : "automatic,im2col")).split(separator: ",")
         .compactMap { Conv2dAlgorithm(rawValue: String($0)) }
-    ConvBench.run(batch: Int(option("--batch") ?? "") ?? 512, peak: peak, algorithms: algorithms, repeats: repeats,
+    jsonLines += ConvBench.run(batch: Int(option("--batch") ?? "") ?? 512, peak: peak, algorithms: algorithms, repeats: repeats,
                   only: Set((option("--only") ?? "").split(separator: ",").map(String.init)))
     print("")
 }
 
 let batch = Int(option("--batch") ?? "") ?? 512
-var jsonLines: [String] = []
 if wants("train") {
     print("Training (forward + backward + Adam) and evaluation, synthetic batch \(batch), median step time")
     print(pad("variant", 8) + pad("train img/s", 13) + pad("eval img/s", 12) + pad("step ms", 9)
