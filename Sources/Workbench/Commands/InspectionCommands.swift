@@ -181,6 +181,7 @@ enum InspectionCommands {
     }
 
     static func intervene(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let vit = ctx.session.experiment.model as? ViT { return try TokenAttentionCommands.intervene(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         if inv.string("block") == "clear" {
             let active = net.blocks.enumerated().filter { $0.element.intervention != nil }

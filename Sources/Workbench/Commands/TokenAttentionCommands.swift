@@ -148,3 +148,51 @@ enum TokenAttentionCommands {
         ctx.console.write("wrote \(path)")
     }
 }
+
+/// `intervene blocks.N head=h mode=zero|uniform`, `intervene rank` and `intervene clear` on a ViT.
+extension TokenAttentionCommands {
+    static func intervene(_ inv: Invocation, _ ctx: ShellContext, _ vit: ViT) throws {
+        switch inv.string("block") {
+        case "clear"?:
+            let active = vit.blocks.enumerated().flatMap { b, block in
+                block.selfAttn.headInterventions.enumerated().compactMap { h, i in i.map { "blocks.\(b) head \(h) (\($0.rawValue))" } }
+            }
+            for block in vit.blocks { block.selfAttn.headInterventions = Array(repeating: nil, count: vit.config.heads) }
+            ctx.console.write(active.isEmpty ? "no interventions were active" : "cleared: " + active.joined(separator: ", "))
+        case "rank"?:
+            try rank(inv, ctx, vit)
+        default:
+            guard let index = try block(inv, vit) else { throw inv.error("name a block (blocks.0 …), rank or clear", at: "block") }
+            guard let head = inv.int("head"), (0..<vit.config.heads).contains(head) else {
+                throw inv.error("say which head of blocks.\(index)", suggestion: "add head=h (0…\(vit.config.heads - 1))")
+            }
+            guard let mode = inv.string("mode").flatMap(HeadIntervention.init(rawValue:)) else {
+                throw inv.error("a ViT head takes mode=zero or mode=uniform", at: "mode")
+            }
+            vit.blocks[index].selfAttn.headInterventions[head] = mode
+            let what = mode == .zero ? "zeroed (the head adds nothing before out_proj)" : "made uniform (every query attends 1/T to every key)"
+            ctx.console.write("blocks.\(index) head \(head): attention \(what), for evaluation only; 'eval' shows the effect, "
+                              + "'intervene clear' restores it")
+        }
+    }
+
+    /// Test accuracy with each head zeroed in turn, most important head (largest drop) first.
+    static func rank(_ inv: Invocation, _ ctx: ShellContext, _ vit: ViT) throws {
+        let saved = vit.blocks.map(\.selfAttn.headInterventions)
+        defer { for (block, s) in zip(vit.blocks, saved) { block.selfAttn.headInterventions = s } }
+        let base = try ctx.testEvaluation()
+        var drops: [(name: String, accuracy: Double)] = []
+        for (b, block) in vit.blocks.enumerated() {
+            for h in 0..<vit.config.heads {
+                block.selfAttn.headInterventions = saved[b]
+                block.selfAttn.headInterventions[h] = .zero
+                drops.append(("blocks.\(b) head \(h)", try ctx.testEvaluation().accuracy))
+            }
+            block.selfAttn.headInterventions = saved[b]
+        }
+        drops.sort { $0.accuracy < $1.accuracy }
+        let rows = drops.map { [$0.name, String(format: "%.2f%%", $0.accuracy), String(format: "%+.2f", $0.accuracy - base.accuracy)] }
+        ctx.console.write(Table(headers: ["head zeroed", "test accuracy", "change (points)"], rows: rows).render(style: ctx.style))
+        ctx.console.write(String(format: "baseline %.2f%%; each head zeroed alone (evaluation only), most important first", base.accuracy))
+    }
+}

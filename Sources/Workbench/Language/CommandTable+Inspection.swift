@@ -35,12 +35,13 @@ extension CommandTable {
             subcommands: [SubcommandSpec("attention", "attention maps over training steps", positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")])]),
         CommandSpec(
             "intervene", area: "Inspection", "change a block's attention for evaluation only",
-            details: "mode=uniform replaces the map by 1/8 everywhere, identity by the identity, bypass skips the block, zero_row zeroes row=i. Affects eval, explain, attention and predict; the trained weights never change. 'intervene clear' restores every block.",
-            examples: ["intervene ultimus3 mode=uniform", "intervene ultimus1 mode=zero_row row=2", "intervene clear"],
-            positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, or clear")],
+            details: "mode=uniform replaces the map by 1/8 everywhere, identity by the identity, bypass skips the block, zero_row zeroes row=i. Affects eval, explain, attention and predict; the trained weights never change. 'intervene clear' restores every block. On a ViT: intervene blocks.N head=h mode=zero|uniform changes one head; intervene rank evaluates the test set with each head zeroed in turn and lists the accuracy drop, most important head first.",
+            examples: ["intervene ultimus3 mode=uniform", "intervene ultimus1 mode=zero_row row=2", "intervene blocks.1 head=2 mode=zero", "intervene rank", "intervene clear"],
+            positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, blocks.N (ViT), rank or clear")],
             arguments: [
-                ArgumentSpec("mode", .choice(["uniform", "identity", "bypass", "zero_row"]), "what to do to the attention map"),
+                ArgumentSpec("mode", .choice(["uniform", "identity", "bypass", "zero_row", "zero"]), "what to do to the attention map (ViT heads: zero or uniform)"),
                 ArgumentSpec("row", .int, range: 0...1023, "the row for mode=zero_row"),
+                ArgumentSpec("head", .int, range: 0...63, "ViT: the head of blocks.N (from 0)"),
             ]),
         CommandSpec(
             "gradcam", area: "Inspection", "Grad-CAM heatmaps over the image",
