@@ -97,7 +97,7 @@ enum TokenAttentionCommands {
                 if index != nil { showTerminal(ctx, map, row, tokens: t, grid: vit.config.grid, title: "blocks.\(b) head \(h)") }
             }
         }
-        let stem = "attention-\(index.map { "blocks.\($0)" } ?? "all")-sample\(sample)"
+        let stem = "attention-\(index.map { "blocks.\($0)" } ?? "all")-sample\(sample)" + (inv.int("head").map { "-head\($0)" } ?? "")
         let maps = ImageGrid.compose(tiles, columns: shownHeads.count, scale: 1, title: "attention · \(caption)")
         let over = ImageGrid.compose(overlays, columns: min(overlays.count, shownHeads.count + 1), scale: 1,
                                      title: vit.config.pool == .cls ? "class token's attention over the patches" : "mean attention over the patches")
