@@ -169,6 +169,7 @@ public final class Experiment {
             return net.outputShape[0]
         }
         if let net = model as? UltimusNet { return net.fc.outputFeatures }
+        if let vit = model as? ViT { return vit.config.classes }
         return 10
     }
 

@@ -1,16 +1,18 @@
 import Layers
 
 /// How the current model was built, so that it can be rebuilt (before loading saved weights) and
-/// described: `model ultimus variant= attention=`, or `model new` followed by `layer ...` lines.
+/// described: `model ultimus variant= attention=`, `model vit ...`, or `model new` followed by `layer ...` lines.
 public enum ModelRecipe: Codable, Equatable, Sendable {
     case ultimus(variant: String, attention: String)
     case layers([LayerSpec])
+    case vit(ViTRecipe)
 
     /// The commands that build it.
     public var commands: [String] {
         switch self {
         case .ultimus(let variant, let attention): return ["model ultimus variant=\(variant) attention=\(attention)"]
         case .layers(let specs): return ["model new"] + specs.map(\.command)
+        case .vit(let r): return ["model vit " + r.arguments]
         }
     }
 
@@ -23,11 +25,40 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
                 throw ShapeError("unknown UltimusNet variant '\(variant)' or attention '\(attention)'; use spec|bnrelu and sample|batch")
             }
             return UltimusNet(variant: v, attention: a, generator: &generator)
+        case .vit(let r):
+            return try ViT(try r.config(), generator: &generator)
         case .layers(let specs):
             let net = LayerNetwork()
             for spec in specs { try net.append(spec, generator: &generator) }
             return net
         }
+    }
+}
+
+/// The settings of `model vit` as typed (checked when the model is built).
+public struct ViTRecipe: Codable, Equatable, Sendable {
+    public var patch = 4, dim = 64, depth = 4, heads = 4, mlpRatio = 2
+    public var pool = "cls"
+
+    public init() {}
+
+    /// `patch=4 dim=64 depth=4 heads=4 mlp_ratio=2 pool=cls`.
+    public var arguments: String {
+        "patch=\(patch) dim=\(dim) depth=\(depth) heads=\(heads) mlp_ratio=\(mlpRatio) pool=\(pool)"
+    }
+
+    /// The model's settings.
+    /// - Throws: ``ShapeError`` naming the rule a setting breaks.
+    public func config() throws -> ViTConfig {
+        guard let p = ViTConfig.Pool(rawValue: pool) else { throw ShapeError("pool=\(pool) is not cls or mean") }
+        for (name, value, top) in [("dim", dim, 1024), ("depth", depth, 32), ("heads", heads, 64), ("mlp_ratio", mlpRatio, 16)]
+        where value > top {
+            throw ShapeError("\(name)=\(value) is larger than \(top)")
+        }
+        var c = ViTConfig()
+        (c.patch, c.dim, c.depth, c.heads, c.mlpRatio, c.pool) = (patch, dim, depth, heads, mlpRatio, p)
+        try c.validate()
+        return c
     }
 }
 

@@ -44,6 +44,7 @@ enum SessionsCommands {
         switch x.modelRecipe {
         case .ultimus(let v, let a)?: model = "UltimusNet \(v)/\(a)"
         case .layers(let specs)?: model = "network of \(specs.count) layers"
+        case .vit(let r)?: model = "ViT \(r.arguments)"
         case nil: model = "no model"
         }
         return "\(model), \(x.completedEpochs.counted("epoch")) done, step \(x.globalStep)"

@@ -32,14 +32,22 @@ extension CommandTable {
             subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")],
             effect: .fetches),
         CommandSpec(
-            "model", area: "Data and model", "build a network: ultimus, or start an empty one",
-            details: "model ultimus builds UltimusNet: variant=spec is the assignment's network (convolutions without activations), variant=bnrelu adds BatchNorm and ReLU after each convolution. attention=sample is the per-image attention; attention=batch reproduces the seed notebook's batch-mixing bug. model new starts an empty network for 'layer'. 'model' alone shows the current one.",
-            examples: ["model ultimus variant=bnrelu", "model new"],
+            "model", area: "Data and model", "build a network: ultimus, vit, or start an empty one",
+            details: "model ultimus builds UltimusNet: variant=spec is the assignment's network (convolutions without activations), variant=bnrelu adds BatchNorm and ReLU after each convolution. attention=sample is the per-image attention; attention=batch reproduces the seed notebook's batch-mixing bug. model vit builds a Vision Transformer equal to PyTorch's (bench/torch_vit.py): 32/patch squared patch tokens (plus a class token with pool=cls) through depth pre-norm transformer blocks. model new starts an empty network for 'layer'. 'model' alone shows the current one.",
+            examples: ["model ultimus variant=bnrelu", "model vit", "model vit patch=4 dim=32 depth=2 heads=4", "model new"],
             subcommands: [
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier", arguments: [
                     ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"), "spec (no activations) or bnrelu"),
                     ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"), "per-image attention, or the seed's batch-mixing one"),
                     ArgumentSpec("blocks", .int, default: .int(4), range: 1...16, "UltimusNet has 4 (other depths: model new, layer ultimus)"),
+                ]),
+                SubcommandSpec("vit", "a small Vision Transformer: patches as tokens, pre-norm transformer blocks", arguments: [
+                    ArgumentSpec("patch", .int, default: .int(4), range: 1...32, "patch side in pixels (divides 32)"),
+                    ArgumentSpec("dim", .int, default: .int(64), range: 1...1024, "features per token (divisible by heads)"),
+                    ArgumentSpec("depth", .int, default: .int(4), range: 0...32, "transformer blocks (blocks.0, blocks.1, ...)"),
+                    ArgumentSpec("heads", .int, default: .int(4), range: 1...64, "attention heads per block"),
+                    ArgumentSpec("mlp_ratio", .int, default: .int(2), range: 1...16, "MLP width as a multiple of dim"),
+                    ArgumentSpec("pool", .choice(["cls", "mean"]), default: .string("cls"), "classify the class token or the token mean"),
                 ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
             ],
