@@ -147,36 +147,20 @@ public enum SafeTensors {
         return out
     }
 
-    /// Writes `entries` (in order) and `metadata` to `path` atomically: a temporary file in the same
-    /// folder, then a rename. Tensor names must be unique and not `__metadata__`.
-    public static func write(_ entries: [SafeTensorsEntry], metadata: [String: String], to path: String) throws {
+    /// Writes `entries` (in order) and `metadata` to `path` through ``AtomicWriter``. Tensor names
+    /// must be unique and not `__metadata__`; with `createFolders`, missing folders are made.
+    public static func write(_ entries: [SafeTensorsEntry], metadata: [String: String], to path: String,
+                             createFolders: Bool = false) throws {
         var names = Set<String>()
         for e in entries {
             guard e.name != "__metadata__", names.insert(e.name).inserted else {
                 throw SafeTensorsError(path: path, problem: "tensor name '\(e.name)' is reserved or repeated")
             }
         }
-        try writeAtomically(serialize(entries, metadata: metadata), to: path)
-    }
-
-    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        var generator = SystemRandomNumberGenerator()
-        let temporary = path + ".tmp-\(getpid())-\(generator.next() % 1_000_000_000)"
-        guard let file = fopen(temporary, "wb") else {
-            throw SafeTensorsError(path: path, problem: "cannot create \(temporary) (\(String(cString: strerror(errno))))")
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, file) }
-        let flushed = fflush(file) == 0
-        fclose(file)
-        guard written == bytes.count, flushed else {
-            unlink(temporary)
-            throw SafeTensorsError(path: path, problem: "could not write \(bytes.count) bytes (disk full?)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw SafeTensorsError(path: path, problem: "cannot replace the file (\(reason))")
+        do {
+            try AtomicWriter.write(serialize(entries, metadata: metadata), to: path, createFolders: createFolders)
+        } catch let error as FileWriteError {
+            throw SafeTensorsError(path: path, problem: "cannot write (\(error.reason))")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 /// A tqdm-format progress line on the shell's console: redrawn in place on a terminal, printed
@@ -49,7 +50,7 @@ extension ShellContext {
     }
 
     /// A path as typed, with `~` expanded.
-    func expand(_ path: String) -> String { (path as NSString).expandingTildeInPath }
+    func expand(_ path: String) -> String { PathName.expandingTilde(path) }
 
     /// Whether `path` lies inside the session's output folder.
     func isInsideOutput(_ path: String) -> Bool {

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import Foundation
 import Layers
@@ -18,8 +19,7 @@ public enum SessionFile {
         record.startSeed = startSeed ?? session.experiment.startSeed
         let json = try encoder().encode(record)
         let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         try SafeTensors.write(entries, metadata: metadata, to: path)
     }
 
@@ -46,6 +46,7 @@ public enum SessionFile {
             throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
         }
         do {
+            try record.validate()
             let experiment = try restore(record, file: file)
             return LoadedSession(record: record, experiment: experiment)
         } catch let error as ExperimentError {
@@ -175,7 +176,8 @@ extension SessionFile {
             accumulator: x.accumulator, history: x.history, lrFinder: x.lrFinder, probes: x.timeline.probes,
             frameEvery: x.timeline.every,
             frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
-            evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath,
+            evaluations: x.evaluations, digests: x.digests,
+            autosave: x.autosavePath.flatMap { PathName.isContainedName($0) ? $0 : nil },
             quiz: QuizState.of(session).record,
             interventions: (x.model as? UltimusNet).map(interventions))
         return (entries, record)
@@ -188,7 +190,9 @@ extension SessionFile {
         x.modelGenerator.state = r.modelGenerator
         if let recipe = r.model {
             var g = SeededGenerator(seed: 0)
-            let model = try recipe.build(generator: &g)
+            // The recipe may not ask for more weights than the file holds (checked before allocating).
+            let held = file.entries.filter { $0.name.hasPrefix("model.") }.reduce(0) { $0 + $1.count }
+            let model = try recipe.build(generator: &g, maxWeights: held)
             var state = StateDict()
             for entry in file.entries where entry.name.hasPrefix("model.") {
                 let key = String(entry.name.dropFirst(6))

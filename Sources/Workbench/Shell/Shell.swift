@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 /// The workbench's interpreter: parses, validates and runs command lines against a ``Session``.
@@ -47,6 +48,8 @@ public final class Shell {
         self.session = Session(seed: options.seed, outputDirectory: options.outputDirectory, dataDirectory: options.dataDirectory)
         self.handlers = Shell.defaultHandlers
         if let threads = options.threads { session.threads = threads }
+        // A writer killed mid-write leaves its temporary file: remove those whose process is gone.
+        AtomicWriter.removeStaleTemporaries(in: PathName.expandingTilde(options.outputDirectory))
     }
 
     /// The prompt for the next line: `[3]> `.

@@ -29,8 +29,7 @@ public enum TorchExport {
             throw InspectionError("'\(path)' should end in .py; name the script like runs/train.py")
         }
         let base = String(path.dropLast(3))
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         let weightsPath = base + ".safetensors"
         let state = model.stateDict()
         let entries: [SafeTensorsEntry] = state.keys.map { key in
