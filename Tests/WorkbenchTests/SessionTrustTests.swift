@@ -136,6 +136,53 @@ extension TrainingTests {
         #expect(!script.contains("\u{1b}"))
     }
 
+    @Test func fifosAndHugeSparseFilesAreRefusedWithoutReading() throws {
+        let f = try Fixture()
+        let fifo = f.folder + "/pipe.session"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        f.expectFailure("load \(fifo)", file: fifo, problem: "not a regular file")
+        f.expectFailure("import weights \(fifo)", file: fifo, problem: "")
+        let sparse = f.folder + "/sparse.session"
+        #expect(FileManager.default.createFile(atPath: sparse, contents: Data(f.bytes)))
+        #expect(truncate(sparse, 100 << 30) == 0)
+        f.expectFailure("load \(sparse)", file: sparse, problem: "bytes")
+        f.expectFailure("import weights \(sparse)", file: sparse, problem: "bytes")
+    }
+
+    @Test func nanInBatchNormBuffersIsRefusedByLoad() throws {
+        let bench = TrainingBench()
+        let file = bench.folder + "/bn.session"
+        #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu", "layer gap",
+                           "layer linear out=10", "train steps=1", "save \(file)"]))
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        let (header, data) = try HostileFileTests.split(bytes)
+        let (begin, _) = try HostileFileTests.offsets(bytes, "bn1.running_var")
+        let start = bytes.count - data.count + begin
+        _ = header
+        for i in 0..<4 { bytes[start + i] = [0x00, 0x00, 0xC0, 0x7F][i] }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        guard case .failed(let message) = bench.run("load \(file)") else {
+            Issue.record("NaN running statistics must be refused")
+            return
+        }
+        #expect(message.contains("running_var"), "\(message)")
+    }
+
+    @Test func loggedEscapeSequencesAreNotSentToTheTerminal() throws {
+        let f = try Fixture()
+        let bytes = try Self.editRecord(f.bytes) { record in
+            var log = try #require(record["commandLog"] as? [[String: Any]])
+            log.append(["number": 900, "text": "eval \u{1b}]0;owned\u{7}\u{1b}[2J", "seconds": 0])
+            record["commandLog"] = log
+        }
+        let path = try f.write(bytes, "escape.session")
+        #expect(f.bench.run("load \(path)") == .ok)
+        f.bench.console.clear()
+        #expect(f.bench.run("history") == .ok)
+        #expect(!f.bench.console.output.contains("\u{1b}") && !f.bench.console.output.contains("\u{7}"))
+        #expect(f.bench.console.output.contains("\\u{1b}[2J"))
+    }
+
     @Test func plantedTemporaryNamesAreNeverWrittenThrough() throws {
         let f = try Fixture()
         let victim = f.folder + "/victim"

@@ -15,7 +15,7 @@ enum ReplayPolicy {
     /// The line to execute for a logged command, or `nil` to skip it. `set seed= threads=` is kept
     /// (it shapes the numbers) with any `out=` or `autosave=` dropped.
     static func replayLine(for text: String, table: CommandTable) -> String? {
-        guard !hasControlCharacters(text), let inv = try? table.invocation(for: text) else { return nil }
+        guard !PrintableText.hasControlCharacters(text), let inv = try? table.invocation(for: text) else { return nil }
         if inv.explicit.contains("to") || inv.explicit.contains("dir") { return nil }
         switch inv.command {
         case "set":
@@ -33,23 +33,5 @@ enum ReplayPolicy {
         guard let inv = try? ctx.shell.table.invocation(for: text) else { return true }
         if writers.contains(inv.command) { return false }
         return !SessionsCommands.writesOutsideOutput(inv, ctx: ctx)
-    }
-
-    /// Control characters other than a tab (which the lexer reads as a space).
-    static func hasControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
-    }
-
-    /// `text` as one printable line: control characters shown as `\u{…}` escapes.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar == "\t" { out += " " } else if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

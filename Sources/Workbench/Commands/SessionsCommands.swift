@@ -142,7 +142,7 @@ enum SessionsCommands {
         var executed = 0
         for (i, entry) in commands.enumerated() {
             guard let line = ReplayPolicy.replayLine(for: entry.text, table: ctx.shell.table) else {
-                let shown = ReplayPolicy.escaped(entry.text)
+                let shown = PrintableText.escaped(entry.text)
                 ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(shown)  (skipped: it does not change the experiment)", .dim))
                 continue
             }

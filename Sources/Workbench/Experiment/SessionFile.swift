@@ -199,10 +199,11 @@ extension SessionFile {
                 guard entry.count == entry.shape.reduce(1, *) else { throw ExperimentError("tensor \(entry.name) has a bad size") }
                 state[key] = entry.dtype == .i64 ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
             }
-            try model.load(stateDict: state)
-            if let bad = model.namedParameters().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
-                throw ExperimentError("weight \(bad.name) holds NaN or Inf; the file is damaged")
+            // Buffers too (BatchNorm running statistics), as 'import weights' checks them.
+            if let bad = state.first(where: { if case .float32(let t) = $0.value { return !t.storage.allSatisfy(\.isFinite) } else { return false } }) {
+                throw ExperimentError("tensor model.\(bad.key) holds NaN or Inf; the file is damaged")
             }
+            try model.load(stateDict: state)
             model.train(r.training)
             for entry in model.namedModules() {
                 if let d = entry.module as? Dropout, let s = r.dropout[entry.name] { d.generator.state = s }

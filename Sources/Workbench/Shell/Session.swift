@@ -83,9 +83,9 @@ public final class Session {
     public func script(header: String? = nil, notReplayed: (String) -> Bool = { _ in false }) -> String {
         var lines = header.map { [$0] } ?? []
         for entry in commandLog {
-            let line = ReplayPolicy.escaped(entry.text)
+            let line = PrintableText.escaped(entry.text)
             // A line with control characters could read back as other commands: keep it as a comment.
-            let comment = notReplayed(entry.text) || ReplayPolicy.hasControlCharacters(entry.text)
+            let comment = notReplayed(entry.text) || PrintableText.hasControlCharacters(entry.text)
             lines.append(comment ? "# \(line)  (not replayed)" : line)
         }
         return lines.joined(separator: "\n") + "\n"

@@ -43,7 +43,8 @@ extension Shell {
             let number = String(entry.number)
             let pad = String(repeating: " ", count: width - number.count)
             let time = entry.seconds > 1 ? console.styled("  (\(Shell.formatDuration(entry.seconds)))", .dim) : ""
-            console.write("\(pad)\(console.styled(number, .dim))  \(entry.text)\(time)")
+            // A loaded log is data: its control characters are shown escaped, never sent to the terminal.
+            console.write("\(pad)\(console.styled(number, .dim))  \(PrintableText.escaped(entry.text))\(time)")
         }
     }
 

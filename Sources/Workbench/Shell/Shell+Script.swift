@@ -23,7 +23,7 @@ extension Shell {
 
     /// Runs the lines of `text` as a script named `source`.
     public func runLines(_ text: String, source: String, stopOnError: Bool) -> Int32 {
-        if scriptDepth == 0 { Shell.interruptRequested = false }
+        if scriptDepth == 0, Shell.terminationSignal == 0 { Shell.interruptRequested = false }
         scriptDepth += 1
         defer { scriptDepth -= 1 }
         var failed = false
