@@ -1,4 +1,5 @@
 import Autograd
+import ExperimentKit
 import Foundation
 
 /// A tqdm-format progress line on the shell's console: redrawn in place on a terminal, printed

@@ -1,4 +1,5 @@
 import Autograd
+import ExperimentKit
 import Foundation
 
 /// The workbench's interpreter: parses, validates and runs command lines against a ``Session``.

@@ -1,4 +1,5 @@
 import Autograd
+import ExperimentKit
 import Foundation
 
 extension ShellContext {
