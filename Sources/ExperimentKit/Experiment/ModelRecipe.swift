@@ -18,7 +18,9 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
 
     /// Builds the network, drawing initial weights from `generator`.
     /// - Throws: ``ShapeError`` when a layer does not fit its input.
-    public func build(generator: inout SeededGenerator) throws -> Module {
+    /// - Parameter maxWeights: most weights the whole model may have (a file's tensors); a layer
+    ///   that would pass it is refused before it is allocated.
+    public func build(generator: inout SeededGenerator, maxWeights: Int = .max) throws -> Module {
         switch self {
         case .ultimus(let variant, let attention):
             guard let v = UltimusNet.Variant(rawValue: variant), let a = AttentionMode(rawValue: attention) else {
@@ -29,6 +31,7 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
             return try ViT(try r.config(), generator: &generator)
         case .layers(let specs):
             let net = LayerNetwork()
+            net.weightBudget = maxWeights
             for spec in specs { try net.append(spec, generator: &generator) }
             return net
         }
@@ -101,6 +104,9 @@ public final class LayerNetwork: Module {
     public private(set) var layers: [(name: String, module: Module)] = []
     /// The output shape of one image after the last layer (`[3, 32, 32]` before any layer).
     public private(set) var outputShape: [Int] = [3, 32, 32]
+    /// Most weights the network may reach (a session file's tensors); layers beyond it are refused.
+    var weightBudget = Int.max
+    private var weightsUsed = 0
 
     public override init() {}
 
@@ -137,7 +143,8 @@ public final class LayerNetwork: Module {
         guard !spec.name.isEmpty, !spec.name.contains(".") else {
             throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots")
         }
-        let (module, shape) = try Self.make(spec, input: outputShape, generator: &generator)
+        let (module, shape) = try Self.make(spec, input: outputShape, budget: weightBudget - weightsUsed, generator: &generator)
+        weightsUsed += module.parameterCount
         module.train(isTraining)
         layers.append((spec.name, module))
         outputShape = shape
@@ -167,9 +174,12 @@ public final class LayerNetwork: Module {
         }
     }
 
-    static func make(_ spec: LayerSpec, input: [Int], generator: inout SeededGenerator) throws -> (Module, [Int]) {
+    static func make(_ spec: LayerSpec, input: [Int], budget: Int = .max, generator: inout SeededGenerator) throws -> (Module, [Int]) {
         try checkSettings(spec)
         func checkWeights(_ count: Int) throws {
+            guard count <= budget else {
+                throw ShapeError("layer \(spec.name) needs \(count) weights but the file holds only \(max(0, budget)) more")
+            }
             guard count <= maxLayerWeights else {
                 throw ShapeError("layer \(spec.name) would have \(count) weights (at most \(maxLayerWeights)); use a smaller out=")
             }

@@ -8,16 +8,16 @@ extension CommandTable {
             details: "data cifar10 path=DIR accepts the folder holding train/ and test/, the cifar-10-batches-bin folder, or its parent, and detects which. data folder reads any image-folder dataset (one sub-folder per class). data synthetic makes a small labelled set for quick experiments (n= images). valid=N holds out N training images for validation. augment= lists the training augmentations (pad-4 random crop, horizontal flip, cutout) or none. 'data' prints what it loaded: source, classes and the image count of each split.",
             examples: ["data synthetic n=512 batch=64", "data cifar10 path=data/cifar10 batch=512 augment=crop,flip,cutout", "data folder path=~/images valid=1000"],
             arguments: [
-                ArgumentSpec("batch", .int, default: .int(512), range: Bounds.atLeastOne, "images per training batch"),
+                ArgumentSpec("batch", .int, default: .int(512), range: Bounds.count, "images per training batch"),
                 ArgumentSpec("augment", .list(.choice(augmentations)), "training augmentations (crop, flip, cutout) or none"),
-                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "use only the first N training images (classes in turn)"),
-                ArgumentSpec("valid", .int, range: Bounds.nonNegative, "hold out N training images for validation"),
+                ArgumentSpec("subset", .int, range: Bounds.count, "use only the first N training images (classes in turn)"),
+                ArgumentSpec("valid", .int, range: 0...1e12, "hold out N training images for validation"),
             ],
             subcommands: [
                 SubcommandSpec("cifar10", "CIFAR-10 from disk (binary batches or PNG folders)", arguments: [ArgumentSpec("path", .path, "where CIFAR-10 is (default: --data or the usual places)")]),
                 SubcommandSpec("folder", "an image-folder dataset, one sub-folder per class", arguments: [ArgumentSpec("path", .path, required: true, "the dataset's root folder")]),
                 SubcommandSpec("synthetic", "a small generated dataset for quick runs", arguments: [
-                    ArgumentSpec("n", .int, default: .int(1024), range: Bounds.atLeastOne, "number of training images"),
+                    ArgumentSpec("n", .int, default: .int(1024), range: Bounds.count, "number of training images"),
                     ArgumentSpec("classes", .int, default: .int(10), range: 2...1000, "number of classes"),
                 ]),
             ],
@@ -92,7 +92,7 @@ extension CommandTable {
             details: "torchinfo-style summary of the current model for an input of batch× 3×32×32 (batch 20 by default, as the seed notebook's table): each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate.",
             examples: ["summary", "summary batch=512 depth=2"],
             arguments: [
-                ArgumentSpec("batch", .int, default: .int(20), range: Bounds.atLeastOne, "batch size of the example input"),
+                ArgumentSpec("batch", .int, default: .int(20), range: 1...1_000_000, "batch size of the example input"),
                 ArgumentSpec("depth", .int, default: .int(3), range: 1...10, "nesting depth shown"),
             ],
             effect: .shows),
@@ -129,8 +129,8 @@ extension CommandTable {
             subcommands: [
                 SubcommandSpec("onecycle", "one-cycle policy (Smith), as torch.optim.lr_scheduler.OneCycleLR", arguments: [
                     ArgumentSpec("max_lr", .float, range: Bounds.positive, required: true, "peak learning rate"),
-                    ArgumentSpec("epochs", .int, range: Bounds.atLeastOne, "length of the cycle in epochs"),
-                    ArgumentSpec("total_steps", .int, range: Bounds.atLeastOne, "length of the cycle in steps (instead of epochs)"),
+                    ArgumentSpec("epochs", .int, range: Bounds.count, "length of the cycle in epochs"),
+                    ArgumentSpec("total_steps", .int, range: Bounds.count, "length of the cycle in steps (instead of epochs)"),
                     ArgumentSpec("pct_start", .float, default: .float(0.3), range: Bounds.openUnit, "share of the cycle spent increasing the LR"),
                     ArgumentSpec("anneal_strategy", .choice(["cos", "linear"]), default: .string("cos"), "shape of the annealing"),
                     ArgumentSpec("div_factor", .float, default: .float(25), range: Bounds.positive, "initial lr = max_lr/div_factor"),
@@ -142,7 +142,7 @@ extension CommandTable {
                 ]),
                 SubcommandSpec("constant", "keep the optimizer's learning rate"),
                 SubcommandSpec("step", "multiply the LR by gamma every step_size epochs", arguments: [
-                    ArgumentSpec("step_size", .int, range: Bounds.atLeastOne, required: true, "epochs between decays"),
+                    ArgumentSpec("step_size", .int, range: Bounds.count, required: true, "epochs between decays"),
                     ArgumentSpec("gamma", .float, default: .float(0.1), range: Bounds.positive, "decay factor"),
                 ]),
             ],

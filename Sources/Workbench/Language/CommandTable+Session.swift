@@ -15,7 +15,7 @@ extension CommandTable {
             "history", area: "Session", "list this session's commands with their numbers",
             details: "Shows the commands that succeeded, numbered as their prompts were. Failed commands are not kept. 'save script PATH' writes this list as a script that 'run' or 'ultimus-repl PATH' replays.",
             examples: ["history", "history last=10"],
-            arguments: [ArgumentSpec("last", .int, range: Bounds.atLeastOne, "show only the last N commands")],
+            arguments: [ArgumentSpec("last", .int, range: Bounds.count, "show only the last N commands")],
             logged: false,
             effect: .shows),
         CommandSpec(
