@@ -217,7 +217,33 @@ enum SessionsCommands {
         ctx.console.write("fork: replayed \(executed.counted("command")) up to command \(n); this session now continues from there")
     }
 
-    // MARK: set autosave=
+    // MARK: set autosave=, probes=
+
+    /// `probes=3,57,cat.png`: test indices (checked against the data when loaded) and image files;
+    /// `classes` (or `default`) is one per class.
+    static func probeChoice(_ items: [String], _ inv: Invocation, _ ctx: ShellContext) throws -> (indices: [Int], files: [ImageFile]) {
+        if items.count == 1, ["classes", "default"].contains(items[0].lowercased()) { return ([], []) }
+        var indices: [Int] = [], files: [ImageFile] = []
+        let testCount = ctx.session.experiment.data?.splits.test.count
+        for item in items {
+            if let n = Int(item) {
+                guard n >= 0, n < (testCount ?? Int.max) else {
+                    throw inv.error("probe \(item) is not a test image", at: "probes",
+                                    suggestion: "the test split has \((testCount ?? 0).counted("image")): 0…\((testCount ?? 1) - 1)")
+                }
+                indices.append(n)
+            } else {
+                files.append(try InspectionCommands.wrap(inv, at: "probes") { try ImageFile(path: ctx.expand(item), name: item) })
+            }
+        }
+        guard indices.count + files.count <= 64 else {
+            throw inv.error("\(indices.count + files.count) probes is too many", at: "probes", suggestion: "choose up to 64")
+        }
+        if indices.isEmpty && files.isEmpty {
+            throw inv.error("probes= needs test indices or image files", at: "probes", suggestion: "e.g. probes=3,57 or probes=classes")
+        }
+        return (indices, files)
+    }
 
     static func set(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
@@ -234,9 +260,22 @@ enum SessionsCommands {
                 autosave = .some(value)
             }
         }
-        let others = inv.explicit.subtracting(["autosave"])
+        let probes = try inv.strings("probes").map { try probeChoice($0, inv, ctx) }
+        let others = inv.explicit.subtracting(["autosave", "probes"])
         if !others.isEmpty || inv.explicit.isEmpty { try ctx.shell.setCommand(inv) }
         if let autosave { x.autosavePath = autosave }
+        if let probes {
+            let hadFrames = !x.timeline.frames.isEmpty
+            x.setProbes(indices: probes.indices, files: probes.files)
+            if let data = x.data, let images = x.probeImages(data) {
+                ctx.console.write(images.listing(classNames: data.classNames))
+            } else {
+                ctx.console.write(probes.indices.isEmpty && probes.files.isEmpty ? "probes: the first test image of each class"
+                                  : "probes: test images \(probes.indices.map(String.init).joined(separator: ", "))"
+                                    + probes.files.map { ", \($0.name)" }.joined())
+            }
+            if hadFrames { ctx.console.write("the attention time-lapse starts again with these probes (its frames were of the old ones)") }
+        }
         if inv.isExplicit("autosave") || inv.explicit.isEmpty {
             ctx.console.write("autosave=\(TrainingCommands.autosaveLocation(ctx) ?? "off")")
         }

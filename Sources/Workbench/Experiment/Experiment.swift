@@ -69,6 +69,8 @@ public final class Experiment {
             s.stepsPerEpoch = state.trainLoader.batchesPerEpoch
             if let built = try? s.build() { self.scheduleSettings = s; schedule = built }
         }
+        // New data, new probes: the chosen test indices may not exist in it.
+        timeline.probes = []
         timeline.resetProbes()
     }
 
@@ -141,7 +143,7 @@ public final class Experiment {
         accumulator = EpochAccumulator()
         history = TrainingHistory()
         lrFinder = nil
-        timeline = AttentionTimeLapse()
+        timeline.resetProbes()
         evaluations = [:]
         lastGradientNorms = []
         if let loader = data?.trainLoader {
