@@ -15,7 +15,8 @@ enum ReportCommands {
     static func report(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         let model = try x.requireModel()
-        let dir = ctx.expand(inv.string("dir") ?? ctx.session.outputDirectory)
+        // A folder of its own by default: the report never replaces a chart or grid the user made.
+        let dir = ctx.expand(inv.string("dir") ?? ctx.session.outputPath("report"))
         func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
         let readme = file("README.md")
         if !ctx.isInsideOutput(readme), inv.bool("force") != true,

@@ -119,7 +119,7 @@ enum TrainingCommands {
             throw error
         }
         progress?.finish()
-        x.evaluations[split] = result
+        x.remember(result)
         ctx.console.write(result.line)
         x.figures = [result.line]
         ctx.recordDigest()

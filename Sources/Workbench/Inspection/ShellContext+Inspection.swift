@@ -98,15 +98,19 @@ extension ShellContext {
         return path
     }
 
-    /// The test split evaluated now (with any active interventions), with a progress line.
+    /// The test split's predictions for the current weights (with any active interventions): the
+    /// last evaluation's when nothing has changed since, else evaluated now with a progress line.
     func testEvaluation() throws -> EvaluationResult {
         let x = session.experiment
         _ = try data()
+        if let cached = x.cachedEvaluation(split: "test") { return cached }
         var progress: ConsoleProgress?
         defer { progress?.finish() }
-        return try x.evaluate(split: "test", shouldStop: { Shell.interruptRequested }) { done, total in
+        let result = try x.evaluate(split: "test", shouldStop: { Shell.interruptRequested }) { done, total in
             if progress == nil { progress = ConsoleProgress(console: self.console, total: total, description: "Eval test") }
             progress?.update(to: done)
         }
+        x.remember(result)
+        return result
     }
 }
