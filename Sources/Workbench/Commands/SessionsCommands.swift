@@ -11,6 +11,7 @@ extension CommandAreas {
         "replay": { inv, ctx in try SessionsCommands.replay(inv, ctx) },
         "fork": { inv, ctx in try SessionsCommands.fork(inv, ctx) },
         "set": { inv, ctx in try SessionsCommands.set(inv, ctx) },
+        "status": { _, ctx in SessionsCommands.status(ctx) },
     ]
 }
 
@@ -215,6 +216,12 @@ enum SessionsCommands {
         let seed = startSeed(ctx)
         let executed = try rerun(log.filter { $0.number <= n }, seed: seed, ctx: ctx, source: "fork") { _, _ in }
         ctx.console.write("fork: replayed \(executed.counted("command")) up to command \(n); this session now continues from there")
+    }
+
+    static func status(_ ctx: ShellContext) {
+        let lines = SessionStatus.lines(ctx.session, autosave: TrainingCommands.autosaveLocation(ctx))
+        let width = lines.map(\.0.count).max() ?? 0
+        ctx.console.write(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
     }
 
     // MARK: set autosave=, probes=
