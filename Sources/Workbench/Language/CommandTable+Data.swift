@@ -37,7 +37,7 @@ extension CommandTable {
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier", arguments: [
                     ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"), "spec (no activations) or bnrelu"),
                     ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"), "per-image attention, or the seed's batch-mixing one"),
-                    ArgumentSpec("blocks", .int, default: .int(4), range: Bounds.atLeastOne, "always 4, the assignment's network (other depths: 'model new', then 'layer ultimus' per block)"),
+                    ArgumentSpec("blocks", .int, default: .int(4), range: Bounds.atLeastOne, "UltimusNet has 4, always: the assignment's network (other depths: 'model new', then 'layer ultimus' per block)"),
                 ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
             ],
