@@ -53,7 +53,7 @@ extension Experiment {
     }
 
     /// Keeps `result` as the split's evaluation of the current weights.
-    func remember(_ result: EvaluationResult) {
+    public func remember(_ result: EvaluationResult) {
         evaluations[result.split] = result
         evaluationKeys[result.split] = evaluationKey
     }

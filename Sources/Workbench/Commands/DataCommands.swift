@@ -25,7 +25,8 @@ enum DataCommands {
             source = Experiment.defaultDataSettings(dataDirectory: ctx.session.dataDirectory, seed: 0).source
         }
         var generator = ctx.session.generator
-        var settings = DataSettings(source: source ?? .synthetic, seed: generator.next())
+        var settings = DataSettings(source: source ?? .synthetic, seed: 0)
+        settings.loaderSeed = generator.next()
         settings.path = inv.string("path")
         settings.batchSize = inv.int("batch") ?? 512
         settings.count = inv.int("n") ?? 1024
@@ -43,6 +44,7 @@ enum DataCommands {
         } else {
             settings.augment = settings.source == .synthetic ? "none" : "crop,flip,cutout"
         }
+        settings.deriveDatasetSeed(sessionSeed: ctx.session.seed)
         if settings.source == .synthetic, settings.classes > 10 {
             throw inv.error("the synthetic set has 10 classes", at: "classes", suggestion: "use classes=2...10")
         }

@@ -58,6 +58,19 @@ enum SessionsCommands {
         ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)
         let x = ctx.session.experiment
         ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count.counted("command")); the next 'train' continues from here")
+        if let note = threadNote(saved: loaded.record.threads, ctx) { ctx.console.write(note) }
+    }
+
+    /// A note when a session file was saved at another thread count than this session runs at:
+    /// sums split across threads round differently, so results are not bit-identical.
+    static func threadNote(saved: Int?, _ ctx: ShellContext) -> String? {
+        guard let saved else {
+            return "note: this file does not record its thread count (this session runs at threads=\(ctx.session.threads)); "
+                + "bit-identical results need the count it ran with"
+        }
+        guard saved != ctx.session.threads else { return nil }
+        return "note: the session ran at threads=\(saved), this one at threads=\(ctx.session.threads): results differ in the last bits; "
+            + "'set threads=\(saved)' makes them bit-identical"
     }
 
     static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -190,6 +203,8 @@ enum SessionsCommands {
         }
         let record = loaded.record
         let verify = inv.bool("verify") ?? true
+        let note = threadNote(saved: record.threads, ctx)
+        if let note { ctx.console.write(note) }
         var verified = 0
         let executed = try rerun(record.commandLog, seed: record.startSeed ?? record.seed, ctx: ctx, source: "replay") { entry, got in
             guard verify, let want = record.digests[entry.number] else { return }
@@ -198,7 +213,8 @@ enum SessionsCommands {
                 ctx.console.write("replay: command \(entry.number) '\(entry.text)' differs from the saved session:")
                 ctx.console.write("  saved:  weights \(want.weights)  \(want.figures.joined(separator: " | "))")
                 ctx.console.write("  now:    weights \(got.weights)  \(got.figures.joined(separator: " | "))")
-                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)")
+                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)"
+                                      + (record.threads.map { $0 != ctx.session.threads ? "; it was saved at threads=\($0): 'set threads=\($0)' and replay again" : "" } ?? ""))
             }
             verified += 1
         }
