@@ -85,11 +85,13 @@ public struct SessionCheckpoint {
     public var commandLog: [LoggedCommand]
     public var experiment: Experiment
     public var quiz: SessionRecord.QuizRecord?
+    /// Worker threads of the kernels: bit-identical results need the same count.
+    public var threads: Int?
 
     public init(seed: UInt64, generator: SeededGenerator, commandLog: [LoggedCommand], experiment: Experiment,
-                quiz: SessionRecord.QuizRecord?) {
+                quiz: SessionRecord.QuizRecord?, threads: Int? = nil) {
         (self.seed, self.generator, self.commandLog) = (seed, generator, commandLog)
-        (self.experiment, self.quiz) = (experiment, quiz)
+        (self.experiment, self.quiz, self.threads) = (experiment, quiz, threads)
     }
 }
 
@@ -135,6 +137,9 @@ public struct SessionRecord: Codable {
     /// Active evaluation-only interventions by block (`ultimus3`: `uniform`, `zero_row(2)`, …);
     /// absent in files saved before they were kept.
     public var interventions: [String: String]?
+    /// Worker threads the session ran with (absent in files saved before it was kept): sums split
+    /// across threads round differently, so bit-identical results need the same count.
+    public var threads: Int?
 
     /// The shell's quiz: on or off, and the score.
     public struct QuizRecord: Codable {
@@ -190,7 +195,7 @@ extension SessionFile {
             evaluations: x.evaluations, digests: x.digests,
             autosave: x.autosavePath.flatMap { PathName.isContainedName($0) ? $0 : nil },
             quiz: session.quiz,
-            interventions: (x.model as? UltimusNet).map(interventions))
+            interventions: (x.model as? UltimusNet).map(interventions), threads: session.threads)
         return (entries, record)
     }
 

@@ -192,7 +192,7 @@ extension Experiment {
             record.testLoss = evaluation.loss
             record.testAccuracy = evaluation.accuracy
             record.testSplit = split
-            evaluations[split] = evaluation
+            remember(evaluation)
         }
         history.record(record)
         accumulator = EpochAccumulator()

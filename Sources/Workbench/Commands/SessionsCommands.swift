@@ -13,6 +13,7 @@ extension CommandAreas {
         "replay": { inv, ctx in try SessionsCommands.replay(inv, ctx) },
         "fork": { inv, ctx in try SessionsCommands.fork(inv, ctx) },
         "set": { inv, ctx in try SessionsCommands.set(inv, ctx) },
+        "status": { _, ctx in SessionsCommands.status(ctx) },
     ]
 }
 
@@ -56,6 +57,19 @@ enum SessionsCommands {
         ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)
         let x = ctx.session.experiment
         ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count.counted("command")); the next 'train' continues from here")
+        if let note = threadNote(saved: loaded.record.threads, ctx) { ctx.console.write(note) }
+    }
+
+    /// A note when a session file was saved at another thread count than this session runs at:
+    /// sums split across threads round differently, so results are not bit-identical.
+    static func threadNote(saved: Int?, _ ctx: ShellContext) -> String? {
+        guard let saved else {
+            return "note: this file does not record its thread count (this session runs at threads=\(ctx.session.threads)); "
+                + "bit-identical results need the count it ran with"
+        }
+        guard saved != ctx.session.threads else { return nil }
+        return "note: the session ran at threads=\(saved), this one at threads=\(ctx.session.threads): results differ in the last bits; "
+            + "'set threads=\(saved)' makes them bit-identical"
     }
 
     static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -178,6 +192,8 @@ enum SessionsCommands {
         }
         let record = loaded.record
         let verify = inv.bool("verify") ?? true
+        let note = threadNote(saved: record.threads, ctx)
+        if let note { ctx.console.write(note) }
         var verified = 0
         let executed = try rerun(record.commandLog, seed: record.startSeed ?? record.seed, ctx: ctx, source: "replay") { entry, got in
             guard verify, let want = record.digests[entry.number] else { return }
@@ -186,7 +202,8 @@ enum SessionsCommands {
                 ctx.console.write("replay: command \(entry.number) '\(entry.text)' differs from the saved session:")
                 ctx.console.write("  saved:  weights \(want.weights)  \(want.figures.joined(separator: " | "))")
                 ctx.console.write("  now:    weights \(got.weights)  \(got.figures.joined(separator: " | "))")
-                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)")
+                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)"
+                                      + (record.threads.map { $0 != ctx.session.threads ? "; it was saved at threads=\($0): 'set threads=\($0)' and replay again" : "" } ?? ""))
             }
             verified += 1
         }
@@ -208,7 +225,39 @@ enum SessionsCommands {
         ctx.console.write("fork: replayed \(executed.counted("command")) up to command \(n); this session now continues from there")
     }
 
-    // MARK: set autosave=
+    static func status(_ ctx: ShellContext) {
+        let lines = SessionStatus.lines(ctx.session, autosave: TrainingCommands.autosaveLocation(ctx))
+        let width = lines.map(\.0.count).max() ?? 0
+        ctx.console.write(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
+    }
+
+    // MARK: set autosave=, probes=
+
+    /// `probes=3,57,cat.png`: test indices (checked against the data when loaded) and image files;
+    /// `classes` (or `default`) is one per class.
+    static func probeChoice(_ items: [String], _ inv: Invocation, _ ctx: ShellContext) throws -> (indices: [Int], files: [ImageFile]) {
+        if items.count == 1, ["classes", "default"].contains(items[0].lowercased()) { return ([], []) }
+        var indices: [Int] = [], files: [ImageFile] = []
+        let testCount = ctx.session.experiment.data?.splits.test.count
+        for item in items {
+            if let n = Int(item) {
+                guard n >= 0, n < (testCount ?? Int.max) else {
+                    throw inv.error("probe \(item) is not a test image", at: "probes",
+                                    suggestion: "the test split has \((testCount ?? 0).counted("image")): 0…\((testCount ?? 1) - 1)")
+                }
+                indices.append(n)
+            } else {
+                files.append(try InspectionCommands.wrap(inv, at: "probes") { try ImageFile(path: ctx.expand(item), name: item) })
+            }
+        }
+        guard indices.count + files.count <= 64 else {
+            throw inv.error("\(indices.count + files.count) probes is too many", at: "probes", suggestion: "choose up to 64")
+        }
+        if indices.isEmpty && files.isEmpty {
+            throw inv.error("probes= needs test indices or image files", at: "probes", suggestion: "e.g. probes=3,57 or probes=classes")
+        }
+        return (indices, files)
+    }
 
     static func set(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
@@ -225,9 +274,22 @@ enum SessionsCommands {
                 autosave = .some(value)
             }
         }
-        let others = inv.explicit.subtracting(["autosave"])
+        let probes = try inv.strings("probes").map { try probeChoice($0, inv, ctx) }
+        let others = inv.explicit.subtracting(["autosave", "probes"])
         if !others.isEmpty || inv.explicit.isEmpty { try ctx.shell.setCommand(inv) }
         if let autosave { x.autosavePath = autosave }
+        if let probes {
+            let hadFrames = !x.timeline.frames.isEmpty
+            x.setProbes(indices: probes.indices, files: probes.files)
+            if let data = x.data, let images = x.probeImages(data) {
+                ctx.console.write(images.listing(classNames: data.classNames))
+            } else {
+                ctx.console.write(probes.indices.isEmpty && probes.files.isEmpty ? "probes: the first test image of each class"
+                                  : "probes: test images \(probes.indices.map(String.init).joined(separator: ", "))"
+                                    + probes.files.map { ", \($0.name)" }.joined())
+            }
+            if hadFrames { ctx.console.write("the attention time-lapse starts again with these probes (its frames were of the old ones)") }
+        }
         if inv.isExplicit("autosave") || inv.explicit.isEmpty {
             ctx.console.write("autosave=\(TrainingCommands.autosaveLocation(ctx) ?? "off")")
         }

@@ -39,7 +39,7 @@ extension CommandTable {
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier", arguments: [
                     ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"), "spec (no activations) or bnrelu"),
                     ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"), "per-image attention, or the seed's batch-mixing one"),
-                    ArgumentSpec("blocks", .int, default: .int(4), range: 1...16, "UltimusNet has 4 (other depths: model new, layer ultimus)"),
+                    ArgumentSpec("blocks", .int, default: .int(4), range: Bounds.atLeastOne, "UltimusNet has 4, always: the assignment's network (other depths: 'model new', then 'layer ultimus' per block)"),
                 ]),
                 SubcommandSpec("vit", "a small Vision Transformer: patches as tokens, pre-norm transformer blocks", arguments: [
                     ArgumentSpec("patch", .int, default: .int(4), range: 1...32, "patch side in pixels (divides 32)"),
@@ -89,8 +89,8 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "summary", area: "Data and model", "table of layers, shapes, parameters and mult-adds",
-            details: "torchinfo-style summary of the current model for an input of batch× 3×32×32 (batch 20 by default, as the seed notebook's table): each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate.",
-            examples: ["summary", "summary batch=512 depth=2"],
+            details: "torchinfo-style summary of the current model for an input of batch× 3×32×32 (batch 20 by default, as the seed notebook's table): each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate. depth=N folds deeper layers into their parent (depth=1: one row per block), as torchinfo does; in a narrow terminal the columns shrink and Kernel Shape, Input Shape and Trainable are left out.",
+            examples: ["summary", "summary depth=1", "summary batch=512 depth=2"],
             arguments: [
                 ArgumentSpec("batch", .int, default: .int(20), range: 1...1_000_000, "batch size of the example input"),
                 ArgumentSpec("depth", .int, default: .int(3), range: 1...10, "nesting depth shown"),
@@ -98,8 +98,8 @@ extension CommandTable {
             effect: .shows),
         CommandSpec(
             "optim", area: "Data and model", "choose the optimizer: sgd, adam or adamw",
-            details: "PyTorch semantics and names. Adam's weight_decay is an L2 term added to the gradient; AdamW decays the weights directly. Changing the optimizer resets its state.",
-            examples: ["optim adam lr=1e-3 weight_decay=1e-4", "optim sgd lr=0.05 momentum=0.9 nesterov=true", "optim adamw lr=1e-3 betas=0.9,0.999"],
+            details: "PyTorch semantics and names. Adam's weight_decay is an L2 term added to the gradient; AdamW decays the weights directly. Changing the optimizer resets its state. 'optim' alone shows the current one.",
+            examples: ["optim", "optim adam lr=1e-3 weight_decay=1e-4", "optim sgd lr=0.05 momentum=0.9 nesterov=true", "optim adamw lr=1e-3 betas=0.9,0.999"],
             arguments: [
                 ArgumentSpec("lr", .float, range: Bounds.positive, "learning rate"),
                 ArgumentSpec("weight_decay", .float, default: .float(0), range: Bounds.nonNegative, "weight decay"),
@@ -121,11 +121,12 @@ extension CommandTable {
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
             ],
+            subcommandRequired: false,
             effect: .changesExperiment),
         CommandSpec(
             "sched", area: "Data and model", "choose the LR schedule: onecycle, constant or step",
-            details: "Steps per epoch come from the current data loader. onecycle follows PyTorch's OneCycleLR (cycling momentum, or Adam's β1, between base_momentum and max_momentum); training past its end is refused. 'plot schedule' previews it.",
-            examples: ["sched onecycle max_lr=4e-3 epochs=24 pct_start=0.2", "sched step step_size=10 gamma=0.1", "sched constant"],
+            details: "Steps per epoch come from the current data loader. onecycle follows PyTorch's OneCycleLR (cycling momentum, or Adam's β1, between base_momentum and max_momentum); training past its end is refused. 'plot schedule' previews it; 'sched' alone shows the current schedule and its position.",
+            examples: ["sched", "sched onecycle max_lr=4e-3 epochs=24 pct_start=0.2", "sched step step_size=10 gamma=0.1", "sched constant"],
             subcommands: [
                 SubcommandSpec("onecycle", "one-cycle policy (Smith), as torch.optim.lr_scheduler.OneCycleLR", arguments: [
                     ArgumentSpec("max_lr", .float, range: Bounds.positive, required: true, "peak learning rate"),
@@ -146,6 +147,7 @@ extension CommandTable {
                     ArgumentSpec("gamma", .float, default: .float(0.1), range: Bounds.positive, "decay factor"),
                 ]),
             ],
+            subcommandRequired: false,
             exclusive: [["epochs", "total_steps"]],
             effect: .changesExperiment),
     ]

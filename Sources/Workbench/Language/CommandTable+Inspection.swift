@@ -13,10 +13,11 @@ extension CommandTable {
             effect: .shows),
         CommandSpec(
             "attention", area: "Inspection", "show a block's attention maps as heatmaps",
-            details: "BLOCK is an attention block (ultimus1 ... ultimus4; for a ViT blocks.0, blocks.1, ... with every head's T×T map, or head=h, and the class token's row over the image as PNGs) or all (every block). Shows the map with its values, row sums and entropy for probe image sample=i; to= also writes it as an image.",
-            examples: ["attention ultimus1 sample=3", "attention all", "attention blocks.0 sample=2 head=1"],
+            details: "BLOCK is an attention block (ultimus1 ... ultimus4; for a ViT blocks.0, blocks.1, ... with every head's T×T map, or head=h, and the class token's row over the image as PNGs) or all (every block). Shows the map with its values, row sums and entropy for probe image sample=i (one per class by default; 'set probes=' chooses them), any test image index=N or an image file image=PATH; to= also writes it as an image.",
+            examples: ["attention ultimus1 sample=3", "attention all index=57", "attention ultimus2 image=cat.png", "attention blocks.0 sample=2 head=1"],
             positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, blocks.0.. (ViT) or all")],
-            arguments: [CommonArguments.sample, ArgumentSpec("head", .int, range: 0...63, "ViT: one head (from 0); all heads when omitted")]
+            arguments: CommonArguments.pickImage
+                + [ArgumentSpec("head", .int, range: 0...63, "ViT: one head (from 0); all heads when omitted")]
                 + CommonArguments.fileOutput,
             effect: .writesOutputs),
         CommandSpec(
@@ -27,10 +28,10 @@ extension CommandTable {
             effect: .writesOutputs),
         CommandSpec(
             "explain", area: "Inspection", "walk one image through an attention block with real numbers",
-            details: "Prints each intermediate of the block for probe image sample=i — X (48) → K, Q, V → QᵀK/√8 → softmax → V·AM → Out — with its shape and the formula with the numbers substituted for one entry.",
-            examples: ["explain ultimus2 sample=0"],
+            details: "Prints each intermediate of the block for probe image sample=i (or test image index=N, or image=PATH) — X (48) → K, Q, V → QᵀK/√8 → softmax → V·AM → Out — with its shape and the formula with the numbers substituted for one entry.",
+            examples: ["explain ultimus2 sample=0", "explain ultimus1 index=57"],
             positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")],
-            arguments: [CommonArguments.sample],
+            arguments: CommonArguments.pickImage,
             effect: .shows),
         CommandSpec(
             "timeline", area: "Inspection", "play back the attention maps recorded during training",
@@ -52,12 +53,12 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "gradcam", area: "Inspection", "Grad-CAM heatmaps over the image",
-            details: "Overlays the class activation map of layer= on probe image sample=i, or on the first n misclassified test images: a PNG grid of image, heatmap, overlay, true and predicted class.",
+            details: "Overlays the class activation map of layer= on probe image sample=i (or test image index=N, or image=PATH), or on the first n misclassified test images: a PNG grid of image, heatmap, overlay, true and predicted class.",
             examples: ["gradcam layer=conv3 sample=2", "gradcam misclassified n=10"],
             positionals: [PositionalSpec("which", .choice(["misclassified"]), required: false, "misclassified images instead of a probe image")],
             arguments: [
                 ArgumentSpec("layer", .string, default: .string("conv3"), completion: .layer, "the convolution whose activations are used"),
-                CommonArguments.sample,
+            ] + CommonArguments.pickImage + [
                 ArgumentSpec("n", .int, default: .int(10), range: 1...1000, "number of misclassified images"),
             ] + CommonArguments.fileOutput,
             effect: .writesOutputs),
