@@ -35,6 +35,8 @@ check-release: deps
 	ULTIMUS_RELEASE_BIN="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" \
 		$(SWIFT) test --filter ReleaseBinaryTests
 
+# `make bench ARGS=quick`: kernels and training only (no batch sweep, breakdown or data figures);
+# `ARGS="train --kernels direct"` measures training without Winograd, to compare in one sitting.
 bench: deps
 	$(SWIFT) build -c release --product ultimus-bench
 	$(SWIFT) build -c release --product ultimus-repl

@@ -8,14 +8,15 @@ import Testing
 
     @Test func commandsThatWriteFetchOrRerunAreSkippedOnReplay() {
         for line in ["save s.ult-session", "save\ts.ult-session", "export weights w.safetensors", "export\tweights w",
-                     "download", "replay s.ult-session", "replay\ts.ult-session", "fork 3"] {
-            #expect(SessionsCommands.skipsOnReplay(line, table: table), "\(line)")
+                     "download", "replay s.ult-session", "replay\ts.ult-session", "fork 3", "plot loss", "run x.ult",
+                     "load s.ult-session", "set out=/tmp"] {
+            #expect(ReplayPolicy.replayLine(for: line, table: table) == nil, "\(line)")
         }
     }
 
     @Test func commandsThatChangeTheExperimentAreReplayed() {
-        for line in ["train epochs=1", "data synthetic n=32", "optim adam lr=1e-2", "plot loss", "set seed=3", "eval"] {
-            #expect(!SessionsCommands.skipsOnReplay(line, table: table), "\(line)")
+        for line in ["train epochs=1", "data synthetic n=32", "optim adam lr=1e-2", "set seed=3", "eval"] {
+            #expect(ReplayPolicy.replayLine(for: line, table: table) != nil, "\(line)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import Foundation
 import Layers
@@ -18,8 +19,7 @@ public enum SessionFile {
         record.startSeed = startSeed ?? checkpoint.experiment.startSeed
         let json = try encoder().encode(record)
         let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         try SafeTensors.write(entries, metadata: metadata, to: path)
     }
 
@@ -46,6 +46,7 @@ public enum SessionFile {
             throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
         }
         do {
+            try record.validate()
             let experiment = try restore(record, file: file)
             return LoadedSession(record: record, experiment: experiment)
         } catch let error as ExperimentError {
@@ -84,11 +85,13 @@ public struct SessionCheckpoint {
     public var commandLog: [LoggedCommand]
     public var experiment: Experiment
     public var quiz: SessionRecord.QuizRecord?
+    /// Worker threads of the kernels: bit-identical results need the same count.
+    public var threads: Int?
 
     public init(seed: UInt64, generator: SeededGenerator, commandLog: [LoggedCommand], experiment: Experiment,
-                quiz: SessionRecord.QuizRecord?) {
+                quiz: SessionRecord.QuizRecord?, threads: Int? = nil) {
         (self.seed, self.generator, self.commandLog) = (seed, generator, commandLog)
-        (self.experiment, self.quiz) = (experiment, quiz)
+        (self.experiment, self.quiz, self.threads) = (experiment, quiz, threads)
     }
 }
 
@@ -134,6 +137,9 @@ public struct SessionRecord: Codable {
     /// Active evaluation-only interventions by block (`ultimus3`: `uniform`, `zero_row(2)`, …);
     /// absent in files saved before they were kept.
     public var interventions: [String: String]?
+    /// Worker threads the session ran with (absent in files saved before it was kept): sums split
+    /// across threads round differently, so bit-identical results need the same count.
+    public var threads: Int?
 
     /// The shell's quiz: on or off, and the score.
     public struct QuizRecord: Codable {
@@ -186,9 +192,10 @@ extension SessionFile {
             accumulator: x.accumulator, history: x.history, lrFinder: x.lrFinder, probes: x.timeline.probes,
             frameEvery: x.timeline.every,
             frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
-            evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath,
+            evaluations: x.evaluations, digests: x.digests,
+            autosave: x.autosavePath.flatMap { PathName.isContainedName($0) ? $0 : nil },
             quiz: session.quiz,
-            interventions: (x.model as? UltimusNet).map(interventions))
+            interventions: (x.model as? UltimusNet).map(interventions), threads: session.threads)
         return (entries, record)
     }
 
@@ -199,17 +206,20 @@ extension SessionFile {
         x.modelGenerator.state = r.modelGenerator
         if let recipe = r.model {
             var g = SeededGenerator(seed: 0)
-            let model = try recipe.build(generator: &g)
+            // The recipe may not ask for more weights than the file holds (checked before allocating).
+            let held = file.entries.filter { $0.name.hasPrefix("model.") }.reduce(0) { $0 + $1.count }
+            let model = try recipe.build(generator: &g, maxWeights: held)
             var state = StateDict()
             for entry in file.entries where entry.name.hasPrefix("model.") {
                 let key = String(entry.name.dropFirst(6))
                 guard entry.count == entry.shape.reduce(1, *) else { throw ExperimentError("tensor \(entry.name) has a bad size") }
                 state[key] = entry.dtype == .i64 ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
             }
-            try model.load(stateDict: state)
-            if let bad = model.namedParameters().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
-                throw ExperimentError("weight \(bad.name) holds NaN or Inf; the file is damaged")
+            // Buffers too (BatchNorm running statistics), as 'import weights' checks them.
+            if let bad = state.first(where: { if case .float32(let t) = $0.value { return !t.storage.allSatisfy(\.isFinite) } else { return false } }) {
+                throw ExperimentError("tensor model.\(bad.key) holds NaN or Inf; the file is damaged")
             }
+            try model.load(stateDict: state)
             model.train(r.training)
             for entry in model.namedModules() {
                 if let d = entry.module as? Dropout, let s = r.dropout[entry.name] { d.generator.state = s }

@@ -130,11 +130,16 @@ public enum CommandEffect: String, Sendable, CaseIterable {
     /// Re-runs a session's logged commands (`replay`, `fork`).
     case rerunsLog
 
-    /// Whether `replay` and `fork` run a logged command with this effect.
-    public var isReplayed: Bool {
+    /// Whether `replay` and `fork` may run a logged command with this effect: a log is data, so only
+    /// commands that change the experiment in memory (and write nothing) are re-run.
+    public var isReplayed: Bool { self == .changesExperiment }
+
+    /// Whether a saved script keeps a command with this effect as a command (otherwise a comment):
+    /// re-running it would write a file the user named, fetch, run a script or re-run a log.
+    public var isScripted: Bool {
         switch self {
-        case .shows, .changesExperiment, .writesOutputs, .runsScript: return true
-        case .writesFiles, .fetches, .rerunsLog: return false
+        case .shows, .changesExperiment, .writesOutputs: return true
+        case .writesFiles, .fetches, .runsScript, .rerunsLog: return false
         }
     }
 }

@@ -33,7 +33,7 @@ extension CommandTable {
             effect: .writesOutputs),
         CommandSpec(
             "report", area: "Plots and reports", "write a Markdown report of the session",
-            details: "Writes DIR/README.md with the seed README's sections (model summary, training log, training details, loss/accuracy charts, LR finder graph, LR history, misclassified images) and its charts and images beside it. DIR defaults to the output folder.",
+            details: "Writes DIR/README.md with the seed README's sections (model summary, training log, training details, loss/accuracy charts, LR finder graph, LR history, misclassified images) and its charts and images beside it. DIR defaults to the folder report/ in the output folder, so the report never replaces a file you made; the training log is quoted as it was printed (the LR and loss of each epoch's last batch). The test predictions are reused while the weights are unchanged.",
             examples: ["report", "report runs/s9-report"],
             positionals: [PositionalSpec("dir", .path, required: false, "folder for the report")],
             arguments: [CommonArguments.force],

@@ -15,7 +15,7 @@ extension CommandTable {
             "history", area: "Session", "list this session's commands with their numbers",
             details: "Shows the commands that succeeded, numbered as their prompts were. Failed commands are not kept. 'save script PATH' writes this list as a script that 'run' or 'ultimus-repl PATH' replays.",
             examples: ["history", "history last=10"],
-            arguments: [ArgumentSpec("last", .int, range: Bounds.atLeastOne, "show only the last N commands")],
+            arguments: [ArgumentSpec("last", .int, range: Bounds.count, "show only the last N commands")],
             logged: false,
             effect: .shows),
         CommandSpec(
@@ -26,14 +26,20 @@ extension CommandTable {
             logged: false,
             effect: .runsScript),
         CommandSpec(
+            "status", area: "Session", "where the session stands: data, model, optimizer, schedule, epoch, seed",
+            details: "One line each for the data (with its normalisation), the model, the optimizer, the schedule and its position, the epoch and step, the seed and thread count, active interventions, the probe images and the output folder.",
+            examples: ["status"], logged: false,
+            effect: .shows),
+        CommandSpec(
             "set", area: "Session", "change the seed, the thread count or the output folder",
-            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out).",
-            examples: ["set seed=1", "set threads=2 out=runs/today"],
+            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out). probes=LIST chooses the probe images that attention, explain, intervene, gradcam and the time-lapse look at: test indices and image files, comma-separated (probes=3,57,cat.png); probes=classes restores the default, the first test image of each class. Image files are not kept in saved sessions.",
+            examples: ["set seed=1", "set threads=2 out=runs/today", "set probes=3,57,cat.png"],
             arguments: [
                 ArgumentSpec("seed", .int, range: Bounds.nonNegative, "seed of the session's generators"),
                 ArgumentSpec("threads", .int, range: 1...256, "worker threads for the kernels"),
                 ArgumentSpec("out", .path, "folder for generated files"),
                 ArgumentSpec("autosave", .path, "autosave file after each epoch (in the output folder), or off"),
+                ArgumentSpec("probes", .list(.string), "test indices and image files, comma-separated, or classes (one per class)"),
             ],
             effect: .changesExperiment),
         CommandSpec(

@@ -6,8 +6,8 @@ extension CommandTable {
             details: "Epochs are numbered from 1 and continue across commands and across save/load. Each epoch shows a tqdm-style progress line, then the test (or validation) line. Ctrl-C stops at the next batch and records the partial epoch. A NaN or exploding loss stops training and names the step, the LR and the layer whose gradient blew up.",
             examples: ["train epochs=1", "train steps=20"],
             arguments: [
-                ArgumentSpec("epochs", .int, range: Bounds.atLeastOne, "number of further epochs (default 1)"),
-                ArgumentSpec("steps", .int, range: Bounds.atLeastOne, "number of further batches"),
+                ArgumentSpec("epochs", .int, range: Bounds.count, "number of further epochs (default 1)"),
+                ArgumentSpec("steps", .int, range: Bounds.count, "number of further batches"),
             ],
             exclusive: [["epochs", "steps"]],
             effect: .changesExperiment),

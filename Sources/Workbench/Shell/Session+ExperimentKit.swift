@@ -10,7 +10,7 @@ extension Session {
     /// The session as the value a session file stores.
     public var checkpoint: SessionCheckpoint {
         SessionCheckpoint(seed: seed, generator: generator, commandLog: commandLog, experiment: experiment,
-                          quiz: QuizState.of(self).record)
+                          quiz: QuizState.of(self).record, threads: threads)
     }
 }
 
