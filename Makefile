@@ -1,7 +1,7 @@
 # Ultimus Workbench. Set-up is two commands: `make run` and `make test`.
 # Both install any missing Debian packages first (only when something is missing).
 
-APT_PACKAGES := libedit-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev pkg-config
+APT_PACKAGES := libedit-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev libzmq3-dev pkg-config
 SWIFT        ?= swift
 # The Swift driver leaves an empty TemporaryDirectory.XXXXXX folder in $TMPDIR on every run:
 # keep them (and the tests' temporary files) inside .build, which 'make clean' removes.

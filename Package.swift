@@ -19,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries from Debian.
@@ -26,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // No pkgConfig: libzmq.pc adds Kerberos -isystem flags SwiftPM refuses; zmq.h is in /usr/include.
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
         // libjpeg reports errors through setjmp/longjmp, which Swift cannot call.
         .target(name: "JPEGSafe", dependencies: ["CJPEG"]),
         // The numeric code needs AVX2+FMA: checked at start-up so older CPUs get a message, not SIGILL.
@@ -39,9 +42,13 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Autograd", "CPNG", "CJPEG", "JPEGSafe"], swiftSettings: numeric),
         // The command language, interpreter, sessions, plots and reports.
         .target(name: "Workbench", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
+        // The Jupyter kernel: messaging protocol 5.3 over ZeroMQ, signed with HMAC-SHA256.
+        .target(name: "JupyterKernel", dependencies: [
+            "Workbench", "CZMQ", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: v5),
         // Thin executables.
         .executableTarget(name: "ultimus-repl", dependencies: [
-            "Workbench", "CEditLine", "CPUCheck",
+            "Workbench", "JupyterKernel", "CEditLine", "CPUCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
         .executableTarget(name: "ultimus-bench", dependencies: ["Workbench"], swiftSettings: numeric),
@@ -52,6 +59,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "CZMQ"], swiftSettings: v5),
         .testTarget(name: "FixtureTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
     ]
 )
