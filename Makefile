@@ -10,7 +10,7 @@ export TMPDIR := $(SWIFT_TMP)
 $(shell mkdir -p "$(SWIFT_TMP)")
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench build deps fixtures clean
+.PHONY: run test bench build deps fixtures clean library-example
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -27,6 +27,11 @@ run: build
 
 test: deps
 	$(SWIFT) test
+
+# The engine as a library: Examples/LibraryExample built as a separate package against a file://
+# clone of this repository by a version tag (outside 'make test': it builds the engine in release).
+library-example: deps
+	bash Examples/library-example.sh
 
 bench: deps
 	$(SWIFT) build -c release --product ultimus-bench

@@ -101,7 +101,7 @@ public final class Shell {
         lastOutput = output
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if seconds > 1 { console.write(console.styled("(\(Shell.formatDuration(seconds)))", .dim)) }
-        if table.command(named: invocation.command)?.logged ?? true, invocation.key != "save script" {
+        if table.command(named: invocation.command)?.logged ?? true, !["save script", "save notebook"].contains(invocation.key) {
             session.commandLog.append(LoggedCommand(number: number, text: invocation.text, seconds: seconds))
         }
         if quitRequested { return .quit }
