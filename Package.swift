@@ -1,14 +1,23 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 // Ultimus Workbench: read this file as the table of contents.
-//   ultimus-repl → Workbench → Layers, Datasets → Autograd
+//   ultimus-repl → Workbench → ExperimentKit → Layers, Datasets → Autograd
+//   Workbench: the command language, the shell, rendering and the commands.
+//   ExperimentKit: the headless experiment (data, model, training, evaluation, checks, inspection,
+//   session files, torch export); it takes a data source, a progress sink and a cancellation token.
 import PackageDescription
 
+// Tools version 6.2: packages depending on this one by version accept its unsafe flags.
+#if arch(x86_64)
 /// AVX2 + FMA code generation: without it SIMD8<Float> lowers to libm `fmaf` calls (~100× slower).
+/// Only on x86-64 hosts; on arm64 the SIMD types lower to NEON as they are.
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let cpuFlags: [SwiftSetting] = []
+#endif
 let numeric: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-    .unsafeFlags(["-target-cpu", "haswell"]),
     .swiftLanguageMode(.v5),
-]
+] + cpuFlags
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
@@ -16,6 +25,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ultimus-repl", targets: ["ultimus-repl"]),
+        // The engine, for other packages (README: "The engine as a library").
+        .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
+        .library(name: "Workbench", targets: ["Workbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,13 +50,16 @@ let package = Package(
         .target(name: "CPUCheck"),
 
         // The engine: tensors, the tape, kernels, safetensors.
-        .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numeric),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CPUCheck"], swiftSettings: numeric),
         // Modules, UltimusNet, optimizers, schedules, summary.
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: numeric),
         // CIFAR-10 readers, image codecs, synthetic data, augmentation, loader, download.
         .target(name: "Datasets", dependencies: ["Autograd", "CPNG", "CJPEG", "JPEGSafe"], swiftSettings: numeric),
-        // The command language, interpreter, sessions, plots and reports.
-        .target(name: "Workbench", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
+        // The experiment without a terminal: model recipes, data settings, training, evaluation, LR finder,
+        // checks, inspection computations, the session file and the torch export.
+        .target(name: "ExperimentKit", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
+        // The command language, the shell, the commands, plots and reports.
+        .target(name: "Workbench", dependencies: ["ExperimentKit", "Layers", "Datasets"], swiftSettings: v5),
         // The Jupyter kernel: messaging protocol 5.3 over ZeroMQ, signed with HMAC-SHA256.
         .target(name: "JupyterKernel", dependencies: [
             "Workbench", "CZMQ", .product(name: "Crypto", package: "swift-crypto"),
@@ -51,14 +69,16 @@ let package = Package(
             "Workbench", "JupyterKernel", "CEditLine", "CPUCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
-        .executableTarget(name: "ultimus-bench", dependencies: ["Workbench"], swiftSettings: numeric),
+        .executableTarget(name: "ultimus-bench", dependencies: ["Workbench", "ExperimentKit"], swiftSettings: numeric),
 
         // Tests mirror Sources.
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport", swiftSettings: v5),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ExperimentKit", "TestSupport"],
+                    swiftSettings: v5),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "CZMQ"], swiftSettings: v5),
         .testTarget(name: "FixtureTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
     ]

@@ -92,7 +92,8 @@ struct KernelProtocolTests {
 
     /// A failing line stops the cell: its error is in the reply and on IOPub; later lines do not run.
     private func checkError(_ client: KernelTestClient) throws {
-        let (reply, published) = try execute(client, "optim adam lr=-1\nsummary")
+        let (reply, published) = try execute(client, "# after a cell that drew a chart\noptim adam lr=-1\nsummary")
+        #expect(!published.contains { $0.type == "display_data" }, "a comment line showed the previous command's chart")
         #expect(reply.content["status"] as? String == "error")
         #expect((reply.content["evalue"] as? String)?.isEmpty == false)
         #expect((reply.content["traceback"] as? [String])?.contains { $0.contains("^") } == true, "\(reply.content)")

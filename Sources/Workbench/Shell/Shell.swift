@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 /// The workbench's interpreter: parses, validates and runs command lines against a ``Session``.
@@ -62,6 +63,7 @@ public final class Shell {
     public func execute(line: String, source: String? = nil, lineNumber: Int = 1) -> CommandStatus {
         let invocation: Invocation
         promptWidth = prompt.count
+        lastOutput = nil
         do {
             guard let parsed = try table.invocation(for: line, lineNumber: lineNumber) else {
                 noteComment(line)
@@ -87,7 +89,6 @@ public final class Shell {
         if scriptDepth == 0 { Shell.interruptRequested = false }
         let start = DispatchTime.now().uptimeNanoseconds
         let recording = OutputRecording(console: console)
-        lastOutput = nil
         do {
             try handler(invocation, ShellContext(shell: self))
         } catch {
