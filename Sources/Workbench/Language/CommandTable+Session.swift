@@ -20,7 +20,7 @@ extension CommandTable {
             effect: .shows),
         CommandSpec(
             "run", area: "Session", "run the commands of a script file",
-            details: "Runs PATH line by line as if typed, stopping at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' starts a comment.",
+            details: "Runs PATH (a script, or the code cells of a .ipynb notebook) line by line as if typed, stopping at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' starts a comment.",
             examples: ["run sessions/quickstart.ult"],
             positionals: [PositionalSpec("path", .path, "the script to run")],
             logged: false,
@@ -44,11 +44,13 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "save", area: "Session", "save the session to a file, or its commands as a script",
-            details: "save PATH writes the whole session (model, optimizer, schedule position, generators, data settings, histories and the command log) as one safetensors file that 'load' restores exactly. save script PATH writes the session's commands as a replayable script. Existing files outside the output folder need force=true.",
-            examples: ["save runs/s9.session", "save script runs/s9.ult"],
+            details: "save PATH writes the whole session (model, optimizer, schedule position, generators, data settings, histories and the command log) as one safetensors file that 'load' restores exactly. save script PATH writes the session's commands as a replayable script. save notebook PATH.ipynb writes them as a Jupyter notebook (kernel ultimus) with their text, charts and images, comments as Markdown. Existing files outside the output folder need force=true.",
+            examples: ["save runs/s9.session", "save script runs/s9.ult", "save notebook runs/s9.ipynb"],
             positionals: [PositionalSpec("path", .path, "the file to write")],
             arguments: [CommonArguments.force],
-            subcommands: [SubcommandSpec("script", "write the session's commands as a script", positionals: [PositionalSpec("path", .path, "the script to write")])],
+            subcommands: [SubcommandSpec("script", "write the session's commands as a script", positionals: [PositionalSpec("path", .path, "the script to write")]),
+                          SubcommandSpec("notebook", "write the session as a Jupyter notebook with its outputs",
+                                         positionals: [PositionalSpec("path", .path, "the .ipynb file to write")])],
             subcommandRequired: false,
             effect: .writesFiles),
         CommandSpec(
