@@ -10,7 +10,7 @@ export TMPDIR := $(SWIFT_TMP)
 $(shell mkdir -p "$(SWIFT_TMP)")
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench build deps fixtures clean
+.PHONY: run test bench build deps fixtures clean fuzz check-release
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -27,6 +27,17 @@ run: build
 
 test: deps
 	$(SWIFT) test
+
+# The fuzzers at length: many more mutated session files and command lines than 'make test' runs.
+fuzz: deps
+	ULTIMUS_HOSTILE_FUZZ=1 ULTIMUS_SESSION_FUZZ_COUNT=3000 ULTIMUS_FUZZ_COUNT=400000 ULTIMUS_FUZZ_SECONDS=3000 \
+		$(SWIFT) test --filter 'HostileInputFuzzTests|FuzzTests'
+
+# Hostile files, signals and paths against the release binary (what users run).
+check-release: deps
+	$(SWIFT) build -c release --product ultimus-repl
+	ULTIMUS_REPL="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" ULTIMUS_HOSTILE_FUZZ=1 ULTIMUS_SESSION_FUZZ_COUNT=1000 \
+		$(SWIFT) test --filter 'HostileInputFuzzTests|TypedPathTests|TerminationSignalTests|KillTests'
 
 bench: deps
 	$(SWIFT) build -c release --product ultimus-bench
