@@ -18,7 +18,8 @@ public enum SessionFile {
         var (entries, record) = try snapshot(checkpoint)
         record.startSeed = startSeed ?? checkpoint.experiment.startSeed
         let json = try encoder().encode(record)
-        let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
+        let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)",
+                        SessionChecksums.metadataKey: SessionChecksums.table(entries, json: Array(json))]
         try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         try SafeTensors.write(entries, metadata: metadata, to: path)
     }
@@ -45,10 +46,14 @@ public enum SessionFile {
         guard record.version == version else {
             throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
         }
+        let verified: Bool
+        do { verified = try SessionChecksums.verify(file, json: json) } catch let error as ExperimentError {
+            throw ExperimentError("\(path): \(error.message)")
+        }
         do {
             try record.validate()
             let experiment = try restore(record, file: file)
-            return LoadedSession(record: record, experiment: experiment)
+            return LoadedSession(record: record, experiment: experiment, verified: verified)
         } catch let error as ExperimentError {
             throw ExperimentError("\(path): \(error.message)")
         } catch {
@@ -99,6 +104,8 @@ public struct SessionCheckpoint {
 public struct LoadedSession {
     public var record: SessionRecord
     public var experiment: Experiment
+    /// Whether the file carried checksums and every part matched (files saved before them: `false`).
+    public var verified = true
 }
 
 /// The JSON part of a session file.

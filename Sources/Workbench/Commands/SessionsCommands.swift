@@ -51,6 +51,7 @@ enum SessionsCommands {
         do { loaded = try SessionFile.read(path: ctx.expand(path)) } catch let error as ExperimentError {
             throw inv.error(error.message.replacingOccurrences(of: ctx.expand(path), with: path), at: "path")
         }
+        if !loaded.verified { ctx.console.warning(unverified(path)) }
         SessionFile.install(loaded, into: ctx.session)
         // The loaded log stands for the 'load' (it is not logged); numbering goes on after it, so
         // command numbers (and the digests keyed by them) stay unique.
@@ -70,6 +71,10 @@ enum SessionsCommands {
         guard saved != ctx.session.threads else { return nil }
         return "note: the session ran at threads=\(saved), this one at threads=\(ctx.session.threads): results differ in the last bits; "
             + "'set threads=\(saved)' makes them bit-identical"
+    }
+
+    static func unverified(_ path: String) -> String {
+        "\(path) has no checksums (saved by an older workbench): its contents cannot be verified"
     }
 
     static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -195,7 +200,13 @@ enum SessionsCommands {
         let note = threadNote(saved: record.threads, ctx)
         if let note { ctx.console.write(note) }
         var verified = 0
+        // After the last command it runs, the weights are compared with the tensors the file stores.
+        let last = record.commandLog.last { ReplayPolicy.replayLine(for: $0.text, table: ctx.shell.table) != nil }?.number
+        let stored = loaded.experiment.model == nil ? nil : loaded.experiment.weightDigest
         let executed = try rerun(record.commandLog, seed: record.startSeed ?? record.seed, ctx: ctx, source: "replay") { entry, got in
+            if verify, entry.number == last, let stored, ctx.session.experiment.weightDigest != stored {
+                throw ExperimentError("replay: the weights after command \(entry.number) differ from the tensors stored in \(path)")
+            }
             guard verify, let want = record.digests[entry.number] else { return }
             guard let got else { throw ExperimentError("replay: command \(entry.number) '\(entry.text)' recorded results but printed none now") }
             if got.weights != want.weights || got.figures != want.figures {
@@ -207,6 +218,7 @@ enum SessionsCommands {
             }
             verified += 1
         }
+        if !loaded.verified { ctx.console.warning(unverified(path)) }
         ctx.console.write("replay: \(executed.counted("command")) re-executed\(verify ? ", \(verified) verified identical (weights and printed figures)" : "")")
     }
 
