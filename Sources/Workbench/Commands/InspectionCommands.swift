@@ -102,6 +102,7 @@ enum InspectionCommands {
             if path.lowercased().hasSuffix(".png") {
                 let image = Heatmap.image(maps)
                 try PNGCodec.write(rgb: image.pixels, width: image.width, height: image.height, to: path)
+                if ctx.console.images.isBitmap { ctx.showPicture(image) { _ in "" } }
             } else {
                 try Heatmap.writeSVG(maps, to: path)
             }
@@ -298,7 +299,7 @@ enum InspectionCommands {
         let defaultName = inv.string("which") == "misclassified" ? "gradcam-\(layer)-misclassified.png" : "gradcam-\(layer)-test\(indices[0]).png"
         let path = try ctx.outputFile(inv, defaultName: defaultName)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.console.write(ImageGrid.terminalListing(listing, style: ctx.style))
+        ctx.showPicture(grid) { ImageGrid.terminalListing(listing, style: $0) }
         ctx.console.write("Grad-CAM of \(layer) for the predicted class: weights = spatial mean of ∂score/∂activation, map = ReLU(Σ_c w_c·A_c), resized and scaled to 0…1")
         ctx.console.write("wrote \(path) (\(grid.width)×\(grid.height): image, heatmap, overlay per test image)")
     }

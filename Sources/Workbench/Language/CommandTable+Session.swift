@@ -24,13 +24,15 @@ extension CommandTable {
             logged: false),
         CommandSpec(
             "set", area: "Session", "change the seed, the thread count or the output folder",
-            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out).",
-            examples: ["set seed=1", "set threads=2 out=runs/today"],
+            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out). images= chooses how pictures and charts appear: kitty, iterm or sixel at full resolution (written even into a pipe), blocks (coloured half-blocks), off (captions only), auto (detected; a pipe or NO_COLOR gets no escapes).",
+            examples: ["set seed=1", "set threads=2 out=runs/today", "set images=sixel"],
             arguments: [
                 ArgumentSpec("seed", .int, range: Bounds.nonNegative, "seed of the session's generators"),
                 ArgumentSpec("threads", .int, range: 1...256, "worker threads for the kernels"),
                 ArgumentSpec("out", .path, "folder for generated files"),
                 ArgumentSpec("autosave", .path, "autosave file after each epoch (in the output folder), or off"),
+                ArgumentSpec("images", .choice(["auto"] + TerminalImageProtocol.allCases.map(\.rawValue)),
+                             "how pictures appear: kitty, iterm, sixel, blocks, off or auto"),
             ]),
         CommandSpec(
             "save", area: "Session", "save the session to a file, or its commands as a script",

@@ -60,7 +60,7 @@ extension Shell {
 
     func setCommand(_ inv: Invocation) throws {
         guard !inv.explicit.isEmpty else {
-            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory)")
+            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory) images=\(imagesSetting)")
             return
         }
         // Check everything before changing anything.
@@ -83,11 +83,18 @@ extension Shell {
         if let seed = inv.int("seed") { session.reseed(UInt64(seed)) }
         if let threads = inv.int("threads") { session.threads = threads }
         if let out = inv.string("out") { session.outputDirectory = out }
+        if let images = inv.string("images") { console.imageOverride = TerminalImageProtocol(rawValue: images) }
         var changed: [String] = []
         if inv.isExplicit("seed") { changed.append("seed=\(session.seed)") }
         if inv.isExplicit("threads") { changed.append("threads=\(session.threads)") }
         if inv.isExplicit("out") { changed.append("out=\(session.outputDirectory)") }
+        if inv.isExplicit("images") { changed.append("images=\(imagesSetting)") }
         console.write(changed.joined(separator: " "))
+    }
+
+    /// `images=` as `set` shows it: the override, or `auto (PROTOCOL)`.
+    var imagesSetting: String {
+        console.imageOverride?.rawValue ?? "auto (\(console.images.rawValue))"
     }
 
     func saveScript(_ inv: Invocation) throws {
