@@ -3,12 +3,22 @@ extension CommandTable {
     static let sessionCommands: [CommandSpec] = [
         CommandSpec(
             "help", area: "Session", "list the commands, or explain one",
-            details: "With no argument, lists every command with a one-line summary. With a command name, shows its arguments, their types and defaults, and an example. Tab completes commands, argument names and values everywhere.",
+            details: "With no argument, lists every command with a one-line summary. With a command name, shows its arguments, their types and defaults, and an example. 'train?' and '?train' are short for 'help train'. Tab completes commands, argument names and values everywhere.",
             examples: ["help", "help train", "help optim adam"],
             positionals: [
                 PositionalSpec("command", .string, required: false, completion: .command, "the command to explain"),
                 PositionalSpec("subcommand", .string, required: false, "one of its subcommands"),
             ],
+            logged: false),
+        CommandSpec(
+            "clear", area: "Session", "clear the terminal screen",
+            details: "Clears the screen and puts the prompt at the top. Writes nothing when the output is not a terminal.",
+            examples: ["clear"], logged: false),
+        CommandSpec(
+            "time", area: "Session", "run a command and print its wall time",
+            details: "time CMD runs CMD as if typed alone, then prints how long it took ('time: 1.23 s'), whether it succeeded or failed. CMD is logged as itself.",
+            examples: ["time eval", "time summary"],
+            positionals: [PositionalSpec("command", .string, completion: .command, "the command to time, with its arguments")],
             logged: false),
         CommandSpec(
             "history", area: "Session", "list this session's commands with their numbers",

@@ -9,6 +9,7 @@ extension Shell {
         "set": { inv, ctx in try ctx.shell.setCommand(inv) },
         "save script": { inv, ctx in try ctx.shell.saveScript(inv) },
         "quit": { _, ctx in ctx.requestQuit() },
+        "clear": { _, ctx in ctx.shell.clearScreen() },
     ]
 
     func help(_ inv: Invocation) throws {
