@@ -100,7 +100,7 @@ public enum SafeTensors {
     }
 
     /// The file's bytes (sized by the file itself, never by its contents).
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    public static func readBytes(_ path: String) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             throw SafeTensorsError(path: path, problem: "cannot open (\(String(cString: strerror(errno))))")
         }

@@ -49,6 +49,8 @@ public final class Experiment {
     public var startSeed: UInt64?
     /// Figures the running command printed (eval lines, epoch results, suggestions), for its digest.
     var figures: [String] = []
+    /// The weights of the best evaluated epoch since `train ... best=true` (for `restore best`).
+    public internal(set) var best: BestWeights?
 
     public init() {}
 
@@ -169,6 +171,7 @@ public final class Experiment {
         timeline = AttentionTimeLapse()
         evaluations = [:]
         lastGradientNorms = []
+        best = nil
         if let loader = data?.trainLoader {
             try? loader.restore(LoaderState(epoch: 0, batchIndex: 0, seed: loader.seed, count: loader.set.count, batchSize: loader.batchSize))
         }

@@ -14,13 +14,26 @@ public enum SessionFile {
     /// Writes the session atomically (a temporary file in the same folder, then a rename).
     /// - Parameter startSeed: the seed the session started with (what `replay` reseeds with).
     public static func save(_ session: Session, startSeed: UInt64? = nil, to path: String) throws {
+        let bytes = try encode(session, startSeed: startSeed)
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try SafeTensors.writeAtomically(bytes, to: path)
+    }
+
+    /// The session file's bytes: what ``save(_:startSeed:to:)`` writes, and the in-memory snapshot
+    /// that branches and `rollback` keep.
+    /// - Parameter branches: include the session's other branches (not for a branch's own snapshot).
+    public static func encode(_ session: Session, startSeed: UInt64? = nil, branches: Bool = true) throws -> [UInt8] {
         var (entries, record) = try snapshot(session)
         record.startSeed = startSeed ?? session.experiment.startSeed
         let json = try encoder().encode(record)
-        let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        try SafeTensors.write(entries, metadata: metadata, to: path)
+        var metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
+        if branches, let branches = try session.branches.metadata() { metadata[BranchSet.metadataKey] = branches }
+        var names = Set<String>()
+        for e in entries where e.name == "__metadata__" || !names.insert(e.name).inserted {
+            throw ExperimentError("tensor name '\(e.name)' is reserved or repeated")
+        }
+        return SafeTensors.serialize(entries, metadata: metadata)
     }
 
     /// Reads a session file and builds its state without touching any live session.
@@ -29,8 +42,19 @@ public enum SessionFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ExperimentError("\(path): no such file")
         }
+        let bytes: [UInt8]
+        do { bytes = try SafeTensors.readBytes(path) } catch let error as SafeTensorsError {
+            throw ExperimentError("\(path): not a readable session file (\(error.problem))")
+        } catch {
+            throw ExperimentError("\(path): not a readable session file (\(error))")
+        }
+        return try decode(bytes, name: path)
+    }
+
+    /// Builds the state held in session-file bytes (`name` labels errors), touching no live session.
+    public static func decode(_ bytes: [UInt8], name path: String) throws -> LoadedSession {
         let file: SafeTensorsFile
-        do { file = try SafeTensors.read(path: path) } catch let error as SafeTensorsError {
+        do { file = try SafeTensors.parse(bytes, path: path) } catch let error as SafeTensorsError {
             throw ExperimentError("\(path): not a readable session file (\(error.problem))")
         } catch {
             throw ExperimentError("\(path): not a readable session file (\(error))")
@@ -47,7 +71,8 @@ public enum SessionFile {
         }
         do {
             let experiment = try restore(record, file: file)
-            return LoadedSession(record: record, experiment: experiment)
+            let branches = try BranchSet.read(file.metadata[BranchSet.metadataKey])
+            return LoadedSession(record: record, experiment: experiment, branches: branches)
         } catch let error as ExperimentError {
             throw ExperimentError("\(path): \(error.message)")
         } catch {
@@ -90,6 +115,8 @@ public enum SessionFile {
 public struct LoadedSession {
     public var record: SessionRecord
     public var experiment: Experiment
+    /// The session's other branches, when it has any.
+    public var branches: BranchSet?
 }
 
 /// The JSON part of a session file.

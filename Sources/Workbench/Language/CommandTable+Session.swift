@@ -84,8 +84,30 @@ extension CommandTable {
             arguments: [ArgumentSpec("verify", .bool, default: .bool(true), "stop at the first command whose results differ")],
             logged: false),
         CommandSpec(
+            "branch", area: "Session", "list, create, switch or delete named branches",
+            details: "A session holds named branches (the first is main), each with its own data, model, optimizer, schedule, generators, loader, histories and command log. 'branch' lists them; branch new NAME copies the current state (or the state after command from=N, replayed) into NAME and switches to it, keeping the parent; branch switch NAME; branch delete NAME. save and load keep every branch.",
+            examples: ["branch", "branch new fix", "branch new retry from=5", "branch switch main", "branch delete retry"],
+            subcommands: [
+                SubcommandSpec("new", "copy the current state into a new branch and switch to it",
+                               positionals: [PositionalSpec("name", .string, "the new branch's name")],
+                               arguments: [ArgumentSpec("from", .int, range: Bounds.atLeastOne, "start from the state after command N (see 'history')")]),
+                SubcommandSpec("switch", "continue on another branch", positionals: [PositionalSpec("name", .string, "the branch")]),
+                SubcommandSpec("delete", "forget a branch (not the one in use)", positionals: [PositionalSpec("name", .string, "the branch")]),
+            ],
+            subcommandRequired: false, logged: false),
+        CommandSpec(
+            "compare", area: "Session", "overlay branches' curves and compare their settings",
+            details: "Draws one chart with a line per branch (all branches, or those named): metric=loss (training loss per step), accuracy (evaluated accuracy per epoch) or lr (per step), in the terminal and as an SVG with the branch names in the legend; then a table of each branch's settings and final figures, the rows that differ marked.",
+            examples: ["compare", "compare main fix metric=accuracy"],
+            positionals: (1...6).map { PositionalSpec("branch\($0)", .string, required: false, "a branch to include") },
+            arguments: [
+                ArgumentSpec("metric", .choice(["loss", "accuracy", "lr"]), default: .string("loss"), "what to overlay"),
+                CommonArguments.to,
+            ],
+            logged: false),
+        CommandSpec(
             "fork", area: "Session", "start a branch from the state after command N",
-            details: "Replays the session's commands up to number N (see 'history') into a fresh state, so you can try something else from there.",
+            details: "Same as 'branch new fork-N from=N': replays the session's commands up to number N (see 'history') into a new branch called fork-N, so you can try something else from there; the current branch is kept.",
             examples: ["fork 5"],
             positionals: [PositionalSpec("n", .int, "command number from 'history'")],
             logged: false),
