@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 // Ultimus Workbench: read this file as the table of contents.
-//   ultimus-repl → Workbench → Layers, Datasets → Autograd
+//   ultimus-repl → Workbench → ExperimentKit → Layers, Datasets → Autograd
+//   Workbench: the command language, the shell, rendering and the commands.
+//   ExperimentKit: the headless experiment (data, model, training, evaluation, checks, inspection,
+//   session files, torch export); it takes a data source, a progress sink and a cancellation token.
 import PackageDescription
 
 /// AVX2 + FMA code generation: without it SIMD8<Float> lowers to libm `fmaf` calls (~100× slower).
@@ -37,21 +40,26 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: numeric),
         // CIFAR-10 readers, image codecs, synthetic data, augmentation, loader, download.
         .target(name: "Datasets", dependencies: ["Autograd", "CPNG", "CJPEG", "JPEGSafe"], swiftSettings: numeric),
-        // The command language, interpreter, sessions, plots and reports.
-        .target(name: "Workbench", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
+        // The experiment without a terminal: model recipes, data settings, training, evaluation, LR finder,
+        // checks, inspection computations, the session file and the torch export.
+        .target(name: "ExperimentKit", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
+        // The command language, the shell, the commands, plots and reports.
+        .target(name: "Workbench", dependencies: ["ExperimentKit", "Layers", "Datasets"], swiftSettings: v5),
         // Thin executables.
         .executableTarget(name: "ultimus-repl", dependencies: [
             "Workbench", "CEditLine", "CPUCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
-        .executableTarget(name: "ultimus-bench", dependencies: ["Workbench"], swiftSettings: numeric),
+        .executableTarget(name: "ultimus-bench", dependencies: ["Workbench", "ExperimentKit"], swiftSettings: numeric),
 
         // Tests mirror Sources.
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport", swiftSettings: v5),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ExperimentKit", "TestSupport"],
+                    swiftSettings: v5),
         .testTarget(name: "FixtureTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
     ]
 )

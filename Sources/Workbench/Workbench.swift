@@ -1,5 +1,3 @@
 @_exported import Layers
 @_exported import Datasets
-
-/// The workbench's version, shown by `--version` and written into session files.
-public let workbenchVersion = "0.1.0"
+@_exported import ExperimentKit

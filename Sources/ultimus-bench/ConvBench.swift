@@ -12,11 +12,17 @@ enum ConvBench {
     }
 
     /// Prints one row per layer and pass for each algorithm; `peak` is the machine's GFLOP/s.
+    /// Returns a JSON line per row of the automatic choice: the kernels it runs and their GFLOP/s
+    /// (for Winograd an effective figure: the direct convolution's FLOPs over the time).
+    @discardableResult
     static func run(batch: Int, peak: Double, algorithms: [Conv2dAlgorithm], repeats: Int,
-                    only: Set<String> = []) {
+                    only: Set<String> = []) -> [String] {
+        var json: [String] = []
+        let chosen = Conv2dKernels.algorithm
+        defer { Conv2dKernels.algorithm = chosen }
         print("Convolution kernels, batch \(batch), 32×32, 3×3, padding 1, threads \(Parallel.threads) "
               + "(median of \(repeats); GFLOP/s = 2·MACs / time)")
-        print(pad("layer", 6) + pad("pass", 16) + pad("algorithm", 11) + pad("ms", 9) + pad("GFLOP/s", 9) + pad("peak %", 8)
+        print(pad("layer", 6) + pad("pass", 16) + pad("algorithm", 11) + pad("runs", 10) + pad("ms", 9) + pad("GFLOP/s", 9) + pad("peak %", 8)
               + pad("best GFLOP/cpu-s", 17))
         var rng = SeededGenerator(seed: 1)
         for layer in layers(batch: batch) where only.isEmpty || only.contains(layer.name) {
@@ -30,20 +36,25 @@ enum ConvBench {
             let flops = 2 * Double(g.multiplyAdds)
             for algorithm in algorithms {
                 Conv2dKernels.algorithm = algorithm
-                let passes: [(String, () -> Void)] = [
-                    ("forward", { Conv2dKernels.forward(g, input: x, weight: w, bias: b, output: &y) }),
-                    ("backwardInput", { Conv2dKernels.backwardInput(g, gradOutput: dy, weight: w, gradInput: &dx) }),
-                    ("backwardWeight", { Conv2dKernels.backwardWeight(g, input: x, gradOutput: dy, gradWeight: &dw, gradBias: &db) }),
+                let passes: [(KernelProfile.Pass, () -> Void)] = [
+                    (.forward, { Conv2dKernels.forward(g, input: x, weight: w, bias: b, output: &y) }),
+                    (.backwardInput, { Conv2dKernels.backwardInput(g, gradOutput: dy, weight: w, gradInput: &dx) }),
+                    (.backwardWeight, { Conv2dKernels.backwardWeight(g, input: x, gradOutput: dy, gradWeight: &dw, gradBias: &db) }),
                 ]
-                for (pass, body) in passes where only.isEmpty || only.contains(pass) || !only.contains(where: { $0.hasPrefix("f") || $0.hasPrefix("b") }) {
+                for (pass, body) in passes where only.isEmpty || only.contains(pass.rawValue) || !only.contains(where: { $0.hasPrefix("f") || $0.hasPrefix("b") }) {
                     let m = Machine.measure(repeats: repeats, body)
                     let t = Machine.median(m.wall), cpu = m.cpu.min() ?? .nan
                     let gflops = flops / t / 1e9
-                    print(pad(layer.name, 6) + pad(pass, 16) + pad(algorithm.rawValue, 11) + pad(fmt(t * 1000, 2), 9)
+                    print(pad(layer.name, 6) + pad(pass.rawValue, 16) + pad(algorithm.rawValue, 11)
+                          + pad(Conv2dKernels.method(g, pass).rawValue, 10) + pad(fmt(t * 1000, 2), 9)
                           + pad(fmt(gflops), 9) + pad(fmt(100 * gflops / peak), 8) + pad(fmt(flops / cpu / 1e9), 17))
+                    guard algorithm == chosen else { continue }
+                    json.append("{\"layer\": \"\(layer.name)\", \"pass\": \"\(pass.rawValue)\", \"batch\": \(batch), "
+                        + "\"threads\": \(Parallel.threads), \"method\": \"\(Conv2dKernels.method(g, pass).rawValue)\", "
+                        + "\"ms\": \(fmt(t * 1000, 2)), \"gflop_s\": \(fmt(gflops))}")
                 }
             }
         }
-        Conv2dKernels.algorithm = .automatic
+        return json
     }
 }

@@ -2,13 +2,13 @@ import Autograd
 import Foundation
 import Testing
 
-/// Every `*.safetensors` file in the fixtures folder (`Tests/Fixtures`, or `ULTIMUS_FIXTURES`) is
+/// Every `*.safetensors` file in the fixtures folder (`Tests/Fixtures` and its subfolders, or `ULTIMUS_FIXTURES`) is
 /// checked against the engine by the checker registered for its `op`. An unknown op, an
 /// unsupported setting or an unread tensor is a failure, never a skip.
 @Suite struct FixtureTests {
     /// All checkers by op name: the op-level ones and the layer-level ones.
     static var checkers: [String: FixtureChecker] {
-        opFixtureCheckers.merging(layerFixtureCheckers) { op, _ in op }
+        opFixtureCheckers.merging(layerFixtureCheckers) { op, _ in op }.merging(attentionFixtureCheckers) { op, _ in op }
     }
 
     static var folder: String {
@@ -19,7 +19,8 @@ import Testing
 
     @Test func everyFixtureFileMatchesPyTorch() throws {
         let folder = Self.folder
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        // Subfolders (`attention/`) are searched too; names are relative to the folder.
+        let names = (FileManager.default.subpaths(atPath: folder) ?? [])
             .filter { $0.hasSuffix(".safetensors") }.sorted()
         #expect(!names.isEmpty, "no *.safetensors files in \(folder)")
         let checkers = Self.checkers

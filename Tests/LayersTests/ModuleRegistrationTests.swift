@@ -31,6 +31,7 @@ import Testing
             Ultimus(generator: &g), Linear(inputFeatures: 2, outputFeatures: 3, generator: &g),
             Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3, generator: &g), BatchNorm2d(4),
             Sequential([ReLU(), Dropout(p: 0.1, seed: 1)]),
+            try! ViT(generator: &g), LayerNorm(4), GELU(),
         ]
         for module in modules {
             for (name, m) in module.namedModules() {

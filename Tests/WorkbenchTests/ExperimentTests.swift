@@ -1,6 +1,7 @@
 import Foundation
 import Datasets
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// The training, session-file and script tests, run one at a time: they share the process-wide

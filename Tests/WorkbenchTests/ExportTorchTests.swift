@@ -2,6 +2,7 @@ import Autograd
 import Foundation
 import Layers
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 @Suite struct ExportTorchTests {

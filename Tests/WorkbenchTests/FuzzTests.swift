@@ -1,6 +1,7 @@
 import Foundation
 import Layers
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// Drives the lexer, parser and interpreter with random and mutated command lines against a tiny

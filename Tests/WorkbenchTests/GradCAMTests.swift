@@ -3,6 +3,7 @@ import Foundation
 import Layers
 import Testing
 import TestSupport
+@testable import ExperimentKit
 @testable import Workbench
 
 @Suite struct GradCAMTests {

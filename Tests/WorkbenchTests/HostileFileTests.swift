@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// Damaged and lying files through the commands that read them (`load`, `import weights`, `data`):

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Layers
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// A shell with synthetic data (40 train, 8 test images) and a bnrelu UltimusNet, for command tests.

@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import TestSupport
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 #if canImport(Glibc)

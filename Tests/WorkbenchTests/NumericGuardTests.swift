@@ -1,6 +1,7 @@
 import Foundation
 import Layers
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// NaN and Inf in weights, optimizer state and updates are caught where they first appear and

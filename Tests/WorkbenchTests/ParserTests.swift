@@ -1,4 +1,5 @@
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 @Suite struct ParserTests {

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Layers
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 @Suite(.serialized) struct PlotCommandTests {

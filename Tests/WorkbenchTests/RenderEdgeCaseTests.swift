@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// Degenerate inputs render something sensible instead of trapping.
@@ -16,7 +17,7 @@ import Testing
             Chart(series: [ChartSeries(name: "exploding", y: [2.3, 2.1, 1e30, .infinity])]),
             Chart(series: [ChartSeries(name: "clipped", y: [-50, 50, 150])], yRange: 0...100),
             Chart(series: [ChartSeries(name: "log", x: [0, -1, 1e-3], y: [1, 2, 3])], logX: true),
-            Chart(series: [ChartSeries(name: "tiny", x: [0, 1e-320], y: [0, 5e-324])]),
+            Chart(series: [ChartSeries(name: "tiny", x: [0, .leastNonzeroMagnitude * 2024], y: [0, .leastNonzeroMagnitude])]),
         ]
         for chart in charts {
             for style in [RenderStyle(width: 40), RenderStyle.plain] {

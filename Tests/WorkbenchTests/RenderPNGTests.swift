@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 @Suite struct RenderPNGTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// Expected strings were produced by tqdm 4.70.1 (`tqdm.format_meter`, and a `tqdm` object driven by a

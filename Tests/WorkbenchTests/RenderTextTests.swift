@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 @Suite struct RenderTextTests {

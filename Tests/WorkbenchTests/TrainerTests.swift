@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 extension TrainingTests {
@@ -60,7 +61,7 @@ extension TrainingTests {
             var polls = 0
             var callbacks = TrainingCallbacks()
             callbacks.shouldStop = { polls += 1; return polls > 2 }
-            let report = try x.train(steps: 10, session: bench.shell.session, callbacks: callbacks)
+            let report = try x.train(steps: 10, source: bench.shell.session.dataSource, callbacks: callbacks)
             #expect(report.outcome == .interrupted)
             #expect(report.stepsDone == 2)
             #expect(x.globalStep == 2)
@@ -115,9 +116,9 @@ extension TrainingTests {
         @Test func evalProgressStartsBeforeTheFirstBatch() throws {
             let bench = TrainingBench()
             #expect(bench.run(TrainingBench.tiny))
-            _ = try bench.experiment.ensureData(session: bench.shell.session)
+            _ = try bench.experiment.ensureData(source: bench.shell.session.dataSource)
             var seen: [(Int, Int)] = []
-            _ = try bench.experiment.evaluate(split: "test") { seen.append(($0, $1)) }
+            _ = try bench.experiment.evaluate(split: "test", progress: { seen.append(($0, $1)) })
             let total = try #require(seen.first?.1)
             #expect(seen.map(\.0) == Array(0...total))
         }

@@ -23,12 +23,21 @@ public struct ConvGeometry: Hashable, Sendable {
 
 /// Which implementation ``Conv2dKernels`` uses.
 public enum Conv2dAlgorithm: String, CaseIterable, Sendable {
-    /// Direct kernels where they apply (stride 1, padding < kernel), otherwise im2col.
+    /// Per layer and pass the fastest that applies (``Conv2dKernels/method(_:_:)``).
     case automatic
+    /// Direct kernels where they apply (stride 1, padding < kernel), otherwise im2col.
+    case direct
+    /// Winograd F(2×2, 3×3) where it applies (forward and input gradient), otherwise as `direct`.
+    case winograd
     /// Per-image im2col + OpenBLAS `sgemm` (any geometry).
     case im2col
     /// The naive loops of ``Conv2dReference``.
     case reference
+}
+
+/// The kernel family that one pass of one layer runs.
+public enum Conv2dMethod: String, Sendable {
+    case winograd, direct, im2col, reference
 }
 
 /// Fast convolution kernels over raw NCHW / OIHW buffers (cross-correlation, as PyTorch).
@@ -49,8 +58,21 @@ public enum Conv2dKernels {
         profile?.add(pass, KernelProfile.now() - start)
     }
 
-    static func useDirect(_ g: ConvGeometry) -> Bool { algorithm == .automatic && ConvDirect.supports(g) }
     static func empty(_ g: ConvGeometry) -> Bool { g.batch == 0 || g.outputCount == 0 || g.inputCount == 0 }
+
+    /// The kernels `pass` of `g` runs under ``algorithm``. The automatic choice is fixed per geometry
+    /// (never timed at run time, so a run's numbers do not depend on the machine's load). Measured
+    /// with `ultimus-bench conv --algorithms direct,winograd`: Winograd wins the forward and input
+    /// gradient from 16 channels on both sides; with fewer the transforms cost more than they save.
+    public static func method(_ g: ConvGeometry, _ pass: KernelProfile.Pass) -> Conv2dMethod {
+        if algorithm == .reference || empty(g) { return .reference }
+        if algorithm == .im2col || !ConvDirect.supports(g) { return .im2col }
+        if algorithm == .direct || pass == .backwardWeight { return .direct }
+        let fits = pass == .forward ? ConvWinograd.supports(g) : ConvWinograd.supportsBackwardInput(g)
+        guard fits else { return .direct }
+        if algorithm == .winograd { return .winograd }
+        return g.inChannels >= 16 && g.outChannels >= 16 ? .winograd : .direct
+    }
 
     /// `y[n,o,i,j] = b[o] + Σ_{c,u,v} x[n,c,i·s+u−p, j·s+v−p] · w[o,c,u,v]` (zero padding), then
     /// `max(y, 0)` when `relu` (the direct kernels apply it per image while the image is in cache).
@@ -58,13 +80,15 @@ public enum Conv2dKernels {
     public static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, relu: Bool = false, output: UnsafeMutablePointer<Float>) {
         timed(.forward) {
-            if algorithm == .reference || empty(g) {
-                Conv2dReference.forward(g, input: input, weight: weight, bias: bias, output: output)
-            } else if useDirect(g) {
+            switch method(g, .forward) {
+            case .reference: Conv2dReference.forward(g, input: input, weight: weight, bias: bias, output: output)
+            case .im2col: ConvIm2col.forward(g, input: input, weight: weight, bias: bias, output: output)
+            case .direct:
                 ConvDirect.forward(g, input: input, weight: weight, bias: bias, relu: relu, output: output)
                 return
-            } else {
-                ConvIm2col.forward(g, input: input, weight: weight, bias: bias, output: output)
+            case .winograd:
+                ConvWinograd.forward(g, input: input, weight: weight, bias: bias, relu: relu, output: output)
+                return
             }
             if relu { ElementwiseKernels.relu(count: g.outputCount, output, output) }
         }
@@ -74,12 +98,12 @@ public enum Conv2dKernels {
     public static func backwardInput(_ g: ConvGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                      gradInput: UnsafeMutablePointer<Float>) {
         timed(.backwardInput) {
-            if algorithm == .reference || empty(g) {
+            switch method(g, .backwardInput) {
+            case .reference:
                 Conv2dReference.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
-            } else if useDirect(g) {
-                ConvDirect.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
-            } else {
-                ConvIm2col.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+            case .im2col: ConvIm2col.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+            case .direct: ConvDirect.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+            case .winograd: ConvWinograd.backwardInput(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
             }
         }
     }
@@ -88,12 +112,16 @@ public enum Conv2dKernels {
     public static func backwardWeight(_ g: ConvGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                       gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
         timed(.backwardWeight) {
-            if algorithm == .reference || empty(g) {
-                Conv2dReference.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
-            } else if useDirect(g) {
-                ConvDirect.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
-            } else {
-                ConvIm2col.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+            switch method(g, .backwardWeight) {
+            case .reference:
+                Conv2dReference.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                                               gradBias: gradBias)
+            case .im2col:
+                ConvIm2col.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                                          gradBias: gradBias)
+            case .direct, .winograd:
+                ConvDirect.backwardWeight(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                                          gradBias: gradBias)
             }
         }
     }

@@ -27,4 +27,32 @@ public enum MatMulKernels {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// `batch` independent products of equal sizes, matrix `i` at `a + i·strideA` etc. (`beta` 0).
+    /// Small products (attention's `[T, d]×[d, T]` per head) run whole matrices per thread with
+    /// OpenBLAS on one thread each: one small matrix is too little work to split across threads.
+    public static func gemmBatch(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                                 a: UnsafePointer<Float>, lda: Int, strideA: Int,
+                                 b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+                                 c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int) {
+        let small = m * n * k <= 1 << 17
+        guard batch > 1, small, k > 0, m > 0, n > 0, Parallel.threads > 1 else {
+            for i in 0..<batch {
+                gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a + i * strideA, lda: lda,
+                     b: b + i * strideB, ldb: ldb, c: c + i * strideC, ldc: ldc)
+            }
+            return
+        }
+        if blasThreads != 1 {
+            blasThreads = 1
+            openblas_set_num_threads(1)
+        }
+        let (ta, tb) = (transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans)
+        Parallel.forChunks(batch) { range in
+            for i in range {
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, a + i * strideA, Int32(lda),
+                            b + i * strideB, Int32(ldb), 0, c + i * strideC, Int32(ldc))
+            }
+        }
+    }
 }

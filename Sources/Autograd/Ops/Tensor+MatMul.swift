@@ -1,4 +1,4 @@
-/// Matrix products. `[M,K]×[K,N] → [M,N]`; batched `[B,M,K]×[B,K,N] → [B,M,N]`;
+/// Matrix products. `[M,K]×[K,N] → [M,N]`; batched `[..., M,K]×[..., K,N] → [..., M,N]` (same leading axes);
 /// `[..., M, K]×[K, N]` shares the right matrix across all leading axes.
 /// ∂A = g·Bᵀ, ∂B = Aᵀ·g (summed over the batch when B is shared).
 public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
@@ -13,16 +13,34 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
             [a.requiresGrad ? product(g, b, batch: 1, m: m, n: k, k: n, transA: false, transB: true, shape: a.shape) : nil,
              b.requiresGrad ? product(a, g, batch: 1, m: k, n: n, k: m, transA: true, transB: false, shape: b.shape) : nil]
         }
-    case (3, 3):
-        let (batch, m, k, n) = (a.shape[0], a.shape[1], a.shape[2], b.shape[2])
-        precondition(b.shape[0] == batch && b.shape[1] == k, "matmul: \(a.shape) × \(b.shape) do not match")
-        let out = product(a, b, batch: batch, m: m, n: n, k: k, transA: false, transB: false, shape: [batch, m, n])
-        return Tape.record("bmm", inputs: [a, b], output: out) { g in
-            [a.requiresGrad ? product(g, b, batch: batch, m: m, n: k, k: n, transA: false, transB: true, shape: a.shape) : nil,
-             b.requiresGrad ? product(a, g, batch: batch, m: k, n: n, k: m, transA: true, transB: false, shape: b.shape) : nil]
-        }
+    case let (r, s) where r >= 3 && r == s:
+        return batchedMatmul(a, b)
     default:
-        preconditionFailure("matmul: supports [M,K]×[K,N], [B,M,K]×[B,K,N] and [B,M,K]×[K,N], got \(a.shape) × \(b.shape)")
+        preconditionFailure("matmul: supports [M,K]×[K,N], [...,M,K]×[...,K,N] and [...,M,K]×[K,N], got \(a.shape) × \(b.shape)")
+    }
+}
+
+/// Batched products over equal leading axes: `[..., M, K]×[..., K, N] → [..., M, N]`, or with
+/// `transposeB` the right operand stored `[..., N, K]` (`A·Bᵀ`, as `q·kᵀ` in attention, without a copy).
+/// ∂A = g·op(B)ᵀ; ∂B = Aᵀ·g, or gᵀ·A when transposed.
+public func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeB: Bool = false) -> Tensor {
+    let r = a.rank
+    precondition(r >= 3 && b.rank == r && a.shape.dropLast(2) == b.shape.dropLast(2),
+                 "matmul: \(a.shape) × \(b.shape): batched operands need the same leading axes")
+    let (m, k) = (a.shape[r - 2], a.shape[r - 1])
+    let n = transposeB ? b.shape[r - 2] : b.shape[r - 1]
+    let inner = transposeB ? b.shape[r - 1] : b.shape[r - 2]
+    precondition(inner == k, "matmul: \(a.shape) × \(b.shape)\(transposeB ? "ᵀ" : ""): inner sizes \(k) and \(inner) differ")
+    let batch = a.shape.dropLast(2).reduce(1, *)
+    let outShape = Array(a.shape.dropLast(2)) + [m, n]
+    let out = product(a, b, batch: batch, m: m, n: n, k: k, transA: false, transB: transposeB, shape: outShape)
+    return Tape.record("bmm", inputs: [a, b], output: out) { g in
+        let ga = a.requiresGrad
+            ? product(g, b, batch: batch, m: m, n: k, k: n, transA: false, transB: !transposeB, shape: a.shape) : nil
+        let gb: Tensor? = !b.requiresGrad ? nil : transposeB
+            ? product(g, a, batch: batch, m: n, n: k, k: m, transA: true, transB: false, shape: b.shape)
+            : product(a, g, batch: batch, m: k, n: n, k: m, transA: true, transB: false, shape: b.shape)
+        return [ga, gb]
     }
 }
 
@@ -32,12 +50,9 @@ func product(_ x: Tensor, _ y: Tensor, batch: Int, m: Int, n: Int, k: Int,
              transA: Bool, transB: Bool, shape: [Int]) -> Tensor {
     x.withPointer { px in y.withPointer { py in
         Tensor.filled(shape) { c in
-            for i in 0..<batch {
-                MatMulKernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k,
-                                   a: px + i * m * k, lda: transA ? m : k,
-                                   b: py + i * k * n, ldb: transB ? k : n,
-                                   c: c + i * m * n, ldc: n)
-            }
+            MatMulKernels.gemmBatch(batch: batch, transA: transA, transB: transB, m: m, n: n, k: k,
+                                    a: px, lda: transA ? m : k, strideA: m * k, b: py, ldb: transB ? k : n, strideB: k * n,
+                                    c: c, ldc: n, strideC: m * n)
             if m * n > 0 && k == 0 { c.update(repeating: 0, count: batch * m * n) }
         }
     } }

@@ -12,3 +12,12 @@ public enum Initialization {
         Tensor.uniform(shape, low: -bound, high: bound, using: &generator, requiresGrad: true)
     }
 }
+
+extension Initialization {
+    /// `xavier_uniform_` (gain 1): U(−b, b) with b = √(6/(fan_in + fan_out)), for a `[fan_out, fan_in]` weight.
+    public static func xavierUniform(_ shape: [Int], using generator: inout SeededGenerator) -> Tensor {
+        let fanOut = shape[0], fanIn = shape.dropFirst().reduce(1, *)
+        let bound = fanIn + fanOut > 0 ? (6 / Float(fanIn + fanOut)).squareRoot() : 0
+        return uniform(shape, bound: bound, using: &generator)
+    }
+}

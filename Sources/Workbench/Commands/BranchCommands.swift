@@ -28,7 +28,7 @@ enum BranchCommands {
         let session = ctx.session, set = session.branches
         guard let bytes = set.parked[name] else { throw ExperimentError("no branch called '\(name)'") }
         let loaded = try SessionFile.decode(bytes, name: "branch \(name)")
-        let current = try SessionFile.encode(session, startSeed: SessionsCommands.startSeed(ctx), branches: false)
+        let current = try SessionFile.encode(session.branchCheckpoint, startSeed: SessionsCommands.startSeed(ctx))
         SessionFile.install(loaded, into: session)
         set.parked[set.current] = current
         set.parked[name] = nil
@@ -57,7 +57,7 @@ enum BranchCommands {
         let session = ctx.session, set = session.branches
         try checkNewName(inv, name, set)
         if let n { try SessionsCommands.checkForkTarget(n, inv, ctx) }
-        let parent = try SessionFile.encode(session, startSeed: SessionsCommands.startSeed(ctx), branches: false)
+        let parent = try SessionFile.encode(session.branchCheckpoint, startSeed: SessionsCommands.startSeed(ctx))
         let parentName = set.current
         if let n {
             let executed = try SessionsCommands.rerun(session.commandLog.filter { $0.number <= n }, seed: SessionsCommands.startSeed(ctx),

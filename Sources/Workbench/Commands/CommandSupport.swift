@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 /// A tqdm-format progress line on the shell's console: redrawn in place on a terminal, printed

@@ -1,4 +1,5 @@
 import Datasets
+import ExperimentKit
 import Foundation
 
 extension CommandAreas {
@@ -15,7 +16,7 @@ enum DataCommands {
         var source = inv.subcommand.flatMap(DataSettings.Source.init(rawValue:))
         if source == nil {
             guard !inv.explicit.isEmpty else {
-                let state = try withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+                let state = try withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
                 describe(state, ctx)
                 return
             }
@@ -99,12 +100,12 @@ enum DataCommands {
         }
         let path: String
         do {
-            path = try downloader.downloadCIFAR10(into: folder, progress: callback, isCancelled: { Shell.interruptRequested })
+            path = try downloader.downloadCIFAR10(into: folder, progress: callback, isCancelled: { ctx.interruptRequested })
         } catch {
             lock.lock()
             progress?.finish()
             lock.unlock()
-            if Shell.interruptRequested { throw Interrupted("download (nothing was written)") }
+            if ctx.interruptRequested { throw Interrupted("download (nothing was written)") }
             throw inv.error("\(error)", at: inv.isExplicit("path") ? "path" : nil, suggestion: "check the network, or unpack cifar-10-binary.tar.gz into \(folder) yourself")
         }
         lock.lock()

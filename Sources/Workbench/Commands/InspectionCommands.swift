@@ -1,5 +1,6 @@
 import Autograd
 import Datasets
+import ExperimentKit
 import Foundation
 import Layers
 

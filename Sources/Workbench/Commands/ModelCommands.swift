@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 import Layers
 
@@ -140,7 +141,7 @@ enum ModelCommands {
     static func sched(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let kind = inv.subcommand else { return }
         let x = ctx.session.experiment
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         let perEpoch = data.trainLoader.batchesPerEpoch
         var values: [String: Double] = [:]
         for key in ["max_lr", "epochs", "total_steps", "pct_start", "div_factor", "final_div_factor", "base_momentum", "max_momentum", "step_size", "gamma"] {

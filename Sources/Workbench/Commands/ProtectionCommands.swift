@@ -28,7 +28,7 @@ enum ProtectionCommands {
 
     /// Keeps the branch's state in memory as the last good one (a failed snapshot keeps the older one).
     static func keepLastGood(_ ctx: ShellContext, label: String) {
-        guard let bytes = try? SessionFile.encode(ctx.session, startSeed: SessionsCommands.startSeed(ctx), branches: false) else { return }
+        guard let bytes = try? SessionFile.encode(ctx.session.branchCheckpoint, startSeed: SessionsCommands.startSeed(ctx)) else { return }
         ctx.session.lastGood = (bytes, label)
     }
 

@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 import Layers
 
@@ -157,7 +158,7 @@ enum SessionsCommands {
             switch ctx.shell.execute(line: entry.text, source: source, lineNumber: i + 1) {
             case .ok, .quit: break
             case .failed(let message):
-                if Shell.interruptRequested { throw Interrupted(source) }
+                if ctx.interruptRequested { throw Interrupted(source) }
                 throw ExperimentError("\(source) stopped at command \(entry.number) '\(entry.text)': it failed (\(message))")
             }
             executed += 1

@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 import Layers
 
@@ -17,10 +18,10 @@ enum TrainingCommands {
     static func train(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         let model = try x.requireModel()  // before the data is loaded: a refused command changes nothing
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         // Checked before the default optimizer is created, so that a refused 'train' changes nothing.
         try Experiment.checkModel(model, classes: data.classNames.count)
-        let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, session: ctx.session)
+        let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, source: ctx.session.dataSource)
         let asked = inv.int("steps").map { "train steps=\($0)" } ?? "train epochs=\(inv.int("epochs") ?? 1)"
         try x.checkScheduleRoom(steps: steps, asked: asked)
         let (_, isDefault) = try x.ensureOptimizer()
@@ -34,7 +35,7 @@ enum TrainingCommands {
         var progress: ConsoleProgress?
         var progressEpoch = 0
         var callbacks = TrainingCallbacks()
-        callbacks.shouldStop = { Shell.interruptRequested }
+        callbacks.shouldStop = { ctx.interruptRequested }
         callbacks.batch = { p in
             let description = String(format: "EPOCH = %d | LR = %@ | Loss = %.2f | Batch = %d | Accuracy = %.2f", p.epoch, Format.lr(p.lr), p.loss, p.batch, p.accuracy)
             if progress == nil || progressEpoch != p.epoch {
@@ -69,7 +70,7 @@ enum TrainingCommands {
                 autosaveFailed = true
             }
         }
-        let report = try x.train(steps: steps, session: ctx.session, callbacks: callbacks)
+        let report = try x.train(steps: steps, source: ctx.session.dataSource, callbacks: callbacks)
         progress?.finish()
         _ = data
         switch report.outcome {
@@ -138,11 +139,11 @@ enum TrainingCommands {
         let x = ctx.session.experiment
         let split = inv.string("split") ?? "test"
         _ = try x.requireModel()
-        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         var progress: ConsoleProgress?
         let result: EvaluationResult
         do {
-            result = try x.evaluate(split: split, subset: inv.int("subset"), shouldStop: { Shell.interruptRequested }) { done, total in
+            result = try x.evaluate(split: split, subset: inv.int("subset"), shouldStop: { ctx.interruptRequested }) { done, total in
                 if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Eval \(split)") }
                 progress?.update(to: done)
             }
@@ -176,14 +177,14 @@ enum TrainingCommands {
             throw inv.error("end=\(Format.number(settings.end)) must be above start=\(Format.number(settings.start))", at: "end")
         }
         let model = try x.requireModel()
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         try Experiment.checkModel(model, classes: data.classNames.count)
         let (_, isDefault) = try x.ensureOptimizer()
         if isDefault, let s = x.optimizerSettings { ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')") }
         let progress = ConsoleProgress(console: ctx.console, total: settings.iterations, description: "lrfind")
         let result: LRFinderResult
         do {
-            result = try x.findLR(settings, session: ctx.session, shouldStop: { Shell.interruptRequested }) { i, _, lr, loss in
+            result = try x.findLR(settings, source: ctx.session.dataSource, shouldStop: { ctx.interruptRequested }) { i, _, lr, loss in
                 progress.update(to: i, description: String(format: "lrfind LR = %@ | Loss = %.3f", Format.lr(lr), loss))
             }
         } catch {
@@ -228,8 +229,8 @@ enum TrainingCommands {
     static func checkModel(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         _ = try x.requireModel()
-        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
-        let result = try x.checkBatchComposition(count: inv.int("batch") ?? 64, session: ctx.session)
+        try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
+        let result = try x.checkBatchComposition(count: inv.int("batch") ?? 64, source: ctx.session.dataSource)
         ctx.console.write(result.passed ? result.line : result.line.replacingOccurrences(of: "FAIL", with: ctx.console.styled("FAIL", .red)))
         x.figures = [result.line]
         ctx.recordDigest()
@@ -238,9 +239,9 @@ enum TrainingCommands {
     static func checkRank(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         _ = try x.requireModel()
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(session: ctx.session, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         let count = inv.isExplicit("batch") ? (inv.int("batch") ?? 512) : min(512, data.splits.test.count)
-        let ranks = try x.layerRanks(count: count, session: ctx.session)
+        let ranks = try x.layerRanks(count: count, source: ctx.session.dataSource)
         ctx.console.write("check rank: singular values of each layer's output over \(min(count, data.splits.test.count)) test images (rank = values above 1% of the largest)")
         let width = max(6, ranks.map(\.layer.count).max() ?? 6)
         for r in ranks {

@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 /// The Markdown of `report`: the seed README's sections, with its charts and images referenced

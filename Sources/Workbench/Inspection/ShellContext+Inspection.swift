@@ -1,4 +1,5 @@
 import Datasets
+import ExperimentKit
 import Foundation
 import Layers
 
@@ -16,7 +17,7 @@ extension ShellContext {
         guard x.dataSettings != nil else {
             throw ExperimentError("no data loaded yet; choose some with 'data synthetic' or 'data cifar10'")
         }
-        return try DataCommands.withLoadingProgress(self) { try x.ensureData(session: session, progress: $0) }
+        return try DataCommands.withLoadingProgress(self) { try x.ensureData(source: session.dataSource, progress: $0) }
     }
 
     /// The model as an ``UltimusNet`` (attention commands need its blocks).
@@ -86,7 +87,7 @@ extension ShellContext {
         _ = try data()
         var progress: ConsoleProgress?
         defer { progress?.finish() }
-        return try x.evaluate(split: "test", shouldStop: { Shell.interruptRequested }) { done, total in
+        return try x.evaluate(split: "test", shouldStop: { self.interruptRequested }) { done, total in
             if progress == nil { progress = ConsoleProgress(console: self.console, total: total, description: "Eval test") }
             progress?.update(to: done)
         }

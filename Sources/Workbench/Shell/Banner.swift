@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 /// The lines shown when the interactive workbench starts.

@@ -29,10 +29,3 @@ public struct ShellContext {
     /// Leaves the workbench after this command.
     public func requestQuit() { shell.quitRequested = true }
 }
-
-/// Raised by handlers of commands that stop early because of Ctrl-C, after leaving the session consistent.
-public struct Interrupted: Error, CustomStringConvertible {
-    public var what: String
-    public init(_ what: String) { self.what = what }
-    public var description: String { "\(what) interrupted" }
-}

@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 /// The workbench's interpreter: parses, validates and runs command lines against a ``Session``.

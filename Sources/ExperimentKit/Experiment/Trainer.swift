@@ -61,8 +61,8 @@ extension Experiment {
     static let explodingGradientNorm = 1e5
 
     /// The number of steps `train epochs=N` means now: the rest of the current epoch, then N−1 more.
-    public func steps(forEpochs n: Int, session: Session) throws -> Int {
-        let data = try ensureData(session: session)
+    public func steps(forEpochs n: Int, source: DataSource) throws -> Int {
+        let data = try ensureData(source: source)
         let loader = data.trainLoader
         let remaining = loader.batchIndex >= loader.batchesPerEpoch ? loader.batchesPerEpoch : loader.batchesPerEpoch - loader.batchIndex
         return remaining + (n - 1) * loader.batchesPerEpoch
@@ -88,8 +88,8 @@ extension Experiment {
     /// grads, backward, guard checks, `optimizer.step()`, schedule step. At each epoch's end the
     /// monitored split is evaluated and the epoch recorded. A guard stop restores the loader
     /// position, running statistics and generators to before the failing step.
-    public func train(steps: Int, session: Session, callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingReport {
-        let data = try ensureData(session: session)
+    public func train(steps: Int, source: DataSource, callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingReport {
+        let data = try ensureData(source: source)
         let model = try requireModel()
         try Self.checkModel(model, classes: data.classNames.count)
         let (optimizer, _) = try ensureOptimizer()

@@ -111,7 +111,7 @@ public final class DataState {
         return parts.joined(separator: " · ")
     }
 
-    static func grouped(_ n: Int) -> String {
+    public static func grouped(_ n: Int) -> String {
         let digits = String(n)
         var out = ""
         for (i, c) in digits.enumerated() {

@@ -26,8 +26,8 @@ public struct LayerRank: Sendable {
 extension Experiment {
     /// Runs a batch of `count` test images, then its first half alone, in evaluation mode, and
     /// compares each image's recorded activations layer by layer. Changes no state.
-    public func checkBatchComposition(count: Int, session: Session) throws -> BatchCompositionCheck {
-        let data = try ensureData(session: session)
+    public func checkBatchComposition(count: Int, source: DataSource) throws -> BatchCompositionCheck {
+        let data = try ensureData(source: source)
         let model = try requireModel()
         let n = min(max(4, count), data.splits.test.count)
         guard n >= 4 else { throw ExperimentError("check model needs at least 4 test images; the test split has \(data.splits.test.count)") }
@@ -77,8 +77,8 @@ extension Experiment {
 
     /// The singular values of each layer's output over `count` test images (evaluation mode).
     /// Outputs `[N, D]` are analysed as they are; `[N, C, H, W]` as `[N·H·W, C]` (channels as features).
-    public func layerRanks(count: Int, session: Session) throws -> [LayerRank] {
-        let data = try ensureData(session: session)
+    public func layerRanks(count: Int, source: DataSource) throws -> [LayerRank] {
+        let data = try ensureData(source: source)
         let model = try requireModel()
         let n = min(count, data.splits.test.count)
         guard n >= 2, let batch = data.images("test", indices: Array(0..<n)) else {
@@ -97,7 +97,7 @@ extension Experiment {
     }
 
     /// Whether the layers up to `layer` are all linear (no ReLU or BatchNorm+ReLU before it).
-    func isLinearStack(upTo layer: String) -> Bool {
+    public func isLinearStack(upTo layer: String) -> Bool {
         if let net = model as? UltimusNet { return net.variant == .spec }
         if let net = model as? LayerNetwork {
             for entry in net.layers {

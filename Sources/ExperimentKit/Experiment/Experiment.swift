@@ -34,21 +34,21 @@ public final class Experiment {
     public internal(set) var accumulator = EpochAccumulator()
     public internal(set) var history = TrainingHistory()
     /// The last `lrfind` run.
-    public internal(set) var lrFinder: LRFinderResult?
+    public var lrFinder: LRFinderResult?
     /// Attention maps of the probe images, recorded while training.
     public internal(set) var timeline = AttentionTimeLapse()
     /// The last evaluation of each split (`test`, `valid`, `train`).
-    public internal(set) var evaluations: [String: EvaluationResult] = [:]
+    public var evaluations: [String: EvaluationResult] = [:]
     /// Per-parameter gradient norms of the last training step, in parameter order.
     public internal(set) var lastGradientNorms: [(name: String, norm: Double)] = []
     /// The weight digest and printed figures of each command, by command number (for `replay verify=true`).
-    public internal(set) var digests: [Int: CommandDigest] = [:]
+    public var digests: [Int: CommandDigest] = [:]
     /// Where autosaves go: `nil` is off; a relative name is inside the output folder.
     public var autosavePath: String? = "autosave.ult-session"
     /// The seed the session's first command ran with, when known (loaded or replayed sessions).
     public var startSeed: UInt64?
     /// Figures the running command printed (eval lines, epoch results, suggestions), for its digest.
-    var figures: [String] = []
+    public var figures: [String] = []
     /// The weights of the best evaluated epoch since `train ... best=true` (for `restore best`).
     public internal(set) var best: BestWeights?
 
@@ -76,10 +76,10 @@ public final class Experiment {
 
     /// The data, loading the default (CIFAR-10 if found, else synthetic) or the saved settings on first use.
     @discardableResult
-    public func ensureData(session: Session, progress: ProgressCallback? = nil) throws -> DataState {
+    public func ensureData(source: DataSource, progress: ProgressCallback? = nil) throws -> DataState {
         if let data { return data }
-        let settings = dataSettings ?? Self.defaultDataSettings(dataDirectory: session.dataDirectory, seed: session.generator.next())
-        let splits = try settings.load(dataDirectory: session.dataDirectory, progress: progress)
+        let settings = dataSettings ?? Self.defaultDataSettings(dataDirectory: source.directory, seed: source.drawSeed())
+        let splits = try settings.load(dataDirectory: source.directory, progress: progress)
         let state = try DataState(settings: settings, splits: splits)
         if let pending = pendingLoaderState { try state.trainLoader.restore(pending) }
         dataSettings = settings
@@ -200,7 +200,7 @@ public final class Experiment {
         return 10
     }
 
-    static func checkModel(_ model: Module, classes: Int) throws {
+    public static func checkModel(_ model: Module, classes: Int) throws {
         if let net = model as? LayerNetwork, net.layers.isEmpty { return }
         let out = try outputClasses(model)
         guard out >= classes else {
@@ -218,7 +218,7 @@ public final class Experiment {
 
     /// The optimizer, creating the default (Adam, lr 1e-3) when none was chosen.
     /// - Returns: the optimizer and whether it was just created by default.
-    func ensureOptimizer() throws -> (Optimizer, Bool) {
+    public func ensureOptimizer() throws -> (Optimizer, Bool) {
         let model = try requireModel()
         if let optimizer { return (optimizer, false) }
         let isDefault = optimizerSettings == nil
@@ -276,4 +276,9 @@ public struct CommandDigest: Codable, Equatable, Sendable {
     public var weights: String
     /// Figures the command printed (eval lines, epoch results, suggestions).
     public var figures: [String]
+
+    public init(weights: String, figures: [String]) {
+        self.weights = weights
+        self.figures = figures
+    }
 }

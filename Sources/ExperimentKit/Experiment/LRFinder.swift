@@ -114,9 +114,9 @@ extension Experiment {
     /// loader position are exactly as before (also on Ctrl-C or an error).
     /// - Parameter progress: (iteration, iterations, lr, smoothed loss) after each iteration.
     /// - Throws: ``Interrupted`` on Ctrl-C (state restored).
-    public func findLR(_ settings: LRFinderSettings, session: Session, shouldStop: () -> Bool = { false },
+    public func findLR(_ settings: LRFinderSettings, source: DataSource, shouldStop: () -> Bool = { false },
                        progress: ((Int, Int, Double, Double) -> Void)? = nil) throws -> LRFinderResult {
-        let data = try ensureData(session: session)
+        let data = try ensureData(source: source)
         let model = try requireModel()
         try Self.checkModel(model, classes: data.classNames.count)
         let (optimizer, _) = try ensureOptimizer()

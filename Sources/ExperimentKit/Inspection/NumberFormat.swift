@@ -1,9 +1,9 @@
 import Foundation
 
 /// Number and symbol formatting shared by the inspection views.
-enum NumberFormat {
+public enum NumberFormat {
     /// `1.234`, `-0.056`, `1.2e-05`: fixed with `digits` decimals unless tiny or huge.
-    static func short(_ v: Double, digits: Int = 3) -> String {
+    public static func short(_ v: Double, digits: Int = 3) -> String {
         if !v.isFinite { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
         if v == 0 { return "0" }
         let a = abs(v)
@@ -12,13 +12,13 @@ enum NumberFormat {
     }
 
     /// A parenthesised value when negative, so `a·(-b)` reads right in substituted formulas.
-    static func term(_ v: Double, digits: Int = 3) -> String {
+    public static func term(_ v: Double, digits: Int = 3) -> String {
         v < 0 ? "(" + short(v, digits: digits) + ")" : short(v, digits: digits)
     }
 
     /// A vector as `[a, b, c]`, wrapped to lines of at most `perLine` numbers, each continuation
     /// line indented by `indent` spaces.
-    static func vector(_ values: [Double], perLine: Int = 8, indent: Int = 4, digits: Int = 3) -> String {
+    public static func vector(_ values: [Double], perLine: Int = 8, indent: Int = 4, digits: Int = 3) -> String {
         let cells = values.map { short($0, digits: digits) }
         let width = cells.map(\.count).max() ?? 1
         let padded = cells.map { String(repeating: " ", count: width - $0.count) + $0 }
@@ -30,7 +30,7 @@ enum NumberFormat {
     }
 
     /// Rewrites mathematical symbols as ASCII when Unicode is off.
-    static func symbols(_ text: String, unicode: Bool) -> String {
+    public static func symbols(_ text: String, unicode: Bool) -> String {
         guard !unicode else { return text }
         var out = text
         for (u, a) in [("·", "*"), ("√", "sqrt"), ("Σ", "sum"), ("ᵀ", "^T"), ("→", "->"), ("×", "x"), ("‖", "|"),

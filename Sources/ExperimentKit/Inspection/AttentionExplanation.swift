@@ -25,7 +25,7 @@ public struct AttentionExplanation: Sendable {
     public var out: [Double]
     public var intervention: AttentionIntervention?
     /// Weights used for the substituted formulas.
-    var weightK: [[Double]], biasK: [Double], weightOut: [[Double]], biasOut: [Double]
+    public internal(set) var weightK: [[Double]], biasK: [Double], weightOut: [[Double]], biasOut: [Double]
 
     /// Computes every intermediate of `block` for the input vector `x` (`[dModel]`).
     /// - Throws: ``InspectionError`` when `x` has the wrong length.

@@ -13,22 +13,21 @@ public enum SessionFile {
 
     /// Writes the session atomically (a temporary file in the same folder, then a rename).
     /// - Parameter startSeed: the seed the session started with (what `replay` reseeds with).
-    public static func save(_ session: Session, startSeed: UInt64? = nil, to path: String) throws {
-        let bytes = try encode(session, startSeed: startSeed)
+    public static func save(_ checkpoint: SessionCheckpoint, startSeed: UInt64? = nil, to path: String) throws {
+        let bytes = try encode(checkpoint, startSeed: startSeed)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         try SafeTensors.writeAtomically(bytes, to: path)
     }
 
     /// The session file's bytes: what ``save(_:startSeed:to:)`` writes, and the in-memory snapshot
-    /// that branches and `rollback` keep.
-    /// - Parameter branches: include the session's other branches (not for a branch's own snapshot).
-    public static func encode(_ session: Session, startSeed: UInt64? = nil, branches: Bool = true) throws -> [UInt8] {
-        var (entries, record) = try snapshot(session)
-        record.startSeed = startSeed ?? session.experiment.startSeed
+    /// that branches and `rollback` keep. The checkpoint's other branches go in when it has them.
+    public static func encode(_ checkpoint: SessionCheckpoint, startSeed: UInt64? = nil) throws -> [UInt8] {
+        var (entries, record) = try snapshot(checkpoint)
+        record.startSeed = startSeed ?? checkpoint.experiment.startSeed
         let json = try encoder().encode(record)
         var metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
-        if branches, let branches = try session.branches.metadata() { metadata[BranchSet.metadataKey] = branches }
+        if let branches = try checkpoint.branches?.metadata() { metadata[BranchSet.metadataKey] = branches }
         var names = Set<String>()
         for e in entries where e.name == "__metadata__" || !names.insert(e.name).inserted {
             throw ExperimentError("tensor name '\(e.name)' is reserved or repeated")
@@ -80,16 +79,6 @@ public enum SessionFile {
         }
     }
 
-    /// Replaces `session`'s state with a loaded one (nothing can fail here).
-    public static func install(_ loaded: LoadedSession, into session: Session) {
-        session.reseed(loaded.record.seed)
-        session.generator = SeededGenerator(seed: 0)
-        session.generator.state = loaded.record.generator
-        session.commandLog = loaded.record.commandLog
-        session.experiment = loaded.experiment
-        QuizState.of(session).restore(loaded.record.quiz)
-    }
-
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -108,6 +97,24 @@ public enum SessionFile {
         if case DecodingError.typeMismatch(_, let context) = error { return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))" }
         if case DecodingError.dataCorrupted(let context) = error { return "corrupt at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)" }
         return String(describing: error)
+    }
+}
+
+/// Everything a session file holds, as one value: the session's seed and generator, its command
+/// log, the experiment, and the shell's teaching record (stored as it is, unread here).
+public struct SessionCheckpoint {
+    public var seed: UInt64
+    public var generator: SeededGenerator
+    public var commandLog: [LoggedCommand]
+    public var experiment: Experiment
+    public var quiz: SessionRecord.QuizRecord?
+    /// The session's other branches (`nil` for a single branch's own snapshot).
+    public var branches: BranchSet?
+
+    public init(seed: UInt64, generator: SeededGenerator, commandLog: [LoggedCommand], experiment: Experiment,
+                quiz: SessionRecord.QuizRecord?, branches: BranchSet? = nil) {
+        (self.seed, self.generator, self.commandLog) = (seed, generator, commandLog)
+        (self.experiment, self.quiz, self.branches) = (experiment, quiz, branches)
     }
 }
 
@@ -156,10 +163,15 @@ public struct SessionRecord: Codable {
     /// absent in files saved before they were kept.
     public var interventions: [String: String]?
 
+    /// The shell's quiz: on or off, and the score.
     public struct QuizRecord: Codable {
         public var enabled: Bool
         public var asked: Int
         public var correct: Int
+
+        public init(enabled: Bool, asked: Int, correct: Int) {
+            (self.enabled, self.asked, self.correct) = (enabled, asked, correct)
+        }
     }
 
     /// A time-lapse frame's numbers; its maps are the tensors `record.frame.<i>.<block>`.
@@ -171,7 +183,7 @@ public struct SessionRecord: Codable {
 }
 
 extension SessionFile {
-    static func snapshot(_ session: Session) throws -> ([SafeTensorsEntry], SessionRecord) {
+    public static func snapshot(_ session: SessionCheckpoint) throws -> ([SafeTensorsEntry], SessionRecord) {
         let x = session.experiment
         var entries: [SafeTensorsEntry] = []
         if let model = x.model {
@@ -203,7 +215,7 @@ extension SessionFile {
             frameEvery: x.timeline.every,
             frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
             evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath,
-            quiz: QuizState.of(session).record,
+            quiz: session.quiz,
             interventions: (x.model as? UltimusNet).map(interventions))
         return (entries, record)
     }

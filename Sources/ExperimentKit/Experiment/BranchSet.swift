@@ -6,11 +6,11 @@ public final class BranchSet {
     /// Metadata key of the branches in a session file.
     public static let metadataKey = "ultimus.branches"
     /// The branch in use.
-    public internal(set) var current = "main"
+    public var current = "main"
     /// Every branch's name, in creation order (the current one included).
-    public internal(set) var names = ["main"]
+    public var names = ["main"]
     /// The parked branches' session-file bytes, by name.
-    var parked: [String: [UInt8]] = [:]
+    public var parked: [String: [UInt8]] = [:]
 
     public init() {}
 
@@ -20,7 +20,7 @@ public final class BranchSet {
     }
 
     /// A copy (the parked bytes are values).
-    func copy() -> BranchSet {
+    public func copy() -> BranchSet {
         let c = BranchSet()
         (c.current, c.names, c.parked) = (current, names, parked)
         return c
