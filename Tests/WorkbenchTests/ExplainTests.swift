@@ -48,7 +48,7 @@ import TestSupport
         model.blocks[2].intervention = .bypass
         let (bypassed, _) = try explanation(model, block: 2, sample: 1)
         #expect(bypassed.out == bypassed.x)
-        let text = e.render(style: .plain, inputName: "ultimus2", label: "cat", discrepancy: 1e-7)
+        let text = e.render(style: .plain, inputName: "ultimus2", caption: "probe 0 (cat)", discrepancy: 1e-7)
         #expect(text.contains("zero_row(3)"))
         #expect(text.contains("AM[") && text.contains("Z[") && text.contains("K["))
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })

@@ -69,3 +69,37 @@ import Testing
 private extension Array {
     func repeated(_ n: Int) -> [Element] { (0..<n).flatMap { _ in self } }
 }
+
+/// `report`, `plot confusion`, `misclassified` and `gradcam misclassified` reuse the test
+/// predictions while the weights are unchanged; the report quotes the log as printed and keeps
+/// to its own folder.
+@Suite(.serialized) struct ReportCacheTests {
+    @Test func testPredictionsAreReusedUntilTheWeightsChange() throws {
+        let bench = InspectionBench()
+        bench.run("train epochs=1")
+        #expect(bench.experiment.cachedEvaluation(split: "test") != nil)
+        #expect(!bench.run("plot confusion").contains("Eval test"))
+        #expect(!bench.run("misclassified n=3").contains("Eval test"))
+        bench.run("train steps=1")
+        #expect(bench.experiment.cachedEvaluation(split: "test") == nil)
+        #expect(bench.run("plot confusion").contains("Eval test"))
+        #expect(!bench.run("misclassified n=3").contains("Eval test"))
+        bench.run("intervene ultimus1 mode=uniform")
+        #expect(bench.run("plot confusion").contains("Eval test"))
+    }
+
+    @Test func reportKeepsTheUsersFilesAndQuotesTheLogAsPrinted() throws {
+        let bench = InspectionBench()
+        let printed = bench.run("train epochs=1")
+        let line = try #require(printed.split(separator: "\n").last { $0.contains("EPOCH = 1 |") })
+        let quoted = String(line[..<line.range(of: ":")!.lowerBound])
+        bench.run("misclassified n=2")
+        let mine = bench.shell.session.outputPath("misclassified.png")
+        let before = try Data(contentsOf: URL(fileURLWithPath: mine))
+        let text = bench.run("report")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: mine)) == before)
+        #expect(!text.contains("Eval test"))
+        let md = try String(contentsOfFile: bench.shell.session.outputPath("report/README.md"), encoding: .utf8)
+        #expect(md.contains(quoted), "\(quoted) not in the report")
+    }
+}

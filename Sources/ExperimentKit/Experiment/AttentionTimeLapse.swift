@@ -4,8 +4,8 @@ import Layers
 /// recorded every ``every`` training steps (the first and last step of each `train` always kept).
 ///
 /// A frame holds, per block, the map of the probe batch: `[P, h, h]` (P probes, h = 8) for
-/// per-image attention, `[P, P]` for the seed's batch-mixing attention. 4 blocks × 8 probes ×
-/// 64 floats = 8 KB per frame.
+/// per-image attention, `[P, P]` for the seed's batch-mixing attention. 4 blocks × 10 probes ×
+/// 64 floats = 10 KB per frame.
 public struct AttentionTimeLapse: Equatable {
     /// One recording.
     public struct Frame: Equatable {
@@ -24,8 +24,11 @@ public struct AttentionTimeLapse: Equatable {
         }
     }
 
-    /// Indices (into the test split) of the probe images: the first 8 by default.
-    public var probes: [Int] = Array(0..<8)
+    /// Indices (into the test split) of the probe images chosen with `set probes=`; empty means
+    /// the default, the first test image of each class (``Experiment/probeIndices(_:)``).
+    public var probes: [Int] = []
+    /// Image files chosen as probes (after the test images); kept in memory, not in session files.
+    public var probeFiles: [ImageFile] = []
     /// Steps between frames; fixed when the first frame is recorded.
     public var every: Int?
     public var frames: [Frame] = []
@@ -58,8 +61,7 @@ extension Experiment {
         guard let model, let data else { return }
         let blocks = attentionBlocks
         guard !blocks.isEmpty else { return }
-        let probes = timeline.probes.filter { $0 < data.splits.test.count }
-        guard !probes.isEmpty, let batch = data.images("test", indices: probes) else { return }
+        guard let batch = probeImages(data) else { return }
         let wasTraining = model.isTraining
         model.eval()
         _ = noGrad { model(batch.images) }

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import Foundation
 
@@ -21,8 +22,11 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public var subset: Int?
     /// Training images held out for validation (`valid=`).
     public var valid: Int?
-    /// Seed of the synthetic images, the validation split and the loader (shuffling, augmentation).
+    /// Seed of the synthetic images and the validation split (and of the loader when
+    /// ``loaderSeed`` is `nil`, as in sessions saved before it existed).
     public var seed: UInt64
+    /// Seed of the loader: shuffling and augmentation.
+    public var loaderSeed: UInt64?
 
     public init(source: Source, path: String? = nil, count: Int = 1024, classes: Int = 10, batchSize: Int = 512,
                 augment: String = "none", subset: Int? = nil, valid: Int? = nil, seed: UInt64) {
@@ -35,6 +39,16 @@ public struct DataSettings: Codable, Equatable, Sendable {
         self.subset = subset
         self.valid = valid
         self.seed = seed
+    }
+
+    /// Sets ``seed`` from the session's seed and the settings that choose the images (source,
+    /// path, n, classes, subset, valid), so running the same `data` command again in a session
+    /// gives the same images, test set included; only ``loaderSeed`` comes from the running generator.
+    public mutating func deriveDatasetSeed(sessionSeed: UInt64) {
+        let key = [source.rawValue, path ?? "", "\(count)", "\(classes)", "\(subset ?? -1)", "\(valid ?? -1)"].joined(separator: "|")
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        seed = Seeds.derive(sessionSeed, h)
     }
 
     /// The command that makes these settings, for messages.
@@ -66,7 +80,7 @@ public final class DataState {
         let augmentation = try Augmentation(spec: settings.augment)
         trainLoader = DataLoader(set: splits.train, batchSize: settings.batchSize, shuffle: true,
                                  augmentation: augmentation, normalization: normalization,
-                                 seed: Seeds.derive(settings.seed, 0x4C4F_4144))
+                                 seed: Seeds.derive(settings.loaderSeed ?? settings.seed, 0x4C4F_4144))
     }
 
     /// Class names, in label order.
@@ -154,7 +168,7 @@ extension DataSettings {
             splits = try DataLocator().load(explicit: path ?? dataDirectory, progress: progress)
         case .folder:
             guard let path else { throw DatasetError("data folder needs path=DIR (a folder with train/ and test/)") }
-            let root = (path as NSString).expandingTildeInPath
+            let root = PathName.expandingTilde(path)
             guard ImageFolder.isImageFolder(root) else {
                 let what = FileManager.default.fileExists(atPath: root) ? "has no train/ and test/ folders" : "no such folder"
                 throw DatasetError("\(path): \(what); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")

@@ -46,3 +46,24 @@ extension Experiment {
                                 count: count, predictions: predictions)
     }
 }
+
+extension Experiment {
+    /// What an evaluation depends on: the weights and buffers, the interventions and the data.
+    var evaluationKey: String {
+        let interventions = (model as? UltimusNet)?.blocks.map { $0.intervention.map { "\($0)" } ?? "-" } ?? []
+        return [weightDigest, interventions.joined(separator: ","), dataSettings.map { "\($0)" } ?? "none"].joined(separator: "|")
+    }
+
+    /// Keeps `result` as the split's evaluation of the current weights.
+    public func remember(_ result: EvaluationResult) {
+        evaluations[result.split] = result
+        evaluationKeys[result.split] = evaluationKey
+    }
+
+    /// The split's last evaluation when nothing it depends on has changed since (weights,
+    /// interventions, data), else `nil`.
+    public func cachedEvaluation(split: String) -> EvaluationResult? {
+        guard let result = evaluations[split], let key = evaluationKeys[split], key == evaluationKey else { return nil }
+        return result
+    }
+}

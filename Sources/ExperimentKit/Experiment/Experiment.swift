@@ -38,7 +38,11 @@ public final class Experiment {
     /// Attention maps of the probe images, recorded while training.
     public internal(set) var timeline = AttentionTimeLapse()
     /// The last evaluation of each split (`test`, `valid`, `train`).
-    public var evaluations: [String: EvaluationResult] = [:]
+    public var evaluations: [String: EvaluationResult] = [:] {
+        didSet { evaluationKeys = evaluationKeys.filter { evaluations[$0.key] != nil } }
+    }
+    /// What each of ``evaluations`` was computed from (``evaluationKey``).
+    var evaluationKeys: [String: String] = [:]
     /// Per-parameter gradient norms of the last training step, in parameter order.
     public internal(set) var lastGradientNorms: [(name: String, norm: Double)] = []
     /// The weight digest and printed figures of each command, by command number (for `replay verify=true`).
@@ -71,6 +75,8 @@ public final class Experiment {
             s.stepsPerEpoch = state.trainLoader.batchesPerEpoch
             if let built = try? s.build() { self.scheduleSettings = s; schedule = built }
         }
+        // New data, new probes: the chosen test indices may not exist in it.
+        timeline.probes = []
         timeline.resetProbes()
     }
 
@@ -168,7 +174,7 @@ public final class Experiment {
         accumulator = EpochAccumulator()
         history = TrainingHistory()
         lrFinder = nil
-        timeline = AttentionTimeLapse()
+        timeline.resetProbes()
         evaluations = [:]
         lastGradientNorms = []
         best = nil
@@ -197,6 +203,7 @@ public final class Experiment {
             return net.outputShape[0]
         }
         if let net = model as? UltimusNet { return net.fc.outputFeatures }
+        if let vit = model as? ViT { return vit.config.classes }
         return 10
     }
 
@@ -234,13 +241,6 @@ public final class Experiment {
         let built = try settings.build()
         scheduleSettings = settings
         schedule = built
-        scheduleStep = 0
-    }
-
-    /// Removes the schedule (the LR stays at the optimizer's).
-    public func clearSchedule() {
-        scheduleSettings = nil
-        schedule = nil
         scheduleStep = 0
     }
 

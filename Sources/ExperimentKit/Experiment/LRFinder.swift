@@ -171,7 +171,7 @@ struct StateSnapshot {
     }
 
     func restore(experiment: Experiment, model: Module, optimizer: Optimizer) {
-        try? model.load(stateDict: weights)
+        _ = try? model.load(stateDict: weights)
         try? optimizer.loadStateTensors(optimizerState)
         for (name, value) in hyperparameters { _ = optimizer.setHyperparameter(name, value) }
         for (p, g) in zip(model.parameters(), gradients) { p.grad = g }

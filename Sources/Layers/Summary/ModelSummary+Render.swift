@@ -2,25 +2,37 @@ extension ModelSummary {
     /// torchinfo's table with columns Kernel Shape, Input Shape, Output Shape, Param #, Mult-Adds,
     /// Trainable and `var_names`/`depth` row labels, its totals and memory lines, then a footer
     /// with the attention products and softmax that torchinfo does not count.
-    public func render(columnWidth: Int = 25) -> String {
-        let nameWidth = self.nameWidth
-        let divider = String(repeating: "=", count: nameWidth + 6 * columnWidth)
-        func line(_ name: String, _ cells: [String]) -> String {
+    /// - Parameters:
+    ///   - depth: rows deeper than this are folded into their ancestor at this depth, which then
+    ///     shows their parameters and mult-adds (torchinfo's `depth`).
+    ///   - maxWidth: when the table is wider, columns shrink to their contents and Kernel Shape,
+    ///     Input Shape and Trainable are left out (in that order) until it fits; `nil` keeps
+    ///     torchinfo's fixed 25-character columns.
+    public func render(columnWidth: Int = 25, depth: Int = 3, maxWidth: Int? = nil) -> String {
+        let shown = rows.filter { $0.depth <= depth }
+        let headers = ["Kernel Shape", "Input Shape", "Output Shape", "Param #", "Mult-Adds", "Trainable"]
+        let cells = shown.map { row in [
+            row.kernelShape.map(Self.shape) ?? "--", Self.shape(row.inputShape), Self.shape(row.outputShape),
+            parameterCell(row, folded: row.depth == depth), multAddCell(row, folded: row.depth == depth), row.trainable,
+        ] }
+        let labels = shown.map { Self.prefix($0.depth) + label($0) }
+        var columns = Array(headers.indices)
+        var widths = headers.map { _ in columnWidth }
+        let nameWidth = self.nameWidth(depth: depth)
+        func tableWidth() -> Int { nameWidth + columns.reduce(0) { $0 + widths[$1] + 1 } }
+        if let maxWidth, tableWidth() > maxWidth {
+            widths = headers.indices.map { c in ([headers[c]] + cells.map { $0[c] }).map(\.count).max()! }
+            for dropped in [0, 1, 5] where tableWidth() > maxWidth { columns.removeAll { $0 == dropped } }
+        }
+        let divider = String(repeating: "=", count: maxWidth == nil ? nameWidth + 6 * columnWidth : tableWidth())
+        func line(_ name: String, _ row: [String]) -> String {
             var s = name.padding(nameWidth) + " "
-            for cell in cells { s += cell.padding(columnWidth) + " " }
+            for c in columns { s += row[c].padding(widths[c]) + " " }
             while s.hasSuffix(" ") { s.removeLast() }
             return s + "\n"
         }
-        var out = divider + "\n"
-        out += line("Layer (type (var_name):depth-idx)",
-                    ["Kernel Shape", "Input Shape", "Output Shape", "Param #", "Mult-Adds", "Trainable"])
-        out += divider + "\n"
-        for row in rows {
-            out += line(Self.prefix(row.depth) + label(row), [
-                row.kernelShape.map(Self.shape) ?? "--", Self.shape(row.inputShape), Self.shape(row.outputShape),
-                parameterCell(row), row.isLeaf && row.multAdds > 0 ? Self.grouped(row.multAdds) : "--", row.trainable,
-            ])
-        }
+        var out = divider + "\n" + line("Layer (type (var_name):depth-idx)", headers) + divider + "\n"
+        for (name, row) in zip(labels, cells) { out += line(name, row) }
         out += divider + "\n"
         out += "Total params: \(Self.grouped(totalParameters))\n"
         out += "Trainable params: \(Self.grouped(trainableParameters))\n"
@@ -33,7 +45,20 @@ extension ModelSummary {
         out += "Estimated Total Size (MB): \(Self.megabytes(totalBytes))\n"
         out += divider
         if !attention.isEmpty { out += "\n" + attentionFooter() + divider }
+        if columns.count < headers.count {
+            let left = headers.indices.filter { !columns.contains($0) }.map { headers[$0] }
+            out += "\n(left out to fit the terminal: \(left.joined(separator: ", ")); a wider terminal shows them)"
+        }
         return out
+    }
+
+    /// Mult-adds of a leaf, or of everything folded into a row at the depth limit.
+    private func multAddCell(_ row: SummaryRow, folded: Bool) -> String {
+        if row.isLeaf { return row.multAdds > 0 ? Self.grouped(row.multAdds) : "--" }
+        guard folded else { return "--" }
+        let prefix = row.name.isEmpty ? "" : row.name + "."
+        let sum = rows.filter { $0.isLeaf && !$0.isRecursive && $0.name.hasPrefix(prefix) }.reduce(0) { $0 + $1.multAdds }
+        return sum > 0 ? Self.grouped(sum) : "--"
     }
 
     private func attentionFooter() -> String {
@@ -41,11 +66,17 @@ extension ModelSummary {
         let scores = attention.reduce(0) { $0 + $1.scoreMultAdds }
         let values = attention.reduce(0) { $0 + $1.valueMultAdds }
         let batch = inputShape.first ?? 0
-        var out = "Not counted by torchinfo (\(blocks) Ultimus call\(blocks == 1 ? "" : "s"), batch \(batch)):\n"
-        out += "  attention scores q·kᵀ/√h: \(Self.grouped(scores)) mult-adds\n"
-        out += "  Z = v·AM: \(Self.grouped(values)) mult-adds\n"
+        let projections = attention.reduce(0) { $0 + $1.projectionMultAdds }
+        let tokens = projections > 0
+        var out = "Not counted by torchinfo (\(blocks) \(tokens ? "MultiheadAttention" : "Ultimus") call\(blocks == 1 ? "" : "s"), batch \(batch)):\n"
+        if tokens { out += "  in_proj q, k, v = x·Wᵢₙᵀ + bᵢₙ (torchinfo counts MultiheadAttention as 0): \(Self.grouped(projections)) mult-adds\n" }
+        out += "  attention scores q·kᵀ/√\(tokens ? "d" : "h"): \(Self.grouped(scores)) mult-adds\n"
+        out += (tokens ? "  A·v" : "  Z = v·AM") + ": \(Self.grouped(values)) mult-adds\n"
         out += "  softmax: \(Self.grouped(softmaxExps)) exponentials\n"
-        out += "Total mult-adds with attention \(Self.readable(totalMultAdds + attentionMultAdds))\n"
+        out += "Total mult-adds with attention \(Self.readable(totalMultAdds + attentionMultAdds + projections))\n"
+        if tokens {
+            out += "Linear rows count B·T·in·out (every token); torchinfo counts a Linear on [B, T, D] once per batch item\n"
+        }
         let mixing = attention.filter(\.isBatchMixing).map(\.name)
         if !mixing.isEmpty {
             out += "WARNING: \(mixing.joined(separator: ", ")) use attention=batch: a \(batch)×\(batch) map mixes the images of a batch (the seed's mistake)\n"
@@ -60,10 +91,10 @@ extension ModelSummary {
         return s
     }
 
-    private func parameterCell(_ row: SummaryRow) -> String {
+    private func parameterCell(_ row: SummaryRow, folded: Bool) -> String {
         if row.parameterCount == 0 { return "--" }
         if row.isRecursive { return "(recursive)" }
-        if row.isLeaf {
+        if row.isLeaf || folded {
             let s = Self.grouped(row.parameterCount)
             return row.trainableParameterCount > 0 ? s : "(\(s))"
         }
@@ -71,8 +102,10 @@ extension ModelSummary {
     }
 
     /// torchinfo widens the name column to the longest label plus 5 per depth level, in steps of 5.
-    private var nameWidth: Int {
-        let longest = rows.map { label($0).count + $0.depth * 5 + 1 }.max() ?? 0
+    private var nameWidth: Int { nameWidth(depth: .max) }
+
+    private func nameWidth(depth: Int) -> Int {
+        let longest = rows.filter { $0.depth <= depth }.map { label($0).count + $0.depth * 5 + 1 }.max() ?? 0
         return longest >= 40 ? (longest + 4) / 5 * 5 : 40
     }
 

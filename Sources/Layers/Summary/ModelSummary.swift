@@ -61,9 +61,10 @@ public enum Summary {
                             attention: tracer.attention)
     }
 
-    /// The summary as torchinfo prints it with every column, plus the attention footer.
+    /// The summary as torchinfo prints it (every column unless `maxWidth` is smaller), plus the
+    /// attention footer.
     /// - Throws: ``ShapeError`` when `inputShape` does not fit the model.
-    public static func render(model: Module, inputShape: [Int]) throws -> String {
-        try make(model: model, inputShape: inputShape).render()
+    public static func render(model: Module, inputShape: [Int], depth: Int = 3, maxWidth: Int? = nil) throws -> String {
+        try make(model: model, inputShape: inputShape).render(depth: depth, maxWidth: maxWidth)
     }
 }

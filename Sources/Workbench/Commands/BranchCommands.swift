@@ -123,6 +123,7 @@ enum BranchCommands {
         switch x.modelRecipe {
         case .ultimus(let v, let a)?: return "UltimusNet \(v)/\(a)"
         case .layers(let specs)?: return "\(specs.count) layers"
+        case .vit?: return "ViT"
         case nil: return "-"
         }
     }

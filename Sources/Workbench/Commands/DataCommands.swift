@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import ExperimentKit
 import Foundation
@@ -24,7 +25,8 @@ enum DataCommands {
             source = Experiment.defaultDataSettings(dataDirectory: ctx.session.dataDirectory, seed: 0).source
         }
         var generator = ctx.session.generator
-        var settings = DataSettings(source: source ?? .synthetic, seed: generator.next())
+        var settings = DataSettings(source: source ?? .synthetic, seed: 0)
+        settings.loaderSeed = generator.next()
         settings.path = inv.string("path")
         settings.batchSize = inv.int("batch") ?? 512
         settings.count = inv.int("n") ?? 1024
@@ -42,6 +44,7 @@ enum DataCommands {
         } else {
             settings.augment = settings.source == .synthetic ? "none" : "crop,flip,cutout"
         }
+        settings.deriveDatasetSeed(sessionSeed: ctx.session.seed)
         if settings.source == .synthetic, settings.classes > 10 {
             throw inv.error("the synthetic set has 10 classes", at: "classes", suggestion: "use classes=2...10")
         }
@@ -70,13 +73,15 @@ enum DataCommands {
 
     static func describe(_ state: DataState, _ ctx: ShellContext) {
         let s = state.settings
-        let names = state.classNames
+        let names = state.classNames.map(PrintableText.escaped)
         let shown = names.count > 10 ? names.prefix(10).joined(separator: ", ") + ", …" : names.joined(separator: ", ")
         let loader = state.trainLoader
         ctx.console.write("source   \(state.splits.source)")
         ctx.console.write("classes  \(names.count): \(shown)")
         ctx.console.write("images   \(state.countsLine)")
         ctx.console.write("loader   batch \(s.batchSize) → \(loader.batchesPerEpoch) batches per epoch · augment \(s.augment)")
+        ctx.console.write("pixels   \(SessionStatus.normalizationText(state.normalization))"
+                          + (s.source == .cifar10 ? " (CIFAR-10's)" : " (of the training images)"))
     }
 
     static func download(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -124,8 +129,13 @@ extension CommandAreas {
             return model.namedModules().map(\.name).filter { !$0.isEmpty }
         case .tensor:
             let params = model.namedParameters().map(\.name)
-            return params + params.map { $0 + ".grad" } + model.namedBuffers().map(\.name)
-                + model.activations.map { "act." + $0.name }
+            // An UltimusNet's activations come from a one-image forward of a copy when none is
+            // recorded yet, as 'inspect act.…' does; other models only offer what they recorded.
+            var activations = model.activations.map(\.name)
+            if activations.isEmpty, let net = model as? UltimusNet {
+                activations = ProbeForward(model: net, images: Tensor.zeros([1, 3, 32, 32])).activations.map(\.name)
+            }
+            return params + params.map { $0 + ".grad" } + model.namedBuffers().map(\.name) + activations.map { "act." + $0 }
         case .block:
             let blocks = session.experiment.attentionBlocks.map(\.name)
             return blocks.isEmpty ? [] : blocks + ["all"]

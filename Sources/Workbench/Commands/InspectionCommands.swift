@@ -10,6 +10,7 @@ extension CommandAreas {
         "inspect": { inv, ctx in try InspectionCommands.inspect(inv, ctx) },
         "grads": { inv, ctx in try InspectionCommands.grads(inv, ctx) },
         "attention": { inv, ctx in try InspectionCommands.attention(inv, ctx) },
+        "rollout": { inv, ctx in try TokenAttentionCommands.rollout(inv, ctx) },
         "explain": { inv, ctx in try InspectionCommands.explain(inv, ctx) },
         "timeline attention": { inv, ctx in try InspectionCommands.timeline(inv, ctx) },
         "intervene": { inv, ctx in try InspectionCommands.intervene(inv, ctx) },
@@ -28,7 +29,7 @@ enum InspectionCommands {
         if reference.kind == .activation, !activations.contains(where: { $0.name == reference.name }) {
             let probe = try ctx.probeForward(model)
             activations = probe.forward.activations
-            source = "an evaluation-mode forward of the \(probe.indices.count) probe images (test images \(probe.indices.first ?? 0)…\(probe.indices.last ?? 0))"
+            source = "an evaluation-mode forward of the \(probe.count.counted("probe image")) ('set probes=' chooses them)"
         }
         let tensor = try wrap(inv, at: "name") { try TensorLookup.resolve(reference, model: model, activations: activations) }
         let style = ctx.style
@@ -72,22 +73,23 @@ enum InspectionCommands {
     }
 
     static func attention(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let vit = ctx.session.experiment.model as? ViT { return try TokenAttentionCommands.attention(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         let name = inv.string("block") ?? "all"
         let blocks = name == "all" ? net.blocks.indices.map { "ultimus\($0 + 1)" } : [try ctx.blockName(inv, net)]
-        let probe = try ctx.probeForward(net)
+        let probe = try ctx.probeForward(net, inv)
         let sample = try ctx.probeSample(inv, probe)
         var maps: [HeatmapMatrix] = []
         for block in blocks {
             guard let map = probe.forward.attentionMap(block: block, sample: sample) else { continue }
             let mixing = net.blocks[Int(block.dropFirst(7))! - 1].isBatchMixing
-            let title = "\(block) · probe \(sample) (\(probe.label(sample)))" + (mixing ? " · B×B over the batch!" : "")
+            let title = "\(block) · \(probe.caption(sample))" + (mixing ? " · B×B over the batch!" : "")
             var m = HeatmapMatrix(rows: map.count, columns: map.first?.count ?? 0, values: map.flatMap { $0 }, title: title)
             if mixing { (m.rowPrefix, m.columnPrefix) = ("img", "img") }
             maps.append(m)
         }
         if net.isBatchMixing {
-            ctx.console.warning("attention=batch: each map is \(probe.indices.count)×\(probe.indices.count), image against image across the batch, not 8×8 per image. This is the seed notebook's mistake: an image's prediction depends on its batch-mates ('check model' finds it). Fix: model ultimus attention=sample")
+            ctx.console.warning("attention=batch: each map is \(probe.count)×\(probe.count), image against image across the batch, not 8×8 per image. This is the seed notebook's mistake: an image's prediction depends on its batch-mates ('check model' finds it). Fix: model ultimus attention=sample")
         }
         let style = ctx.style
         ctx.console.write(maps.count == 1 ? Heatmap.render(maps[0], style: style) : Heatmap.renderSideBySide(maps, style: style))
@@ -119,7 +121,7 @@ enum InspectionCommands {
             throw inv.error("\(block) mixes images across the batch (attention=batch): its map is B×B over the batch, so no single image has an 8×8 map to walk through",
                             at: "block", suggestion: "this is the seed's mistake; rebuild with 'model ultimus attention=sample'")
         }
-        let probe = try ctx.probeForward(net)
+        let probe = try ctx.probeForward(net, inv)
         let sample = try ctx.probeSample(inv, probe)
         let inputName = index == 0 ? "gap" : "ultimus\(index)"
         guard let x = probe.forward.activation(inputName) else { throw inv.error("the forward recorded no \(inputName)") }
@@ -127,7 +129,7 @@ enum InspectionCommands {
         let row = Array(x.storage[(sample * width)..<((sample + 1) * width)])
         let explanation = try AttentionExplanation(block: net.blocks[index], name: block, sample: sample, input: row)
         let shownInput = index == 0 ? "global average pooling (gap)" : "ultimus\(index)"
-        ctx.console.write(explanation.render(style: ctx.style, inputName: shownInput, label: probe.label(sample),
+        ctx.console.write(explanation.render(style: ctx.style, inputName: shownInput, caption: probe.caption(sample),
                                              discrepancy: explanation.discrepancy(with: probe.forward)))
         let probabilities = probe.forward.probabilities[sample]
         let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
@@ -144,9 +146,9 @@ enum InspectionCommands {
             throw inv.error("no attention frames recorded yet", suggestion: "train first ('train steps=20'); the probe images' maps are recorded every few steps")
         }
         let sample = inv.int("sample") ?? 0
-        let probes = x.timeline.probes
-        guard sample < probes.count else {
-            throw inv.error("sample=\(sample) is not a probe image; the time-lapse records probes 0…\(probes.count - 1)", at: "sample")
+        let probe = try ctx.probeForward(net)
+        guard sample < probe.count else {
+            throw inv.error("sample=\(sample) is not a probe image; the time-lapse records probes 0…\(probe.count - 1)", at: "sample")
         }
         var recorded: [AttentionFrame] = []
         var mixing = false
@@ -168,8 +170,7 @@ enum InspectionCommands {
             ctx.console.warning("\(block) mixes images (attention=batch): the frames are the probe batch's B×B maps, the seed's mistake")
         }
         let steps = x.history.steps
-        let label = x.data.flatMap { d in d.splits.test.labels[safe: probes[sample]].flatMap { d.classNames[safe: $0] } } ?? "?"
-        let text = AttentionTimeline.render(recorded, title: "timeline \(block) · probe \(sample) (\(label))", style: ctx.style,
+        let text = AttentionTimeline.render(recorded, title: "timeline \(block) · \(probe.caption(sample))", style: ctx.style,
                                             loss: steps.map { ($0.step, $0.loss) }, lr: steps.map { ($0.step, $0.lr) })
         ctx.console.write(text)
         let summaries = recorded.map { AttentionTimeline.summarize($0.map, step: $0.step) }
@@ -180,6 +181,7 @@ enum InspectionCommands {
     }
 
     static func intervene(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let vit = ctx.session.experiment.model as? ViT { return try TokenAttentionCommands.intervene(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         if inv.string("block") == "clear" {
             let active = net.blocks.enumerated().filter { $0.element.intervention != nil }
@@ -224,7 +226,7 @@ enum InspectionCommands {
         let classes = before.logits.shape[1]
         var rows: [[String]] = []
         var right0 = 0, right1 = 0
-        for n in 0..<probe.indices.count {
+        for n in 0..<probe.count {
             let a = argmax(p0[n]), b = argmax(p1[n])
             var delta = 0.0
             for c in 0..<classes {
@@ -236,7 +238,7 @@ enum InspectionCommands {
             rows.append([String(n), probe.label(n), "\(probe.className(a)) \(String(format: "%.2f", p0[n][a]))",
                          "\(probe.className(b)) \(String(format: "%.2f", p1[n][b]))" + (a != b ? " *" : ""), NumberFormat.short(delta)])
         }
-        rows.append(["", "correct", "\(right0)/\(probe.indices.count)", "\(right1)/\(probe.indices.count)", ""])
+        rows.append(["", "correct", "\(right0)/\(probe.count)", "\(right1)/\(probe.count)", ""])
         return Table(headers: ["probe", "true", "before", "after", "max |Δlogit|"], rows: rows,
                      rightAligned: [true, false, false, false, true], title: "Effect on the probe images ('eval' shows the whole test set)")
     }
@@ -258,10 +260,9 @@ enum InspectionCommands {
             throw inv.error("Grad-CAM needs a convolution; '\(layer)' is not one", at: "layer",
                             suggestion: EditDistance.suggestion(for: layer, in: GradCAM.layers(of: net)) ?? "use one of \(GradCAM.layers(of: net).joined(separator: ", "))")
         }
-        let x = ctx.session.experiment
         let data = try ctx.data()
         let test = data.splits.test
-        var indices: [Int]
+        let images: ProbeImages
         let title: String
         if inv.string("which") == "misclassified" {
             let evaluation = try ctx.testEvaluation()
@@ -269,35 +270,32 @@ enum InspectionCommands {
             let (picked, wrong) = MisclassifiedPick.pick(labels: test.labels, predictions: evaluation.predictions, limit: wanted)
             if picked.isEmpty { ctx.console.write("no test image is misclassified: nothing to explain"); return }
             if wrong < wanted { ctx.console.write("only \(wrong) test images are misclassified; showing them all") }
-            indices = picked
+            guard let picked = Experiment.images(data, indices: picked, files: []) else { throw inv.error("cannot read the test images") }
+            images = picked
             title = "Grad-CAM \(layer) · misclassified test images"
         } else {
-            let sample = inv.int("sample") ?? 0
-            let probes = x.timeline.probes
-            let index = sample < probes.count ? probes[sample] : sample
-            guard index < test.count else {
-                throw inv.error("sample=\(sample) is past the test split's \(test.count.counted("image"))", at: "sample")
-            }
-            indices = [index]
-            title = "Grad-CAM \(layer) · test image \(index)"
+            let probe = try ctx.probeForward(net, inv)
+            let sample = try ctx.probeSample(inv, probe)
+            images = probe.probes.pick(sample)
+            title = "Grad-CAM \(layer) · \(probe.caption(sample))"
         }
-        guard let batch = data.images("test", indices: indices) else { throw inv.error("cannot read the test images") }
-        let results = try wrap(inv, at: "layer") { try GradCAM.compute(model: net, images: batch.images, layer: layer) }
+        let results = try wrap(inv, at: "layer") { try GradCAM.compute(model: net, images: images.images, layer: layer) }
         var tiles: [ImageTile] = []
         var listing: [ImageTile] = []
         for (k, r) in results.enumerated() {
-            let i = indices[k]
-            let image = try RGBImage(width: test.width, height: test.height, pixels: test.rgbInterleaved(at: i))
-            let truth = data.classNames[safe: test.labels[i]] ?? "?"
+            let image = try RGBImage(width: test.width, height: test.height, pixels: images.rgb[k])
+            let label = images.labels[k]
+            let truth = label >= 0 ? "true \(data.classNames[safe: label] ?? "?")" : images.sources[k]
             let predicted = data.classNames[safe: r.predicted] ?? "?"
-            let caption = ["#\(i) true \(truth)", "pred \(predicted) \(String(format: "%.2f", r.probability))"]
-            let color = r.predicted == test.labels[i] ? RGB(0, 110, 0) : RGB(190, 0, 0)
+            let caption = [images.indices[k].map { "#\($0) \(truth)" } ?? truth, "pred \(predicted) \(String(format: "%.2f", r.probability))"]
+            let color = label < 0 ? RGB(0, 0, 0) : r.predicted == label ? RGB(0, 110, 0) : RGB(190, 0, 0)
             tiles += CAMOverlay.tiles(image: image, mask: r.map, maskWidth: r.width, maskHeight: r.height, caption: caption, captionColor: color)
             listing.append(ImageTile(image: CAMOverlay.overlay(image: image, mask: r.map, maskWidth: r.width, maskHeight: r.height),
                                      caption: caption + [r.rawMax > 0 ? "peak \(peakText(r))" : "no evidence"]))
         }
         let grid = ImageGrid.compose(tiles, columns: results.count > 1 ? 6 : 3, scale: 3, title: title)
-        let defaultName = inv.string("which") == "misclassified" ? "gradcam-\(layer)-misclassified.png" : "gradcam-\(layer)-test\(indices[0]).png"
+        let defaultName = inv.string("which") == "misclassified" ? "gradcam-\(layer)-misclassified.png"
+            : "gradcam-\(layer)-" + (images.indices[0].map { "test\($0)" } ?? "image") + ".png"
         let path = try ctx.outputFile(inv, defaultName: defaultName)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
         ctx.showPicture(grid) { ImageGrid.terminalListing(listing, style: $0) }

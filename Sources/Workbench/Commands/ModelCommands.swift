@@ -19,7 +19,8 @@ enum ModelCommands {
         switch inv.subcommand {
         case "ultimus":
             if let blocks = inv.int("blocks"), blocks != 4 {
-                throw inv.error("UltimusNet has four attention blocks", at: "blocks", suggestion: "build other depths with 'model new' and 'layer ultimus'")
+                throw inv.error("UltimusNet always has 4 attention blocks (the assignment's network)", at: "blocks",
+                                suggestion: "for \(blocks) blocks build the network with 'model new', then 'layer ultimus' once per block")
             }
             let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec", attention: inv.string("attention") ?? "sample")
             var generator = ctx.session.generator
@@ -29,6 +30,18 @@ enum ModelCommands {
             if (x.model as? UltimusNet)?.isBatchMixing == true {
                 ctx.console.warning("attention=batch forms one B×B map over the whole batch (the seed notebook's mistake): each image's prediction depends on its batch-mates. 'check model' shows it; use attention=sample")
             }
+        case "vit":
+            var r = ViTRecipe()
+            r.patch = inv.int("patch") ?? r.patch
+            r.dim = inv.int("dim") ?? r.dim
+            r.depth = inv.int("depth") ?? r.depth
+            r.heads = inv.int("heads") ?? r.heads
+            r.mlpRatio = inv.int("mlp_ratio") ?? r.mlpRatio
+            r.pool = inv.string("pool") ?? r.pool
+            var generator = ctx.session.generator
+            do { try x.setModel(.vit(r), generator: &generator) } catch let error as ShapeError { throw inv.error(error.message) }
+            ctx.session.generator = generator
+            describe(x, ctx)
         case "new":
             var generator = ctx.session.generator
             x.newNetwork(generator: &generator)
@@ -51,6 +64,9 @@ enum ModelCommands {
         switch x.modelRecipe {
         case .ultimus(let variant, let attention)?:
             ctx.console.write("model: UltimusNet variant=\(variant) attention=\(attention) · \(params) parameters")
+        case .vit(let r)?:
+            let tokens = (model as? ViT).map { "\($0.config.tokens) tokens of \($0.config.dim)" } ?? ""
+            ctx.console.write("model: ViT \(r.arguments) · \(tokens) · \(params) parameters")
         default:
             let names = (model as? LayerNetwork)?.layers.map(\.name).joined(separator: " → ") ?? ""
             ctx.console.write("model: network \(names) · \(params) parameters")
@@ -104,14 +120,24 @@ enum ModelCommands {
         let model = try ctx.session.experiment.requireModel()
         let batch = inv.int("batch") ?? 20
         do {
-            ctx.console.write(try Summary.render(model: model, inputShape: [batch, 3, 32, 32]))
+            ctx.console.write(try Summary.render(model: model, inputShape: [batch, 3, 32, 32], depth: inv.int("depth") ?? 3,
+                                                 maxWidth: ctx.console.tableWidth))
+            if let data = ctx.session.experiment.data {
+                ctx.console.write("input pixels \(SessionStatus.normalizationText(data.normalization))")
+            }
         } catch let error as ShapeError {
             throw inv.error(error.message)
         }
     }
 
     static func optim(_ inv: Invocation, _ ctx: ShellContext) throws {
-        guard let kind = inv.subcommand else { return }
+        guard let kind = inv.subcommand else {
+            if !inv.explicit.isEmpty {
+                throw inv.error("say which optimizer these settings are for", suggestion: "e.g. 'optim adam lr=1e-3' (sgd, adam or adamw)")
+            }
+            ctx.console.write(SessionStatus.optimizerLine(ctx.session.experiment))
+            return
+        }
         var values = OptimizerSettings.defaults(kind)
         if kind != "sgd", let amsgrad = inv.bool("amsgrad") { values["amsgrad"] = amsgrad ? 1 : 0 }
         if let lr = inv.double("lr") { values["lr"] = lr }
@@ -139,7 +165,13 @@ enum ModelCommands {
     }
 
     static func sched(_ inv: Invocation, _ ctx: ShellContext) throws {
-        guard let kind = inv.subcommand else { return }
+        guard let kind = inv.subcommand else {
+            if !inv.explicit.isEmpty {
+                throw inv.error("say which schedule these settings are for", suggestion: "e.g. 'sched onecycle max_lr=4e-3 epochs=24' (onecycle, constant or step)")
+            }
+            ctx.console.write(SessionStatus.scheduleLine(ctx.session.experiment))
+            return
+        }
         let x = ctx.session.experiment
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         let perEpoch = data.trainLoader.batchesPerEpoch

@@ -16,7 +16,8 @@ enum ReportCommands {
     static func report(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         let model = try x.requireModel()
-        let dir = ctx.expand(inv.string("dir") ?? ctx.session.outputDirectory)
+        // A folder of its own by default: the report never replaces a chart or grid the user made.
+        let dir = ctx.expand(inv.string("dir") ?? ctx.session.outputPath("report"))
         func file(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
         let readme = file("README.md")
         if !ctx.isInsideOutput(readme), inv.bool("force") != true,
@@ -113,33 +114,17 @@ enum ReportCommands {
     static func predict(_ inv: Invocation, _ ctx: ShellContext) throws {
         let model = try ctx.session.experiment.requireModel()
         guard let path = inv.string("path") else { return }
-        let full = ctx.expand(path)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) else {
-            throw inv.error("no image at '\(path)'", at: "path", suggestion: "check the path; Tab completes file names")
-        }
-        if isFolder.boolValue { throw inv.error("'\(path)' is a folder, not an image", at: "path", suggestion: "give a PNG or JPEG file") }
-        let decoded: (rgb: [UInt8], width: Int, height: Int)
-        do {
-            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: full)))
-            let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
-            decoded = isPNG ? try PNGCodec.decode(bytes, name: path) : try JPEGCodec.decode(bytes, name: path)
-        } catch {
-            throw inv.error("cannot read '\(path)' as a PNG or JPEG image: \(error)", at: "path")
-        }
-        let rgb = ImageResize.resize(decoded.rgb, width: decoded.width, height: decoded.height, to: 32, 32)
+        let file = try InspectionCommands.wrap(inv, at: "path") { try ImageFile(path: ctx.expand(path), name: path) }
         let data = ctx.session.experiment.data
         let normalization = data?.normalization ?? .cifar10
         let classNames = data?.classNames ?? CIFARNames.all
-        let planar = ImageSet.planar(fromInterleaved: rgb, height: 32, width: 32)
-        let lut = normalization.lookupTable
-        let floats = (0..<3).flatMap { c in (0..<1024).map { lut[c * 256 + Int(planar[c * 1024 + $0])] } }
+        let floats = file.normalized(normalization)
         let forward = ProbeForward(model: model, images: Tensor(shape: [1, 3, 32, 32], storage: floats))
         let p = forward.probabilities[0]
         let top = p.indices.sorted { p[$0] > p[$1] }.prefix(inv.int("top") ?? 5)
         let name = { (c: Int) in classNames.indices.contains(c) ? classNames[c] : "class \(c)" }
-        ctx.console.write("\(path): \(decoded.width)×\(decoded.height) resized to 32×32")
-        let tile = ImageTile(image: try RGBImage(width: 32, height: 32, pixels: rgb), caption: [name(top.first ?? 0)])
+        ctx.console.write(file.sizeLine)
+        let tile = ImageTile(image: try RGBImage(width: 32, height: 32, pixels: file.rgb), caption: [name(top.first ?? 0)])
         ctx.showPicture(tile.image.upscaled(by: 4)) { ImageGrid.terminalListing([tile], style: $0) }
         let rows = top.map { [name($0), String(format: "%.2f%%", 100 * p[$0]), TextBar.bar(p[$0], width: 30, unicode: ctx.console.unicode)] }
         ctx.console.write(Table(headers: ["class", "probability", ""], rows: rows, rightAligned: [false, true, false]).render(style: ctx.style))

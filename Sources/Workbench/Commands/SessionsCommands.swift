@@ -1,3 +1,4 @@
+import Autograd
 import ExperimentKit
 import Foundation
 import Layers
@@ -12,13 +13,11 @@ extension CommandAreas {
         "replay": { inv, ctx in try SessionsCommands.replay(inv, ctx) },
         "fork": { inv, ctx in try SessionsCommands.fork(inv, ctx) },
         "set": { inv, ctx in try SessionsCommands.set(inv, ctx) },
+        "status": { _, ctx in SessionsCommands.status(ctx) },
     ]
 }
 
 enum SessionsCommands {
-    /// Commands a replay or fork does not re-execute: they write files or replay themselves.
-    static let notReplayed: Set<String> = ["save", "export", "replay", "fork", "download"]
-
     static func save(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let path = inv.string("path") else { return }
         try ctx.checkOverwrite(inv, path: path)
@@ -38,6 +37,7 @@ enum SessionsCommands {
         switch x.modelRecipe {
         case .ultimus(let v, let a)?: model = "UltimusNet \(v)/\(a)"
         case .layers(let specs)?: model = "network of \(specs.count) layers"
+        case .vit(let r)?: model = "ViT \(r.arguments)"
         case nil: model = "no model"
         }
         return "\(model), \(x.completedEpochs.counted("epoch")) done, step \(x.globalStep)"
@@ -60,6 +60,19 @@ enum SessionsCommands {
         ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)
         let x = ctx.session.experiment
         ctx.console.write("loaded \(path): \(summary(x)), \(ctx.session.commandLog.count.counted("command")); the next 'train' continues from here")
+        if let note = threadNote(saved: loaded.record.threads, ctx) { ctx.console.write(note) }
+    }
+
+    /// A note when a session file was saved at another thread count than this session runs at:
+    /// sums split across threads round differently, so results are not bit-identical.
+    static func threadNote(saved: Int?, _ ctx: ShellContext) -> String? {
+        guard let saved else {
+            return "note: this file does not record its thread count (this session runs at threads=\(ctx.session.threads)); "
+                + "bit-identical results need the count it ran with"
+        }
+        guard saved != ctx.session.threads else { return nil }
+        return "note: the session ran at threads=\(saved), this one at threads=\(ctx.session.threads): results differ in the last bits; "
+            + "'set threads=\(saved)' makes them bit-identical"
     }
 
     static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -75,8 +88,7 @@ enum SessionsCommands {
         }
         let full = ctx.expand(path)
         do {
-            let folder = (full as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try AtomicWriter.makeFolders(PathName.folder(of: full), for: full)
             try SafeTensors.write(entries, metadata: ["format": "pt"], to: full)
         } catch {
             throw inv.error("cannot write '\(path)': \(error)", at: "path")
@@ -120,8 +132,8 @@ enum SessionsCommands {
 
     // MARK: Replay and fork
 
-    /// Resets the session to a fresh state seeded with `seed`, then runs `commands` (skipping
-    /// ``notReplayed``), calling `check` after each one that succeeded. If one fails (or is
+    /// Resets the session to a fresh state seeded with `seed`, then runs `commands` (only those
+    /// ``ReplayPolicy`` allows), calling `check` after each one that succeeded. If one fails (or is
     /// interrupted) the session is put back as it was before.
     /// - Returns: the number of commands executed.
     static func rerun(_ commands: [LoggedCommand], seed: UInt64, ctx: ShellContext, source: String,
@@ -148,14 +160,13 @@ enum SessionsCommands {
         session.experiment = fresh
         var executed = 0
         for (i, entry) in commands.enumerated() {
-            let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
-            if notReplayed.contains(word) { continue }
-            if writesOutsideOutput(entry.text, ctx: ctx) {
-                ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)  (skipped: its file outside the output folder is left as it is)", .dim))
+            guard let line = ReplayPolicy.replayLine(for: entry.text, table: ctx.shell.table) else {
+                let shown = PrintableText.escaped(entry.text)
+                ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(shown)  (skipped: it does not change the experiment)", .dim))
                 continue
             }
-            ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)", .dim))
-            switch ctx.shell.execute(line: entry.text, source: source, lineNumber: i + 1) {
+            ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(line)", .dim))
+            switch ctx.shell.execute(line: line, source: source, lineNumber: i + 1) {
             case .ok, .quit: break
             case .failed(let message):
                 if ctx.interruptRequested { throw Interrupted(source) }
@@ -168,30 +179,24 @@ enum SessionsCommands {
         return executed
     }
 
-    /// Whether a saved script writes `text` as a comment: commands replay and fork skip.
-    static func isNotReplayed(_ text: String, ctx: ShellContext) -> Bool {
-        let word = text.split(separator: " ").first.map(String.init) ?? ""
-        return notReplayed.contains(word) || writesOutsideOutput(text, ctx: ctx)
-    }
-
-    /// Whether `text` writes a file outside the output folder (`to=PATH`, `report DIR`). Such a
-    /// command changes no state, and re-running it would fail on the existing file (or replace
-    /// the user's copy), so replay and fork skip it.
-    static func writesOutsideOutput(_ text: String, ctx: ShellContext) -> Bool {
-        guard let inv = try? ctx.shell.table.invocation(for: text) else { return false }
+    /// Whether `inv` writes a file outside the output folder (`to=PATH`, `report DIR`).
+    static func writesOutsideOutput(_ inv: Invocation, ctx: ShellContext) -> Bool {
         guard let target = inv.command == "report" ? inv.string("dir") : inv.string("to") else { return false }
-        let file = inv.command == "report" ? (target as NSString).appendingPathComponent("README.md") : target
+        let file = inv.command == "report" ? PathName.joined(target, "README.md") : target
         return !ctx.isInsideOutput(file)
     }
 
     static func replay(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let path = inv.string("path") else { return }
+        guard !ctx.session.isRerunning else { throw inv.error("a replay cannot start another replay", at: "path") }
         let loaded: LoadedSession
         do { loaded = try SessionFile.read(path: ctx.expand(path)) } catch let error as ExperimentError {
             throw inv.error(error.message, at: "path")
         }
         let record = loaded.record
         let verify = inv.bool("verify") ?? true
+        let note = threadNote(saved: record.threads, ctx)
+        if let note { ctx.console.write(note) }
         var verified = 0
         let executed = try rerun(record.commandLog, seed: record.startSeed ?? record.seed, ctx: ctx, source: "replay") { entry, got in
             guard verify, let want = record.digests[entry.number] else { return }
@@ -200,7 +205,8 @@ enum SessionsCommands {
                 ctx.console.write("replay: command \(entry.number) '\(entry.text)' differs from the saved session:")
                 ctx.console.write("  saved:  weights \(want.weights)  \(want.figures.joined(separator: " | "))")
                 ctx.console.write("  now:    weights \(got.weights)  \(got.figures.joined(separator: " | "))")
-                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)")
+                throw ExperimentError("replay stopped at command \(entry.number): its results differ (shown above)"
+                                      + (record.threads.map { $0 != ctx.session.threads ? "; it was saved at threads=\($0): 'set threads=\($0)' and replay again" : "" } ?? ""))
             }
             verified += 1
         }
@@ -210,6 +216,7 @@ enum SessionsCommands {
     /// `fork N`: `branch new fork-N from=N` (the current branch is kept).
     static func fork(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let n = inv.int("n") else { return }
+        guard !ctx.session.isRerunning else { throw inv.error("a replay cannot start a fork", at: "n") }
         var name = "fork-\(n)", k = 2
         while ctx.session.branches.names.contains(name) { name = "fork-\(n)-\(k)"; k += 1 }
         try BranchCommands.create(name, from: n, inv, ctx)
@@ -226,7 +233,39 @@ enum SessionsCommands {
         }
     }
 
-    // MARK: set autosave=
+    static func status(_ ctx: ShellContext) {
+        let lines = SessionStatus.lines(ctx.session, autosave: TrainingCommands.autosaveLocation(ctx))
+        let width = lines.map(\.0.count).max() ?? 0
+        ctx.console.write(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
+    }
+
+    // MARK: set autosave=, probes=
+
+    /// `probes=3,57,cat.png`: test indices (checked against the data when loaded) and image files;
+    /// `classes` (or `default`) is one per class.
+    static func probeChoice(_ items: [String], _ inv: Invocation, _ ctx: ShellContext) throws -> (indices: [Int], files: [ImageFile]) {
+        if items.count == 1, ["classes", "default"].contains(items[0].lowercased()) { return ([], []) }
+        var indices: [Int] = [], files: [ImageFile] = []
+        let testCount = ctx.session.experiment.data?.splits.test.count
+        for item in items {
+            if let n = Int(item) {
+                guard n >= 0, n < (testCount ?? Int.max) else {
+                    throw inv.error("probe \(item) is not a test image", at: "probes",
+                                    suggestion: "the test split has \((testCount ?? 0).counted("image")): 0…\((testCount ?? 1) - 1)")
+                }
+                indices.append(n)
+            } else {
+                files.append(try InspectionCommands.wrap(inv, at: "probes") { try ImageFile(path: ctx.expand(item), name: item) })
+            }
+        }
+        guard indices.count + files.count <= 64 else {
+            throw inv.error("\(indices.count + files.count) probes is too many", at: "probes", suggestion: "choose up to 64")
+        }
+        if indices.isEmpty && files.isEmpty {
+            throw inv.error("probes= needs test indices or image files", at: "probes", suggestion: "e.g. probes=3,57 or probes=classes")
+        }
+        return (indices, files)
+    }
 
     static func set(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
@@ -243,9 +282,22 @@ enum SessionsCommands {
                 autosave = .some(value)
             }
         }
-        let others = inv.explicit.subtracting(["autosave"])
+        let probes = try inv.strings("probes").map { try probeChoice($0, inv, ctx) }
+        let others = inv.explicit.subtracting(["autosave", "probes"])
         if !others.isEmpty || inv.explicit.isEmpty { try ctx.shell.setCommand(inv) }
         if let autosave { x.autosavePath = autosave }
+        if let probes {
+            let hadFrames = !x.timeline.frames.isEmpty
+            x.setProbes(indices: probes.indices, files: probes.files)
+            if let data = x.data, let images = x.probeImages(data) {
+                ctx.console.write(images.listing(classNames: data.classNames))
+            } else {
+                ctx.console.write(probes.indices.isEmpty && probes.files.isEmpty ? "probes: the first test image of each class"
+                                  : "probes: test images \(probes.indices.map(String.init).joined(separator: ", "))"
+                                    + probes.files.map { ", \($0.name)" }.joined())
+            }
+            if hadFrames { ctx.console.write("the attention time-lapse starts again with these probes (its frames were of the old ones)") }
+        }
         if inv.isExplicit("autosave") || inv.explicit.isEmpty {
             ctx.console.write("autosave=\(TrainingCommands.autosaveLocation(ctx) ?? "off")")
         }

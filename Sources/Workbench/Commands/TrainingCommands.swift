@@ -18,7 +18,11 @@ enum TrainingCommands {
     static func train(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         let model = try x.requireModel()  // before the data is loaded: a refused command changes nothing
+        let choseData = x.dataSettings != nil
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
+        if !choseData {
+            ctx.console.write("data: none chosen, so training uses \(data.splits.source) (\(data.countsLine)); choose with 'data synthetic' or 'data cifar10'")
+        }
         // Checked before the default optimizer is created, so that a refused 'train' changes nothing.
         try Experiment.checkModel(model, classes: data.classNames.count)
         let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, source: ctx.session.dataSource)
@@ -158,7 +162,7 @@ enum TrainingCommands {
             ctx.recordDigest()
             return
         }
-        x.evaluations[split] = result
+        x.remember(result)
         ctx.console.write(result.line)
         x.figures = [result.line]
         ctx.recordDigest()

@@ -6,9 +6,9 @@ extension AttentionExplanation {
     /// formula with numbers substituted for one entry (the map's largest weight).
     /// - Parameters:
     ///   - inputName: where X comes from (`gap`, `ultimus1`).
-    ///   - label: a caption for the image (`cat`).
+    ///   - caption: how the header names the image (`probe 3 (cat)`); `probe N` when `nil`.
     ///   - discrepancy: the largest difference from the model's own forward, if checked.
-    public func render(style: RenderStyle, inputName: String, label: String? = nil, discrepancy: Double? = nil) -> String {
+    public func render(style: RenderStyle, inputName: String, caption: String? = nil, discrepancy: Double? = nil) -> String {
         let (fi, fj) = focus
         let f = { (v: Double) in NumberFormat.short(v) }
         let t = { (v: Double) in NumberFormat.term(v) }
@@ -27,7 +27,7 @@ extension AttentionExplanation {
             }
         }
 
-        head("explain \(block) · probe image \(sample)" + (label.map { " (\($0))" } ?? "")
+        head("explain \(block) · " + (caption ?? "probe \(sample)")
              + (intervention.map { " · intervention: \($0) (evaluation only)" } ?? ""))
         head("X [\(x.count)]  the block's input: the output of \(inputName) for this image")
         body(NumberFormat.vector(x, perLine: 12, indent: 4))

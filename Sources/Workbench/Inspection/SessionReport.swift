@@ -28,9 +28,11 @@ public struct SessionReport {
     /// `EPOCH = 3 | LR = 0.000617 | Loss = 1.93 | Batch = 97 | Accuracy = 28.41` and the test line.
     public static func log(_ history: TrainingHistory) -> [String] {
         history.epochs.flatMap { e -> [String] in
-            let lr = history.steps.last { $0.step == e.lastStep }?.lr ?? history.steps.last { $0.epoch == e.epoch }?.lr ?? .nan
+            // As the progress line printed it: the LR and loss of the epoch's last batch, the
+            // epoch's running accuracy.
+            let last = history.steps.last { $0.step == e.lastStep } ?? history.steps.last { $0.epoch == e.epoch }
             var lines = [String(format: "EPOCH = %d | LR = %@ | Loss = %.2f | Batch = %d | Accuracy = %.2f",
-                                e.epoch, Format.lr(lr), e.trainLoss, max(0, e.batches - 1), e.trainAccuracy)
+                                e.epoch, Format.lr(last?.lr ?? .nan), last?.loss ?? e.trainLoss, max(0, e.batches - 1), e.trainAccuracy)
                          + (e.complete ? "" : " (partial: \(e.batches) of \(e.batchesPerEpoch) batches)")]
             if let loss = e.testLoss, let acc = e.testAccuracy {
                 lines.append(String(format: "%@ set: Average loss: %.4f, Accuracy: %.2f%%",

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import ExperimentKit
 import Foundation
@@ -41,23 +42,41 @@ extension ShellContext {
         return name
     }
 
-    /// The probe images run through `model` in evaluation mode (a copy for UltimusNet).
-    func probeForward(_ model: Module) throws -> ProbeSet {
+    /// The probe images run through `model` in evaluation mode (a copy for UltimusNet): the
+    /// session's probes, or the one test image of `index=N` or image file of `image=PATH`.
+    func probeForward(_ model: Module, _ inv: Invocation? = nil) throws -> ProbeSet {
         let data = try data()
-        let test = data.splits.test
-        let indices = session.experiment.timeline.probes.filter { $0 < test.count }
-        guard !indices.isEmpty, let batch = data.images("test", indices: indices) else {
-            throw ExperimentError("the test split has no images to probe")
+        let x = session.experiment
+        var images: ProbeImages?
+        var single = false
+        if let inv, let index = inv.int("index") {
+            guard index < data.splits.test.count else {
+                throw inv.error("index=\(index) is past the test split's \(data.splits.test.count.counted("image"))", at: "index",
+                                suggestion: "index=0…\(data.splits.test.count - 1)")
+            }
+            images = Experiment.images(data, indices: [index], files: [])
+            single = true
+        } else if let inv, let path = inv.string("image") {
+            let file = try InspectionCommands.wrap(inv, at: "image") { try ImageFile(path: expand(path), name: path) }
+            images = Experiment.images(data, indices: [], files: [file])
+            single = true
+        } else {
+            images = x.probeImages(data)
         }
-        return ProbeSet(indices: indices, images: batch.images, labels: batch.labels, classNames: data.classNames, model: model)
+        guard let images else { throw ExperimentError("the test split has no images to probe") }
+        return ProbeSet(probes: images, classNames: data.classNames, isSingle: single, model: model)
     }
 
-    /// `sample=` checked against the probes.
+    /// `sample=` checked against the probes (0 for the one image of `index=` or `image=`).
     func probeSample(_ inv: Invocation, _ probe: ProbeSet) throws -> Int {
+        if probe.isSingle {
+            if inv.isExplicit("sample") { throw inv.error("sample= picks a probe; index= and image= pick the image instead", at: "sample") }
+            return 0
+        }
         let sample = inv.int("sample") ?? 0
-        guard sample < probe.indices.count else {
+        guard sample < probe.count else {
             throw inv.error("sample=\(sample) is not a probe image", at: "sample",
-                            suggestion: "the probes are the first \(probe.indices.count) test images: sample=0…\(probe.indices.count - 1)")
+                            suggestion: "there are \(probe.count.counted("probe")): sample=0…\(probe.count - 1) ('set probes=' chooses them; index=N picks any test image)")
         }
         return sample
     }
@@ -75,21 +94,24 @@ extension ShellContext {
         }
         if let path {
             // Writers rename a temporary file into place: the folder must exist.
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         }
         return path
     }
 
-    /// The test split evaluated now (with any active interventions), with a progress line.
+    /// The test split's predictions for the current weights (with any active interventions): the
+    /// last evaluation's when nothing has changed since, else evaluated now with a progress line.
     func testEvaluation() throws -> EvaluationResult {
         let x = session.experiment
         _ = try data()
+        if let cached = x.cachedEvaluation(split: "test") { return cached }
         var progress: ConsoleProgress?
         defer { progress?.finish() }
-        return try x.evaluate(split: "test", shouldStop: { self.interruptRequested }) { done, total in
+        let result = try x.evaluate(split: "test", shouldStop: { self.interruptRequested }) { done, total in
             if progress == nil { progress = ConsoleProgress(console: self.console, total: total, description: "Eval test") }
             progress?.update(to: done)
         }
+        x.remember(result)
+        return result
     }
 }

@@ -7,15 +7,16 @@ extension CommandTable {
             examples: ["train epochs=1", "train steps=20", "train epochs=20 eval_every=5 eval_subset=1000",
                        "train epochs=30 target_valid_acc=70 patience=3 best=true"],
             arguments: [
-                ArgumentSpec("epochs", .int, range: Bounds.atLeastOne, "number of further epochs (default 1)"),
-                ArgumentSpec("steps", .int, range: Bounds.atLeastOne, "number of further batches"),
+                ArgumentSpec("epochs", .int, range: Bounds.count, "number of further epochs (default 1)"),
+                ArgumentSpec("steps", .int, range: Bounds.count, "number of further batches"),
                 ArgumentSpec("eval_every", .int, default: .int(1), range: Bounds.atLeastOne, "evaluate after every K-th epoch (and the last)"),
                 ArgumentSpec("eval_subset", .int, range: Bounds.atLeastOne, "evaluate a stratified seeded sample of N images"),
                 ArgumentSpec("target_valid_acc", .float, range: 0...100, "stop when validation accuracy (%) reaches X"),
                 ArgumentSpec("patience", .int, range: Bounds.atLeastOne, "stop after P evaluated epochs without improvement"),
                 ArgumentSpec("best", .bool, default: .bool(false), "keep the best weights (by validation accuracy)"),
             ],
-            exclusive: [["epochs", "steps"]]),
+            exclusive: [["epochs", "steps"]],
+            effect: .changesExperiment),
         CommandSpec(
             "lrfind", area: "Training", "LR range test: sweep the LR and suggest one",
             details: "torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or linearly), smooths the loss, stops when it exceeds diverge× the best, and suggests LRs (steepest gradient, minimum/10, valley). Afterwards the model, optimizer, generators and loader position are exactly as before.",
@@ -27,7 +28,8 @@ extension CommandTable {
                 ArgumentSpec("mode", .choice(["exp", "linear"]), default: .string("exp"), "how the LR grows"),
                 ArgumentSpec("smooth", .float, default: .float(0.05), range: 0...0.999, "EMA factor of the loss (0 = none)"),
                 ArgumentSpec("diverge", .float, default: .float(5), range: 1 ... .greatestFiniteMagnitude, "stop when loss > diverge × best"),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "eval", area: "Training", "evaluate on the test, validation or training split",
             details: "Runs the model in eval mode over a split and prints the seed's line with the true mean loss: Test set: Average loss: 1.2345, Accuracy: 5678/10000 (56.78%). Active interventions apply.",
@@ -35,16 +37,19 @@ extension CommandTable {
             arguments: [
                 ArgumentSpec("split", .choice(["test", "valid", "train"]), default: .string("test"), "which split"),
                 ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "a stratified seeded sample of N images (the same ones each time)"),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "restore", area: "Training", "bring back the best weights kept by 'train ... best=true'",
             details: "restore best loads the weights of the epoch with the best validation (else test) accuracy kept during 'train ... best=true'. The optimizer state, schedule position and histories stay as they are.",
             examples: ["restore best"],
-            subcommands: [SubcommandSpec("best", "the best epoch's weights")]),
+            subcommands: [SubcommandSpec("best", "the best epoch's weights")],
+            effect: .changesExperiment),
         CommandSpec(
             "rollback", area: "Training", "return to the last good state after a guard stop",
             details: "After training stopped at a NaN or exploding loss, returns the whole branch (weights, optimizer, schedule, generators, loader, histories, command log) to the state at the last finished epoch or at the start of that 'train', names the LR that caused the stop and suggests one from the LR finder.",
-            examples: ["rollback"]),
+            examples: ["rollback"],
+            effect: .changesExperiment),
         CommandSpec(
             "check", area: "Training", "check the model: batch independence, or the rank of each layer",
             details: "check model runs a batch-composition test in eval mode (an image's output must not change with its batch-mates) and prints PASS or FAIL naming the first layer that breaks it. check rank reports the effective rank of each layer's output over a batch from its singular values and warns when a stack of linear layers collapses. A FAIL is a finding, not an error.",
@@ -53,12 +58,14 @@ extension CommandTable {
             subcommands: [
                 SubcommandSpec("model", "an image's output must not depend on its batch-mates"),
                 SubcommandSpec("rank", "effective rank of each layer's output"),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "predict", area: "Training", "classify your own image",
             details: "Reads a PNG or JPEG of any size, resizes it to 32×32, and shows the top-5 classes with probabilities and the image's attention maps.",
             examples: ["predict photos/cat.jpg"],
             positionals: [PositionalSpec("path", .path, "a PNG or JPEG image")],
-            arguments: [ArgumentSpec("top", .int, default: .int(5), range: 1...1000, "classes shown")]),
+            arguments: [ArgumentSpec("top", .int, default: .int(5), range: 1...1000, "classes shown")],
+            effect: .shows),
     ]
 }

@@ -43,6 +43,14 @@ open class Console {
     /// none (a pipe, `NO_COLOR` or `TERM=dumb` get no escape sequences).
     public var images: TerminalImageProtocol { imageOverride ?? (color ? detectedImages : .off) }
 
+    /// The width wide tables must fit: the terminal's (or the fixed width, or `COLUMNS`); `nil`
+    /// when writing to a pipe or file, where a table keeps its natural width.
+    public var tableWidth: Int? {
+        if let fixedWidth { return fixedWidth }
+        if isTerminal { return width }
+        return Int(Console.environment("COLUMNS") ?? "").flatMap { $0 > 10 ? $0 : nil }
+    }
+
     /// Writes raw text. The one primitive subclasses override.
     open func emit(_ text: String, toError: Bool) {
         let stream = toError ? stderr : stdout
