@@ -111,7 +111,7 @@ public enum SafeTensors {
 
     /// The file's bytes (sized by the file itself, never by its contents), read in bounded
     /// pieces. FIFOs, devices and folders are refused without blocking.
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    public static func readBytes(_ path: String) throws -> [UInt8] {
         func problem(_ text: String) -> SafeTensorsError { SafeTensorsError(path: path, problem: text) }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw problem("cannot open (\(String(cString: strerror(errno))))") }

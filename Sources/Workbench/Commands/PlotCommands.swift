@@ -87,7 +87,7 @@ enum PlotCommands {
         let name = "images-\(split)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
         let path = try ctx.outputFile(inv, defaultName: name)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.console.write(ImageGrid.terminalListing(tiles, style: ctx.style))
+        ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0) }
         ctx.console.write("wrote \(path) (\(n) images, \(grid.width)×\(grid.height))")
     }
 
@@ -133,7 +133,7 @@ enum PlotCommands {
         let grid = ImageGrid.compose(tiles, columns: 5, scale: 3, title: "Misclassified test images (\(wrong) of \(evaluation.count))")
         let path = try ctx.outputFile(inv, defaultName: "misclassified.png")!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.console.write(ImageGrid.terminalListing(tiles, style: ctx.style))
+        ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0) }
         ctx.console.write("wrote \(path) (\(tiles.count) images)")
     }
 
@@ -157,9 +157,10 @@ enum PlotCommands {
     /// Draws charts in the terminal and writes them as one SVG (`to=` or `name` in the output folder).
     static func draw(_ charts: [Chart], columns: Int, name: String, _ inv: Invocation, _ ctx: ShellContext) throws {
         let style = ctx.style
-        let terminal = charts.count == 1 ? LineChart.render(charts[0], style: style, height: 12)
-            : LineChart.renderGrid(charts, columns: style.width >= 100 ? columns : 1, style: style, height: 8)
-        ctx.console.write(terminal)
+        ctx.showCharts(charts, columns: columns) {
+            charts.count == 1 ? LineChart.render(charts[0], style: style, height: 12)
+                : LineChart.renderGrid(charts, columns: style.width >= 100 ? columns : 1, style: style, height: 8)
+        }
         let path = try ctx.outputFile(inv, defaultName: name)!
         if charts.count == 1 { try SVGChart.write(charts[0], to: path) } else { try SVGChart.writeGrid(charts, columns: columns, to: path) }
         ctx.console.write("wrote \(path)")

@@ -53,6 +53,9 @@ enum SessionsCommands {
         }
         if !loaded.verified { ctx.console.warning(unverified(path)) }
         SessionFile.install(loaded, into: ctx.session)
+        ctx.session.branches = loaded.branches ?? BranchSet()
+        ctx.session.lastGood = nil
+        ctx.session.guardStop = nil
         // The loaded log stands for the 'load' (it is not logged); numbering goes on after it, so
         // command numbers (and the digests keyed by them) stay unique.
         ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)
@@ -222,9 +225,17 @@ enum SessionsCommands {
         ctx.console.write("replay: \(executed.counted("command")) re-executed\(verify ? ", \(verified) verified identical (weights and printed figures)" : "")")
     }
 
+    /// `fork N`: `branch new fork-N from=N` (the current branch is kept).
     static func fork(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let n = inv.int("n") else { return }
         guard !ctx.session.isRerunning else { throw inv.error("a replay cannot start a fork", at: "n") }
+        var name = "fork-\(n)", k = 2
+        while ctx.session.branches.names.contains(name) { name = "fork-\(n)-\(k)"; k += 1 }
+        try BranchCommands.create(name, from: n, inv, ctx)
+    }
+
+    /// Checks that command `n` is in the log (for `fork N` and `branch new ... from=N`).
+    static func checkForkTarget(_ n: Int, _ inv: Invocation, _ ctx: ShellContext) throws {
         let log = ctx.session.commandLog
         guard log.contains(where: { $0.number == n }) else {
             let numbers = log.map(\.number)
@@ -232,9 +243,6 @@ enum SessionsCommands {
                             suggestion: numbers.isEmpty ? "run some commands first"
                                 : numbers.count == 1 ? "the only one is \(numbers[0])" : "pick one that 'history' lists (\(numbers.first!) to \(numbers.last!))")
         }
-        let seed = startSeed(ctx)
-        let executed = try rerun(log.filter { $0.number <= n }, seed: seed, ctx: ctx, source: "fork") { _, _ in }
-        ctx.console.write("fork: replayed \(executed.counted("command")) up to command \(n); this session now continues from there")
     }
 
     static func status(_ ctx: ShellContext) {
