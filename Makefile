@@ -10,7 +10,7 @@ export TMPDIR := $(SWIFT_TMP)
 $(shell mkdir -p "$(SWIFT_TMP)")
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench build deps fixtures clean
+.PHONY: run test check-release bench build deps fixtures clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -28,6 +28,15 @@ run: build
 test: deps
 	$(SWIFT) test
 
+# Heavier checks, run by CI after `make test`: the hostile-file tests against the release binary
+# (the build users run, where file parsers keep their bounds checks).
+check-release: deps
+	$(SWIFT) build -c release --product ultimus-repl
+	ULTIMUS_RELEASE_BIN="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" \
+		$(SWIFT) test --filter ReleaseBinaryTests
+
+# `make bench ARGS=quick`: kernels and training only (no batch sweep, breakdown or data figures);
+# `ARGS="train --kernels direct"` measures training without Winograd, to compare in one sitting.
 bench: deps
 	$(SWIFT) build -c release --product ultimus-bench
 	$(SWIFT) build -c release --product ultimus-repl

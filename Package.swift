@@ -1,18 +1,28 @@
 // swift-tools-version:6.0
 // Ultimus Workbench: read this file as the table of contents.
-//   ultimus-repl → Workbench → ExperimentKit → Layers, Datasets → Autograd
+//   ultimus-repl → Workbench → ExperimentKit → Layers (→ SafeTensorsIO), Datasets → Autograd
 //   Workbench: the command language, the shell, rendering and the commands.
 //   ExperimentKit: the headless experiment (data, model, training, evaluation, checks, inspection,
 //   session files, torch export); it takes a data source, a progress sink and a cancellation token.
 import PackageDescription
 
+/// `ULTIMUS_WARNINGS_AS_ERRORS=1` (set by `.ci/run`) makes every warning of our Swift targets an error.
+let strict: [SwiftSetting] = Context.environment["ULTIMUS_WARNINGS_AS_ERRORS"] == "1"
+    ? [.unsafeFlags(["-warnings-as-errors"])] : []
+
 /// AVX2 + FMA code generation: without it SIMD8<Float> lowers to libm `fmaf` calls (~100× slower).
+/// `-Ounchecked` only where nothing is parsed (tensors, tape, kernels, modules): code that reads files
+/// (safetensors, CIFAR-10 binaries, image codecs, session files) keeps its bounds checks in release.
 let numeric: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
     .unsafeFlags(["-target-cpu", "haswell"]),
     .swiftLanguageMode(.v5),
-]
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+] + strict
+let checkedNumeric: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"]),
+    .swiftLanguageMode(.v5),
+] + strict
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)] + strict
 
 let package = Package(
     name: "UltimusWorkbench",
@@ -34,12 +44,15 @@ let package = Package(
         // The numeric code needs AVX2+FMA: checked at start-up so older CPUs get a message, not SIGILL.
         .target(name: "CPUCheck"),
 
-        // The engine: tensors, the tape, kernels, safetensors.
+        // The engine: tensors, the tape, kernels.
         .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numeric),
+        // The safetensors file format: reader, writer, header JSON (a parser: bounds-checked).
+        .target(name: "SafeTensorsIO", dependencies: ["Autograd"], swiftSettings: checkedNumeric),
         // Modules, UltimusNet, optimizers, schedules, summary.
-        .target(name: "Layers", dependencies: ["Autograd"], swiftSettings: numeric),
-        // CIFAR-10 readers, image codecs, synthetic data, augmentation, loader, download.
-        .target(name: "Datasets", dependencies: ["Autograd", "CPNG", "CJPEG", "JPEGSafe"], swiftSettings: numeric),
+        .target(name: "Layers", dependencies: ["Autograd", "SafeTensorsIO"], swiftSettings: numeric),
+        // CIFAR-10 readers, image codecs, synthetic data, augmentation, loader, download (parsers: bounds-checked).
+        .target(name: "Datasets", dependencies: ["Autograd", "CPNG", "CJPEG", "JPEGSafe"],
+                swiftSettings: checkedNumeric),
         // The experiment without a terminal: model recipes, data settings, training, evaluation, LR finder,
         // checks, inspection computations, the session file and the torch export.
         .target(name: "ExperimentKit", dependencies: ["Layers", "Datasets"], swiftSettings: v5),
@@ -54,12 +67,13 @@ let package = Package(
 
         // Tests mirror Sources.
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport", swiftSettings: v5),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "SafeTensorsIO", "TestSupport"],
+                    swiftSettings: v5),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ExperimentKit", "TestSupport"],
                     swiftSettings: v5),
-        .testTarget(name: "FixtureTests", dependencies: ["Layers", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "FixtureTests", dependencies: ["Layers", "SafeTensorsIO", "TestSupport"], swiftSettings: v5),
     ]
 )

@@ -6,8 +6,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        state &+= Self.gamma
+        return Self.mixed(state)
+    }
+
+    /// SplitMix64's increment (the golden ratio in 64 bits).
+    public static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// SplitMix64's finaliser: the one place its mixing constants live.
+    @inlinable
+    public static func mixed(_ x: UInt64) -> UInt64 {
+        var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

@@ -1,30 +1,12 @@
+import Autograd
 import Foundation
 
-/// Whole-file reads and atomic writes (temporary file in the same folder, then `rename`).
+/// Whole-file reads, and writes through ``AtomicWriter``.
 enum AtomicFile {
-    /// A fresh temporary path next to `path`, so that renaming it onto `path` is atomic.
-    static func temporaryPath(for path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        let name = ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        return url.deletingLastPathComponent().appendingPathComponent(name).path
-    }
-
     /// Writes `bytes` to `path` atomically; the folder must exist.
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let temp = temporaryPath(for: path)
-        let ok = bytes.withUnsafeBytes { buffer in
-            FileManager.default.createFile(atPath: temp, contents: Data(buffer))
-        }
-        guard ok else { throw DatasetError(file: path, "cannot write (is the folder writable?)") }
-        try commit(temp, to: path)
-    }
-
-    /// Renames a finished temporary file onto `path`, removing it on failure.
-    static func commit(_ temp: String, to path: String) throws {
-        if rename(temp, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw DatasetError(file: path, "cannot replace: \(reason)")
+        do { try AtomicWriter.write(bytes, to: path) } catch let error as FileWriteError {
+            throw DatasetError(file: path, "cannot write: \(error.reason) (is the folder writable?)")
         }
     }
 

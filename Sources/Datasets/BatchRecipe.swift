@@ -63,11 +63,6 @@ struct BatchRecipe: Sendable {
 
 /// Combines a seed with two counters into an independent stream seed (SplitMix64 finaliser per step).
 func mix(_ seed: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
-    func finalise(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    func finalise(_ x: UInt64) -> UInt64 { SeededGenerator.mixed(x &+ SeededGenerator.gamma) }
     return finalise(finalise(finalise(seed) ^ a) ^ b)
 }

@@ -105,15 +105,6 @@ public final class DataLoader {
         batchIndex = state.batchIndex
     }
 
-    /// Changes the augmentation or normalisation for batches not yet handed out.
-    public func reconfigure(augmentation: Augmentation? = nil, normalization: Normalization? = nil) {
-        pending?.group.wait()
-        pending = nil
-        recipe = BatchRecipe(set: set, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast,
-                             augmentation: augmentation ?? self.augmentation,
-                             normalization: normalization ?? self.normalization, seed: seed)
-    }
-
     private func order(epoch: Int) -> [Int] {
         if let cached = cachedOrder, cached.epoch == epoch { return cached.order }
         let order = recipe.order(epoch: epoch)
@@ -148,8 +139,8 @@ public final class DataLoader {
 extension Array where Element == Int {
     /// FNV-1a over the values: a hash that is the same in every run (Swift's `hashValue` is not).
     var hashValueStable: UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for v in self { h = (h ^ UInt64(bitPattern: Int64(v))) &* 0x0000_0100_0000_01B3 }
-        return h
+        var h = FNV1a()
+        for v in self { h.combine(word: UInt64(bitPattern: Int64(v))) }
+        return h.value
     }
 }

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 /// One of the two shapes CIFAR-10 comes in.
@@ -96,7 +97,7 @@ public struct DataLocator: Sendable {
     }
 
     func absolute(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathName.expandingTilde(path)
         if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
         return ((currentDirectory as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
     }

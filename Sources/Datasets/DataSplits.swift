@@ -28,10 +28,4 @@ public struct DataSplits: Sendable, Equatable {
         DataSplits(train: train.firstPerClass(n), test: test.firstPerClass(n),
                    valid: valid?.firstPerClass(n), source: source + ", first \(n) per class")
     }
-
-    /// Keeps a seeded sample of `trainCount` training and `testCount` test images.
-    public func sampled(train trainCount: Int, test testCount: Int, seed: UInt64) -> DataSplits {
-        DataSplits(train: train.sample(trainCount, seed: seed), test: test.sample(testCount, seed: seed &+ 1),
-                   valid: valid, source: source + ", sample of \(trainCount)/\(testCount)")
-    }
 }

@@ -1,9 +1,10 @@
+import Autograd
 import Foundation
 
 /// Decoded image folders saved as one binary file per split, so that later loads skip JPEG decoding.
 ///
 /// The folder is `ULTIMUS_CACHE`, else `~/.cache/ultimus`. A split's file is `images-<md5>.bin`, where the
-/// MD5 covers the split name, the image size and every file's relative path, byte size and modification
+/// MD5 covers the folder's real path, the split name, the image size and every file's relative path, byte size and modification
 /// time: changing, adding or removing an image makes a new key. The file is a header followed by
 /// CIFAR-10 binary records:
 ///
@@ -25,10 +26,13 @@ public struct DecodedCache: Sendable {
         return (home as NSString).appendingPathComponent(".cache/ultimus")
     }
 
-    /// The cache file for one split's listing.
-    public func path(for listing: ImageFolder.Listing, split: String, height: Int, width: Int) -> String {
+    /// The cache file for one split's listing, read from `folder`: the key covers the folder's real
+    /// path (symlinks resolved), so another folder with the same names, sizes and times never
+    /// shares its pixels.
+    public func path(for listing: ImageFolder.Listing, folder source: String, split: String, height: Int, width: Int) -> String {
         var md5 = MD5()
-        md5.update(Array("ultimus-images-v2|\(split)|\(height)x\(width)|\(listing.classNames.joined(separator: "/"))\n".utf8))
+        let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().standardizedFileURL.path
+        md5.update(Array("ultimus-images-v3|\(real)|\(split)|\(height)x\(width)|\(listing.classNames.joined(separator: "/"))\n".utf8))
         for i in 0..<listing.files.count {
             md5.update(Array("\(listing.files[i])|\(listing.sizes[i])|\(listing.modified[i])\n".utf8))
         }
@@ -112,7 +116,8 @@ extension ImageFolder {
         var base = 0
         var cacheProblem: String?
         for (split, listing) in zip(splits, listings) {
-            let cachePath = cache?.path(for: listing, split: split, height: height, width: width)
+            let splitFolder = PathName.joined(root, split)
+            let cachePath = cache?.path(for: listing, folder: splitFolder, split: split, height: height, width: width)
             if let cache, let cachePath,
                let set = cache.load(path: cachePath, expectedCount: listing.files.count, height: height, width: width),
                set.labels == listing.labels, set.classNames == listing.classNames {

@@ -13,13 +13,17 @@ public enum PNGCodec {
         image.width = UInt32(width)
         image.height = UInt32(height)
         image.format = UInt32(PNG_FORMAT_RGB)
-        let temp = AtomicFile.temporaryPath(for: path)
-        let ok = rgb.withUnsafeBytes { png_image_write_to_file(&image, temp, 0, $0.baseAddress, Int32(width * 3), nil) }
-        guard ok != 0 else {
-            unlink(temp)
+        var size: png_alloc_size_t = 0
+        let stride = Int32(width * 3)
+        guard rgb.withUnsafeBytes({ png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil) }) != 0 else {
             throw DatasetError(file: path, "cannot write PNG: \(message(of: &image))")
         }
-        try AtomicFile.commit(temp, to: path)
+        var encoded = [UInt8](repeating: 0, count: Int(size))
+        let ok = rgb.withUnsafeBytes { pixels in
+            encoded.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, stride, nil) }
+        }
+        guard ok != 0 else { throw DatasetError(file: path, "cannot write PNG: \(message(of: &image))") }
+        try AtomicFile.write(Array(encoded.prefix(Int(size))), to: path)
     }
 
     /// Reads a PNG as 8-bit RGB (grayscale expands, alpha is composited on black, 16-bit narrows).

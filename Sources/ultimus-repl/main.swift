@@ -57,8 +57,10 @@ struct UltimusREPL: ParsableCommand {
             seed: seed, threads: threads, dataDirectory: data, outputDirectory: out, console: console,
             alignsCaretsUnderPrompt: prompt))
         installInterruptHandler()
+        installTerminationHandler()
         if let script {
-            throw ExitCode(shell.runScript(path: script, stopOnError: true))
+            let code = shell.runScript(path: script, stopOnError: true)
+            throw ExitCode(Shell.terminationSignal != 0 ? 128 + Shell.terminationSignal : code)
         }
         var failed = false
         var editor: LineEditor?
@@ -79,11 +81,11 @@ struct UltimusREPL: ParsableCommand {
         }
         if let editor {
             interactiveLoop(shell, editor: editor)
-            throw ExitCode(0)
-        } else {
+            throw ExitCode(Shell.terminationSignal != 0 ? 128 + Shell.terminationSignal : 0)
+        } else if Shell.terminationSignal == 0 {
             failed = pipedLoop(shell) || failed
         }
-        throw ExitCode(failed ? 1 : 0)
+        throw ExitCode(Shell.terminationSignal != 0 ? 128 + Shell.terminationSignal : failed ? 1 : 0)
     }
 
     /// Numbered prompts, line editing, history, completion.
@@ -98,7 +100,7 @@ struct UltimusREPL: ParsableCommand {
                 shell.console.write("^C")
             case .line(let line):
                 editor.remember(line)
-                if shell.execute(line: line) == .quit { return }
+                if shell.execute(line: line) == .quit || Shell.terminationSignal != 0 { return }
             }
         }
     }
@@ -115,7 +117,7 @@ struct UltimusREPL: ParsableCommand {
             case .failed: failed = true
             case .quit: return failed
             }
-            if Shell.interruptRequested { return true }
+            if Shell.interruptRequested || Shell.terminationSignal != 0 { return true }
         }
         return failed
     }
@@ -143,6 +145,27 @@ private func installInterruptHandler() {
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
     sigaction(SIGINT, &action, nil)
+}
+
+/// SIGTERM and SIGHUP (what `timeout`, service managers and a closed terminal send): a running
+/// command stops as after Ctrl-C (the partial epoch is recorded and autosaved), then the program
+/// exits with 128 + the signal. At the prompt, or on a second signal, it exits at once.
+private func installTerminationHandler() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { signal in
+        if Shell.terminationSignal != 0 || LineEditor.isReading { _exit(128 + signal) }
+        Shell.terminationSignal = signal
+        Shell.interruptRequested = true
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGTERM, &action, nil)
+    sigaction(SIGHUP, &action, nil)
+    // A parent that spawned us from a thread with these signals blocked passes its mask on.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, signal) }
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
 }
 
 UltimusREPL.main()

@@ -81,6 +81,25 @@ import Testing
         #expect(Conv2dKernels.method(first, .forward) == .direct)
     }
 
+    /// A convolution op that takes the Winograd path, forward and backward twice at 2 threads: same bits.
+    @Test func opIsBitIdenticalRunToRun() {
+        func run() -> [[Float]] {
+            Parallel.withThreads(2) {
+                var gen = SeededGenerator(seed: 41)
+                let x = Tensor(shape: [4, 16, 16, 16], storage: Self.random(4 * 16 * 256, &gen))
+                let w = Tensor(shape: [24, 16, 3, 3], storage: Self.random(24 * 16 * 9, &gen))
+                let b = Tensor(shape: [24], storage: Self.random(24, &gen))
+                for t in [x, w, b] { t.requiresGrad = true }
+                let y = conv2d(x, weight: w, bias: b, padding: 1, relu: true)
+                y.sum().backward()
+                return [y.storage, x.grad!.storage, w.grad!.storage, b.grad!.storage]
+            }
+        }
+        let g = ConvGeometry(batch: 4, inChannels: 16, height: 16, width: 16, outChannels: 24, kernel: 3, padding: 1)
+        #expect(Conv2dKernels.method(g, .forward) == .winograd)
+        #expect(run() == run())
+    }
+
     @Test func resultsDoNotDependOnThreadCount() {
         let g = ConvGeometry(batch: 5, inChannels: 16, height: 8, width: 16, outChannels: 12, kernel: 3, padding: 1)
         var rng = SeededGenerator(seed: 8)

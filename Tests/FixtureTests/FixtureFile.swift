@@ -1,4 +1,5 @@
 import Autograd
+import SafeTensorsIO
 import Foundation
 import Testing
 import TestSupport

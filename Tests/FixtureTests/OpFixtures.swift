@@ -1,4 +1,5 @@
 import Autograd
+import SafeTensorsIO
 import Testing
 
 /// Checkers for the op-level fixtures, keyed by `op`. Settings absent from a file take PyTorch's

@@ -90,4 +90,34 @@ import Testing
         let file = try SafeTensors.read(path: saved)
         #expect(Set(file.entries.map(\.name)) == Set(model.stateDict().keys))
     }
+
+    /// Hostile folder, class and file names stay string literals: checked by Python's own parser.
+    @Test func hostileNamesStayLiterals() throws {
+        let path = "/data/x\"\"\"\nimport os; os.system('touch PWNED')\n\"\"\"\u{0}\u{1b}[2J\\"
+        let names = ["a\nb = 1", "\"\"\"", "\\", "x\u{0}y", "\u{2028}", "é"]
+        var hostile = spec(data: .folder(path: path))
+        hostile.classNames = names
+        let text = TorchExport.script(hostile, parameters: [(name: "w\"\n", shape: [2])], scriptName: "t\"\"\".py",
+                                      weightsFile: "w\n\"\"\".safetensors", dataFile: nil)
+        #expect(!text.contains("\nimport os; os.system"))
+        let folder = TemporaryFolder()
+        let file = folder.path + "/hostile.py"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let check = """
+        import ast, json, sys
+        t = ast.parse(open(sys.argv[1], encoding="utf-8").read())
+        values = {n.targets[0].id: ast.literal_eval(n.value) for n in t.body
+                  if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name) and n.targets[0].id in ("DATA_PATH", "CLASS_NAMES")}
+        imports = [a.name for n in t.body if isinstance(n, ast.Import) for a in n.names]
+        print(json.dumps([values["DATA_PATH"], values["CLASS_NAMES"], sys.argv[2] in ast.get_docstring(t), imports]))
+        """
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return }
+        let (status, output) = try run("/usr/bin/python3", ["-c", check, file, path])
+        #expect(status == 0, "\(output)")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Any])
+        #expect(parsed[0] as? String == path)
+        #expect(parsed[1] as? [String] == names)
+        #expect(parsed[2] as? Bool == true)
+        #expect((parsed[3] as? [String])?.filter { $0 == "os" }.count == 1, "an injected import: \(output)")
+    }
 }

@@ -106,7 +106,7 @@ extension TrainingTests {
             let last = try #require(bench.shell.session.commandLog.last?.number)
             #expect(bench.run("fork \(last)") == .ok)
             #expect(try String(contentsOfFile: chart, encoding: .utf8) == "my edited chart")
-            #expect(bench.console.output.contains("(skipped: its file outside the output folder is left as it is)"))
+            #expect(bench.console.output.contains("(skipped: it does not change the experiment)"))
         }
 
         @Test func replayFailingPartWayLeavesTheSessionAsItWas() throws {

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import Foundation
 
@@ -163,7 +164,7 @@ extension DataSettings {
             splits = try DataLocator().load(explicit: path ?? dataDirectory, progress: progress)
         case .folder:
             guard let path else { throw DatasetError("data folder needs path=DIR (a folder with train/ and test/)") }
-            let root = (path as NSString).expandingTildeInPath
+            let root = PathName.expandingTilde(path)
             guard ImageFolder.isImageFolder(root) else {
                 let what = FileManager.default.fileExists(atPath: root) ? "has no train/ and test/ folders" : "no such folder"
                 throw DatasetError("\(path): \(what); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")

@@ -175,6 +175,7 @@ public final class Experiment {
             return net.outputShape[0]
         }
         if let net = model as? UltimusNet { return net.fc.outputFeatures }
+        if let vit = model as? ViT { return vit.config.classes }
         return 10
     }
 
@@ -212,13 +213,6 @@ public final class Experiment {
         let built = try settings.build()
         scheduleSettings = settings
         schedule = built
-        scheduleStep = 0
-    }
-
-    /// Removes the schedule (the LR stays at the optimizer's).
-    public func clearSchedule() {
-        scheduleSettings = nil
-        schedule = nil
         scheduleStep = 0
     }
 

@@ -29,8 +29,9 @@ extension Experiment {
     public func checkBatchComposition(count: Int, source: DataSource) throws -> BatchCompositionCheck {
         let data = try ensureData(source: source)
         let model = try requireModel()
-        let n = min(max(4, count), data.splits.test.count)
-        guard n >= 4 else { throw ExperimentError("check model needs at least 4 test images; the test split has \(data.splits.test.count)") }
+        let available = min(max(4, count), data.splits.test.count)
+        guard available >= 4 else { throw ExperimentError("check model needs at least 4 test images; the test split has \(data.splits.test.count)") }
+        let n = min(available, try affordableBatch(model, data))
         guard let full = data.images("test", indices: Array(0..<n)), let half = data.images("test", indices: Array(0..<(n / 2))) else {
             throw ExperimentError("cannot read the test images")
         }
@@ -63,6 +64,17 @@ extension Experiment {
     }
 
     /// A forward in evaluation mode with activation recording, restoring mode and recording.
+    /// Memory the recorded activations of one check may take (a batch and its half together).
+    static let checkMemory = 1 << 30
+
+    /// The largest batch whose recorded activations (and its half's) fit ``checkMemory``,
+    /// measured on one image.
+    func affordableBatch(_ model: Module, _ data: DataState) throws -> Int {
+        guard let one = data.images("test", indices: [0]) else { throw ExperimentError("cannot read the test images") }
+        let floats = recordedForward(model, one.images).reduce(0) { $0 + $1.1.count }
+        return max(4, Self.checkMemory / max(1, floats * 4 * 3 / 2))
+    }
+
     func recordedForward(_ model: Module, _ images: Tensor) -> [(String, Tensor)] {
         let wasTraining = model.isTraining, recording = model.recordActivations
         model.eval()

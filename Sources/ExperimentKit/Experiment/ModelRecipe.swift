@@ -1,33 +1,67 @@
 import Layers
 
 /// How the current model was built, so that it can be rebuilt (before loading saved weights) and
-/// described: `model ultimus variant= attention=`, or `model new` followed by `layer ...` lines.
+/// described: `model ultimus variant= attention=`, `model vit ...`, or `model new` followed by `layer ...` lines.
 public enum ModelRecipe: Codable, Equatable, Sendable {
     case ultimus(variant: String, attention: String)
     case layers([LayerSpec])
+    case vit(ViTRecipe)
 
     /// The commands that build it.
     public var commands: [String] {
         switch self {
         case .ultimus(let variant, let attention): return ["model ultimus variant=\(variant) attention=\(attention)"]
         case .layers(let specs): return ["model new"] + specs.map(\.command)
+        case .vit(let r): return ["model vit " + r.arguments]
         }
     }
 
     /// Builds the network, drawing initial weights from `generator`.
     /// - Throws: ``ShapeError`` when a layer does not fit its input.
-    public func build(generator: inout SeededGenerator) throws -> Module {
+    /// - Parameter maxWeights: most weights the whole model may have (a file's tensors); a layer
+    ///   that would pass it is refused before it is allocated.
+    public func build(generator: inout SeededGenerator, maxWeights: Int = .max) throws -> Module {
         switch self {
         case .ultimus(let variant, let attention):
             guard let v = UltimusNet.Variant(rawValue: variant), let a = AttentionMode(rawValue: attention) else {
                 throw ShapeError("unknown UltimusNet variant '\(variant)' or attention '\(attention)'; use spec|bnrelu and sample|batch")
             }
             return UltimusNet(variant: v, attention: a, generator: &generator)
+        case .vit(let r):
+            return try ViT(try r.config(), generator: &generator)
         case .layers(let specs):
             let net = LayerNetwork()
+            net.weightBudget = maxWeights
             for spec in specs { try net.append(spec, generator: &generator) }
             return net
         }
+    }
+}
+
+/// The settings of `model vit` as typed (checked when the model is built).
+public struct ViTRecipe: Codable, Equatable, Sendable {
+    public var patch = 4, dim = 64, depth = 4, heads = 4, mlpRatio = 2
+    public var pool = "cls"
+
+    public init() {}
+
+    /// `patch=4 dim=64 depth=4 heads=4 mlp_ratio=2 pool=cls`.
+    public var arguments: String {
+        "patch=\(patch) dim=\(dim) depth=\(depth) heads=\(heads) mlp_ratio=\(mlpRatio) pool=\(pool)"
+    }
+
+    /// The model's settings.
+    /// - Throws: ``ShapeError`` naming the rule a setting breaks.
+    public func config() throws -> ViTConfig {
+        guard let p = ViTConfig.Pool(rawValue: pool) else { throw ShapeError("pool=\(pool) is not cls or mean") }
+        for (name, value, top) in [("dim", dim, 1024), ("depth", depth, 32), ("heads", heads, 64), ("mlp_ratio", mlpRatio, 16)]
+        where value > top {
+            throw ShapeError("\(name)=\(value) is larger than \(top)")
+        }
+        var c = ViTConfig()
+        (c.patch, c.dim, c.depth, c.heads, c.mlpRatio, c.pool) = (patch, dim, depth, heads, mlpRatio, p)
+        try c.validate()
+        return c
     }
 }
 
@@ -70,6 +104,9 @@ public final class LayerNetwork: Module {
     public private(set) var layers: [(name: String, module: Module)] = []
     /// The output shape of one image after the last layer (`[3, 32, 32]` before any layer).
     public private(set) var outputShape: [Int] = [3, 32, 32]
+    /// Most weights the network may reach (a session file's tensors); layers beyond it are refused.
+    var weightBudget = Int.max
+    private var weightsUsed = 0
 
     public override init() {}
 
@@ -106,7 +143,8 @@ public final class LayerNetwork: Module {
         guard !spec.name.isEmpty, !spec.name.contains(".") else {
             throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots")
         }
-        let (module, shape) = try Self.make(spec, input: outputShape, generator: &generator)
+        let (module, shape) = try Self.make(spec, input: outputShape, budget: weightBudget - weightsUsed, generator: &generator)
+        weightsUsed += module.parameterCount
         module.train(isTraining)
         layers.append((spec.name, module))
         outputShape = shape
@@ -136,9 +174,12 @@ public final class LayerNetwork: Module {
         }
     }
 
-    static func make(_ spec: LayerSpec, input: [Int], generator: inout SeededGenerator) throws -> (Module, [Int]) {
+    static func make(_ spec: LayerSpec, input: [Int], budget: Int = .max, generator: inout SeededGenerator) throws -> (Module, [Int]) {
         try checkSettings(spec)
         func checkWeights(_ count: Int) throws {
+            guard count <= budget else {
+                throw ShapeError("layer \(spec.name) needs \(count) weights but the file holds only \(max(0, budget)) more")
+            }
             guard count <= maxLayerWeights else {
                 throw ShapeError("layer \(spec.name) would have \(count) weights (at most \(maxLayerWeights)); use a smaller out=")
             }

@@ -89,7 +89,7 @@ public struct ScheduleSettings: Codable, Equatable, Sendable {
         case "onecycle":
             guard let maxLR = v["max_lr"] else { throw ScheduleError("onecycle needs max_lr=") }
             let total: Int
-            if let t = v["total_steps"] { total = Int(t) } else if let e = v["epochs"] { total = Int(e) * stepsPerEpoch } else {
+            if let t = v["total_steps"] { total = try Self.steps(t, times: 1) } else if let e = v["epochs"] { total = try Self.steps(e, times: stepsPerEpoch) } else {
                 throw ScheduleError("onecycle needs epochs=N (or total_steps=N) to know how long the cycle is")
             }
             return try OneCycleLR(
@@ -99,11 +99,21 @@ public struct ScheduleSettings: Codable, Equatable, Sendable {
                 cycleMomentum: (v["cycle_momentum"] ?? 1) != 0, baseMomentum: v["base_momentum"] ?? 0.85,
                 maxMomentum: v["max_momentum"] ?? 0.95)
         case "step":
-            let size = Int(v["step_size"] ?? 1)
-            return try StepLR(baseLR: baseLR, stepSize: max(1, size * stepsPerEpoch), gamma: v["gamma"] ?? 0.1)
+            let size = try Self.steps(v["step_size"] ?? 1, times: stepsPerEpoch)
+            return try StepLR(baseLR: baseLR, stepSize: max(1, size), gamma: v["gamma"] ?? 0.1)
         default:
             return try ConstantLR(baseLR: baseLR, factor: 1, totalIters: 0)
         }
+    }
+
+    /// `count × per` as a step count; throws when it is not a whole number or cannot be counted.
+    static func steps(_ count: Double, times per: Int) throws -> Int {
+        guard count.isFinite, count >= 0, count <= 1e15, count == count.rounded() else {
+            throw ScheduleError("\(count) is not a usable number of steps or epochs")
+        }
+        let (product, overflow) = Int(count).multipliedReportingOverflow(by: per)
+        guard !overflow else { throw ScheduleError("\(Int(count)) × \(per) steps per epoch are more steps than can be counted") }
+        return product
     }
 
     /// The epochs the schedule was planned for (onecycle with epochs=).

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import Foundation
 import Layers
@@ -18,8 +19,7 @@ public enum SessionFile {
         record.startSeed = startSeed ?? checkpoint.experiment.startSeed
         let json = try encoder().encode(record)
         let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         try SafeTensors.write(entries, metadata: metadata, to: path)
     }
 
@@ -46,6 +46,7 @@ public enum SessionFile {
             throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
         }
         do {
+            try record.validate()
             let experiment = try restore(record, file: file)
             return LoadedSession(record: record, experiment: experiment)
         } catch let error as ExperimentError {
@@ -191,7 +192,8 @@ extension SessionFile {
             accumulator: x.accumulator, history: x.history, lrFinder: x.lrFinder, probes: x.timeline.probes,
             frameEvery: x.timeline.every,
             frames: x.timeline.frames.map { .init(step: $0.step, epoch: $0.epoch, blocks: $0.blocks) },
-            evaluations: x.evaluations, digests: x.digests, autosave: x.autosavePath,
+            evaluations: x.evaluations, digests: x.digests,
+            autosave: x.autosavePath.flatMap { PathName.isContainedName($0) ? $0 : nil },
             quiz: session.quiz,
             interventions: (x.model as? UltimusNet).map(interventions), threads: session.threads)
         return (entries, record)
@@ -204,17 +206,20 @@ extension SessionFile {
         x.modelGenerator.state = r.modelGenerator
         if let recipe = r.model {
             var g = SeededGenerator(seed: 0)
-            let model = try recipe.build(generator: &g)
+            // The recipe may not ask for more weights than the file holds (checked before allocating).
+            let held = file.entries.filter { $0.name.hasPrefix("model.") }.reduce(0) { $0 + $1.count }
+            let model = try recipe.build(generator: &g, maxWeights: held)
             var state = StateDict()
             for entry in file.entries where entry.name.hasPrefix("model.") {
                 let key = String(entry.name.dropFirst(6))
                 guard entry.count == entry.shape.reduce(1, *) else { throw ExperimentError("tensor \(entry.name) has a bad size") }
                 state[key] = entry.dtype == .i64 ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
             }
-            try model.load(stateDict: state)
-            if let bad = model.namedParameters().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
-                throw ExperimentError("weight \(bad.name) holds NaN or Inf; the file is damaged")
+            // Buffers too (BatchNorm running statistics), as 'import weights' checks them.
+            if let bad = state.first(where: { if case .float32(let t) = $0.value { return !t.storage.allSatisfy(\.isFinite) } else { return false } }) {
+                throw ExperimentError("tensor model.\(bad.key) holds NaN or Inf; the file is damaged")
             }
+            try model.load(stateDict: state)
             model.train(r.training)
             for entry in model.namedModules() {
                 if let d = entry.module as? Dropout, let s = r.dropout[entry.name] { d.generator.state = s }
@@ -299,20 +304,13 @@ extension Experiment {
 
     /// FNV-1a over the bit patterns of every parameter and buffer, as 16 hex digits.
     public var weightDigest: String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func eat(_ v: UInt64) {
-            var v = v
-            for _ in 0..<8 {
-                h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01B3
-                v >>= 8
-            }
-        }
+        var h = FNV1a()
         for (_, value) in model?.stateDict() ?? StateDict() {
             switch value {
-            case .float32(let t): for f in t.storage { eat(UInt64(f.bitPattern)) }
-            case .int64(_, let values): for v in values { eat(UInt64(bitPattern: v)) }
+            case .float32(let t): for f in t.storage { h.combine(bytesOf: UInt64(f.bitPattern)) }
+            case .int64(_, let values): for v in values { h.combine(bytesOf: UInt64(bitPattern: v)) }
             }
         }
-        return String(format: "%016llx", h)
+        return String(format: "%016llx", h.value)
     }
 }

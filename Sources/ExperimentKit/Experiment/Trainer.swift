@@ -61,14 +61,18 @@ extension Experiment {
         let data = try ensureData(source: source)
         let loader = data.trainLoader
         let remaining = loader.batchIndex >= loader.batchesPerEpoch ? loader.batchesPerEpoch : loader.batchesPerEpoch - loader.batchIndex
-        return remaining + (n - 1) * loader.batchesPerEpoch
+        let (more, overflow) = (n - 1).multipliedReportingOverflow(by: loader.batchesPerEpoch)
+        guard !overflow, more <= Int.max - remaining else {
+            throw ExperimentError("\(n) epochs of \(loader.batchesPerEpoch) batches are more steps than can be counted; ask for fewer epochs")
+        }
+        return remaining + more
     }
 
     /// Checks that `steps` more steps fit the schedule, before any step runs.
     /// - Throws: a message with the numbers when a one-cycle schedule would run past its end.
     public func checkScheduleRoom(steps: Int, asked: String) throws {
         guard let schedule, let total = schedule.totalSteps else { return }
-        guard scheduleStep + steps > total else { return }
+        guard steps > total - scheduleStep else { return }
         let left = total - scheduleStep
         guard left > 0 else {
             throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule is finished (all \(total) steps done); start a new one with 'sched onecycle ... epochs=N', or keep the LR with 'sched constant'")

@@ -29,8 +29,7 @@ public enum TorchExport {
             throw InspectionError("'\(path)' should end in .py; name the script like runs/train.py")
         }
         let base = String(path.dropLast(3))
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         let weightsPath = base + ".safetensors"
         let state = model.stateDict()
         let entries: [SafeTensorsEntry] = state.keys.map { key in
@@ -64,6 +63,8 @@ public enum TorchExport {
     public static func script(_ spec: TorchExportSpec, parameters: [(name: String, shape: [Int])], scriptName: String = "train.py",
                               weightsFile: String, dataFile: String?) -> String {
         let f = number
+        // Every value from the session goes into the docstring escaped, as into the literals below.
+        let e = pyEscaped
         var dataPath = ""
         if case .folder(let p) = spec.data { dataPath = p }
         let augmentation = [spec.crop ? "crop (pad \(spec.padding), reflect-101)" : nil,
@@ -75,14 +76,14 @@ public enum TorchExport {
         #!/usr/bin/env python3
         \"\"\"UltimusNet training exported from Ultimus Workbench \(workbenchVersion) (seed \(spec.seed)).
 
-        Model: \(spec.variant), attention=\(spec.attention); \(spec.weightsLabel) weights in \(weightsFile) beside this file.
+        Model: \(e(spec.variant)), attention=\(e(spec.attention)); \(e(spec.weightsLabel)) weights in \(e(weightsFile)) beside this file.
         Optimizer: \(spec.optimizer.python.replacingOccurrences(of: "params, ", with: ""))
         Schedule: \(spec.schedule.map { $0.python.replacingOccurrences(of: "optimizer, ", with: "") } ?? "none (constant LR)")
-        Data: \(dataFile.map { "the session's images in \($0)" } ?? "CIFAR-10 from --data (default \(dataPath.isEmpty ? "none" : dataPath))"); batch \(spec.batchSize); augmentation: \(augmentation.isEmpty ? "none" : augmentation.joined(separator: ", ")).
+        Data: \(dataFile.map { "the session's images in \(e($0))" } ?? "CIFAR-10 from --data (default \(dataPath.isEmpty ? "none" : e(dataPath)))"); batch \(spec.batchSize); augmentation: \(augmentation.isEmpty ? "none" : augmentation.joined(separator: ", ")).
         Epochs: \(spec.startEpoch + 1)..\(spec.epochs)\(spec.startEpoch > 0 ? " (\(spec.startEpoch) already trained; the schedule resumes there)" : "").
 
-        Run:           python3 \("SCRIPT") [--data DIR] [--epochs N] [--max-steps N] [--save out.safetensors]
-        Several GPUs:  torchrun --nproc_per_node=N \("SCRIPT") --distributed
+        Run:           python3 \(e(scriptName)) [--data DIR] [--epochs N] [--max-steps N] [--save out.safetensors]
+        Several GPUs:  torchrun --nproc_per_node=N \(e(scriptName)) --distributed
         Needs torch, numpy and safetensors (pillow only for image folders).
         \"\"\"
         import argparse
@@ -127,7 +128,7 @@ public enum TorchExport {
 
 
         """
-        return doc.replacingOccurrences(of: "SCRIPT", with: scriptName) + TorchScriptTemplate.body
+        return doc + TorchScriptTemplate.body
     }
 
     /// A Python float literal that reads back as the same double.
@@ -138,7 +139,31 @@ public enum TorchExport {
 
     static func py(_ b: Bool) -> String { b ? "True" : "False" }
 
-    static func pyString(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// A Python string literal for `s`, escaped by `repr`'s rules: backslash, the quote, and every
+    /// control character become escapes, so no value can end the literal or start a new line.
+    static func pyString(_ s: String) -> String { "\"" + pyEscaped(s) + "\"" }
+
+    /// The inside of ``pyString(_:)``: also safe inside the script's docstring (no `"` survives).
+    static func pyEscaped(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                let v = scalar.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) {
+                    out += "\\x" + (v < 0x10 ? "0" : "") + String(v, radix: 16)
+                } else if v == 0x2028 || v == 0x2029 || v == 0xFEFF {
+                    out += "\\u" + String(v, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 }

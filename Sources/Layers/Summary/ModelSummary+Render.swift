@@ -66,11 +66,17 @@ extension ModelSummary {
         let scores = attention.reduce(0) { $0 + $1.scoreMultAdds }
         let values = attention.reduce(0) { $0 + $1.valueMultAdds }
         let batch = inputShape.first ?? 0
-        var out = "Not counted by torchinfo (\(blocks) Ultimus call\(blocks == 1 ? "" : "s"), batch \(batch)):\n"
-        out += "  attention scores q·kᵀ/√h: \(Self.grouped(scores)) mult-adds\n"
-        out += "  Z = v·AM: \(Self.grouped(values)) mult-adds\n"
+        let projections = attention.reduce(0) { $0 + $1.projectionMultAdds }
+        let tokens = projections > 0
+        var out = "Not counted by torchinfo (\(blocks) \(tokens ? "MultiheadAttention" : "Ultimus") call\(blocks == 1 ? "" : "s"), batch \(batch)):\n"
+        if tokens { out += "  in_proj q, k, v = x·Wᵢₙᵀ + bᵢₙ (torchinfo counts MultiheadAttention as 0): \(Self.grouped(projections)) mult-adds\n" }
+        out += "  attention scores q·kᵀ/√\(tokens ? "d" : "h"): \(Self.grouped(scores)) mult-adds\n"
+        out += (tokens ? "  A·v" : "  Z = v·AM") + ": \(Self.grouped(values)) mult-adds\n"
         out += "  softmax: \(Self.grouped(softmaxExps)) exponentials\n"
-        out += "Total mult-adds with attention \(Self.readable(totalMultAdds + attentionMultAdds))\n"
+        out += "Total mult-adds with attention \(Self.readable(totalMultAdds + attentionMultAdds + projections))\n"
+        if tokens {
+            out += "Linear rows count B·T·in·out (every token); torchinfo counts a Linear on [B, T, D] once per batch item\n"
+        }
         let mixing = attention.filter(\.isBatchMixing).map(\.name)
         if !mixing.isEmpty {
             out += "WARNING: \(mixing.joined(separator: ", ")) use attention=batch: a \(batch)×\(batch) map mixes the images of a batch (the seed's mistake)\n"

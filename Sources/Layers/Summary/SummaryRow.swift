@@ -48,4 +48,6 @@ public struct AttentionCost: Equatable, Sendable {
     public var softmaxExps: Int
     /// Whether the map mixes images across the batch.
     public var isBatchMixing: Bool
+    /// MultiheadAttention's in_proj (q, k, v from x), which torchinfo counts as 0.
+    public var projectionMultAdds = 0
 }

@@ -42,6 +42,9 @@ final class SummaryTracer {
         if let block = module as? Ultimus, !(block.intervention == .bypass && !block.isTraining) {
             attention.append(Self.attentionCost(block, name: name, batch: batch))
         }
+        if let mha = module as? MultiheadAttention, let shape = rows[index].inputShape.first.map({ _ in rows[index].inputShape }) {
+            attention.append(Self.attentionCost(mha, name: name, input: shape))
+        }
         return y
     }
 
@@ -60,6 +63,16 @@ final class SummaryTracer {
         if module is Conv2d { return counted * out[0] * out.dropFirst(2).reduce(1, *) }
         if module is Linear { return counted * out.dropLast().reduce(1, *) }
         return counted * out[0]
+    }
+
+    /// Token attention on `[B, T, D]`: in_proj `B·T·(3D·D + 3D)` (which torchinfo counts as 0 for
+    /// MultiheadAttention), scores `B·H·T·T·d`, `A·v` the same, `B·H·T·T` exponentials.
+    static func attentionCost(_ mha: MultiheadAttention, name: String, input: [Int]) -> AttentionCost {
+        let (b, t, d) = (input[0], input[1], mha.embedDim)
+        let products = b * t * t * d
+        return AttentionCost(name: name, scoreMultAdds: products, valueMultAdds: products,
+                             softmaxExps: b * mha.numHeads * t * t, isBatchMixing: false,
+                             projectionMultAdds: b * t * (3 * d * d + 3 * d))
     }
 
     static func attentionCost(_ block: Ultimus, name: String, batch: Int) -> AttentionCost {

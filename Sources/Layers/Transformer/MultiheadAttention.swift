@@ -26,6 +26,10 @@ public final class MultiheadAttention: Module {
     public let outProj: Linear
     /// Per head, an evaluation-only intervention (`nil`: none). Ignored in training mode.
     public var headInterventions: [HeadIntervention?]
+    /// Whether ``forward(_:)`` keeps its maps in ``lastAttention`` (off by default: they are large).
+    public var keepsAttention = false
+    /// The maps `[B, H, T, T]` of the last forward while ``keepsAttention`` was on (detached).
+    public private(set) var lastAttention: Tensor?
 
     /// - Throws: ``ShapeError`` when `embedDim` is not divisible by `numHeads`.
     public init(embedDim: Int, numHeads: Int, generator: inout SeededGenerator) throws {
@@ -58,7 +62,11 @@ public final class MultiheadAttention: Module {
         }
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { attend(x).output }
+    public override func forward(_ x: Tensor) -> Tensor {
+        let (y, maps) = attend(x)
+        if keepsAttention { lastAttention = maps.detached() }
+        return y
+    }
 
     /// The output `[B, T, D]` and the per-head attention maps `[B, H, T, T]` (after any intervention).
     public func attend(_ x: Tensor) -> (output: Tensor, attention: Tensor) {

@@ -31,12 +31,17 @@ public final class TransformerEncoderLayer: Module {
 
     public override func validateInput(shape: [Int]) throws { try selfAttn.validateInput(shape: shape) }
 
-    public override func forward(_ x: Tensor) -> Tensor { attend(x).output }
+    public override func forward(_ x: Tensor) -> Tensor {
+        let h = x + selfAttn(norm1(x))
+        return h + linear2(gelu(linear1(norm2(h)), approximate: activation))
+    }
 
     /// The block's output and its attention maps `[B, H, T, T]` (from `norm1(x)`).
     public func attend(_ x: Tensor) -> (output: Tensor, attention: Tensor) {
-        let (a, maps) = selfAttn.attend(norm1(x))
-        let h = x + a
-        return (h + linear2(gelu(linear1(norm2(h)), approximate: activation)), maps)
+        let keeps = selfAttn.keepsAttention
+        selfAttn.keepsAttention = true
+        defer { selfAttn.keepsAttention = keeps }
+        let y = forward(x)
+        return (y, selfAttn.lastAttention!)
     }
 }

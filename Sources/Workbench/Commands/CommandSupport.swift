@@ -1,3 +1,4 @@
+import Autograd
 import ExperimentKit
 import Foundation
 
@@ -50,7 +51,7 @@ extension ShellContext {
     }
 
     /// A path as typed, with `~` expanded.
-    func expand(_ path: String) -> String { (path as NSString).expandingTildeInPath }
+    func expand(_ path: String) -> String { PathName.expandingTilde(path) }
 
     /// Whether `path` lies inside the session's output folder.
     func isInsideOutput(_ path: String) -> Bool {

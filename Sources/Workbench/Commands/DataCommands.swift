@@ -73,7 +73,7 @@ enum DataCommands {
 
     static func describe(_ state: DataState, _ ctx: ShellContext) {
         let s = state.settings
-        let names = state.classNames
+        let names = state.classNames.map(PrintableText.escaped)
         let shown = names.count > 10 ? names.prefix(10).joined(separator: ", ") + ", …" : names.joined(separator: ", ")
         let loader = state.trainLoader
         ctx.console.write("source   \(state.splits.source)")

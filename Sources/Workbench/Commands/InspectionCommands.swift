@@ -10,6 +10,7 @@ extension CommandAreas {
         "inspect": { inv, ctx in try InspectionCommands.inspect(inv, ctx) },
         "grads": { inv, ctx in try InspectionCommands.grads(inv, ctx) },
         "attention": { inv, ctx in try InspectionCommands.attention(inv, ctx) },
+        "rollout": { inv, ctx in try TokenAttentionCommands.rollout(inv, ctx) },
         "explain": { inv, ctx in try InspectionCommands.explain(inv, ctx) },
         "timeline attention": { inv, ctx in try InspectionCommands.timeline(inv, ctx) },
         "intervene": { inv, ctx in try InspectionCommands.intervene(inv, ctx) },
@@ -72,6 +73,7 @@ enum InspectionCommands {
     }
 
     static func attention(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let vit = ctx.session.experiment.model as? ViT { return try TokenAttentionCommands.attention(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         let name = inv.string("block") ?? "all"
         let blocks = name == "all" ? net.blocks.indices.map { "ultimus\($0 + 1)" } : [try ctx.blockName(inv, net)]
@@ -178,6 +180,7 @@ enum InspectionCommands {
     }
 
     static func intervene(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let vit = ctx.session.experiment.model as? ViT { return try TokenAttentionCommands.intervene(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         if inv.string("block") == "clear" {
             let active = net.blocks.enumerated().filter { $0.element.intervention != nil }

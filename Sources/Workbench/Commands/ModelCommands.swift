@@ -30,6 +30,18 @@ enum ModelCommands {
             if (x.model as? UltimusNet)?.isBatchMixing == true {
                 ctx.console.warning("attention=batch forms one B×B map over the whole batch (the seed notebook's mistake): each image's prediction depends on its batch-mates. 'check model' shows it; use attention=sample")
             }
+        case "vit":
+            var r = ViTRecipe()
+            r.patch = inv.int("patch") ?? r.patch
+            r.dim = inv.int("dim") ?? r.dim
+            r.depth = inv.int("depth") ?? r.depth
+            r.heads = inv.int("heads") ?? r.heads
+            r.mlpRatio = inv.int("mlp_ratio") ?? r.mlpRatio
+            r.pool = inv.string("pool") ?? r.pool
+            var generator = ctx.session.generator
+            do { try x.setModel(.vit(r), generator: &generator) } catch let error as ShapeError { throw inv.error(error.message) }
+            ctx.session.generator = generator
+            describe(x, ctx)
         case "new":
             var generator = ctx.session.generator
             x.newNetwork(generator: &generator)
@@ -52,6 +64,9 @@ enum ModelCommands {
         switch x.modelRecipe {
         case .ultimus(let variant, let attention)?:
             ctx.console.write("model: UltimusNet variant=\(variant) attention=\(attention) · \(params) parameters")
+        case .vit(let r)?:
+            let tokens = (model as? ViT).map { "\($0.config.tokens) tokens of \($0.config.dim)" } ?? ""
+            ctx.console.write("model: ViT \(r.arguments) · \(tokens) · \(params) parameters")
         default:
             let names = (model as? LayerNetwork)?.layers.map(\.name).joined(separator: " → ") ?? ""
             ctx.console.write("model: network \(names) · \(params) parameters")

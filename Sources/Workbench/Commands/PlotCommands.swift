@@ -50,7 +50,9 @@ enum PlotCommands {
         guard let schedule = x.schedule, let settings = x.scheduleSettings else {
             throw inv.error("no schedule set", suggestion: "set one with 'sched onecycle max_lr=4e-3 epochs=24'")
         }
-        let total = schedule.totalSteps ?? settings.stepsPerEpoch * (settings.plannedEpochs ?? max(1, x.completedEpochs + 10))
+        let epochs = settings.plannedEpochs ?? max(1, x.completedEpochs + 10)
+        let (product, overflow) = settings.stepsPerEpoch.multipliedReportingOverflow(by: epochs)
+        let total = schedule.totalSteps ?? (overflow ? Int.max : product)
         let charts = try wrap(inv) { try SessionCharts.schedule(schedule, total: total, current: x.scheduleStep < total ? x.scheduleStep : nil) }
         try draw(charts, columns: 1, name: "schedule.svg", inv, ctx)
         var facts = [schedule.description, "\(total) steps (\(settings.stepsPerEpoch) per epoch)"]

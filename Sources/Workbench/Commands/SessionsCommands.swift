@@ -1,3 +1,4 @@
+import Autograd
 import ExperimentKit
 import Foundation
 import Layers
@@ -17,9 +18,6 @@ extension CommandAreas {
 }
 
 enum SessionsCommands {
-    /// Commands a replay or fork does not re-execute: they write files or replay themselves.
-    static let notReplayed: Set<String> = ["save", "export", "replay", "fork", "download"]
-
     static func save(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let path = inv.string("path") else { return }
         try ctx.checkOverwrite(inv, path: path)
@@ -39,6 +37,7 @@ enum SessionsCommands {
         switch x.modelRecipe {
         case .ultimus(let v, let a)?: model = "UltimusNet \(v)/\(a)"
         case .layers(let specs)?: model = "network of \(specs.count) layers"
+        case .vit(let r)?: model = "ViT \(r.arguments)"
         case nil: model = "no model"
         }
         return "\(model), \(x.completedEpochs.counted("epoch")) done, step \(x.globalStep)"
@@ -86,8 +85,7 @@ enum SessionsCommands {
         }
         let full = ctx.expand(path)
         do {
-            let folder = (full as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try AtomicWriter.makeFolders(PathName.folder(of: full), for: full)
             try SafeTensors.write(entries, metadata: ["format": "pt"], to: full)
         } catch {
             throw inv.error("cannot write '\(path)': \(error)", at: "path")
@@ -131,8 +129,8 @@ enum SessionsCommands {
 
     // MARK: Replay and fork
 
-    /// Resets the session to a fresh state seeded with `seed`, then runs `commands` (skipping
-    /// ``notReplayed``), calling `check` after each one that succeeded. If one fails (or is
+    /// Resets the session to a fresh state seeded with `seed`, then runs `commands` (only those
+    /// ``ReplayPolicy`` allows), calling `check` after each one that succeeded. If one fails (or is
     /// interrupted) the session is put back as it was before.
     /// - Returns: the number of commands executed.
     static func rerun(_ commands: [LoggedCommand], seed: UInt64, ctx: ShellContext, source: String,
@@ -159,14 +157,13 @@ enum SessionsCommands {
         session.experiment = fresh
         var executed = 0
         for (i, entry) in commands.enumerated() {
-            let word = entry.text.split(separator: " ").first.map(String.init) ?? ""
-            if notReplayed.contains(word) { continue }
-            if writesOutsideOutput(entry.text, ctx: ctx) {
-                ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)  (skipped: its file outside the output folder is left as it is)", .dim))
+            guard let line = ReplayPolicy.replayLine(for: entry.text, table: ctx.shell.table) else {
+                let shown = PrintableText.escaped(entry.text)
+                ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(shown)  (skipped: it does not change the experiment)", .dim))
                 continue
             }
-            ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(entry.text)", .dim))
-            switch ctx.shell.execute(line: entry.text, source: source, lineNumber: i + 1) {
+            ctx.console.write(ctx.console.styled("[\(source) \(entry.number)] \(line)", .dim))
+            switch ctx.shell.execute(line: line, source: source, lineNumber: i + 1) {
             case .ok, .quit: break
             case .failed(let message):
                 if ctx.interruptRequested { throw Interrupted(source) }
@@ -179,24 +176,16 @@ enum SessionsCommands {
         return executed
     }
 
-    /// Whether a saved script writes `text` as a comment: commands replay and fork skip.
-    static func isNotReplayed(_ text: String, ctx: ShellContext) -> Bool {
-        let word = text.split(separator: " ").first.map(String.init) ?? ""
-        return notReplayed.contains(word) || writesOutsideOutput(text, ctx: ctx)
-    }
-
-    /// Whether `text` writes a file outside the output folder (`to=PATH`, `report DIR`). Such a
-    /// command changes no state, and re-running it would fail on the existing file (or replace
-    /// the user's copy), so replay and fork skip it.
-    static func writesOutsideOutput(_ text: String, ctx: ShellContext) -> Bool {
-        guard let inv = try? ctx.shell.table.invocation(for: text) else { return false }
+    /// Whether `inv` writes a file outside the output folder (`to=PATH`, `report DIR`).
+    static func writesOutsideOutput(_ inv: Invocation, ctx: ShellContext) -> Bool {
         guard let target = inv.command == "report" ? inv.string("dir") : inv.string("to") else { return false }
-        let file = inv.command == "report" ? (target as NSString).appendingPathComponent("README.md") : target
+        let file = inv.command == "report" ? PathName.joined(target, "README.md") : target
         return !ctx.isInsideOutput(file)
     }
 
     static func replay(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let path = inv.string("path") else { return }
+        guard !ctx.session.isRerunning else { throw inv.error("a replay cannot start another replay", at: "path") }
         let loaded: LoadedSession
         do { loaded = try SessionFile.read(path: ctx.expand(path)) } catch let error as ExperimentError {
             throw inv.error(error.message, at: "path")
@@ -223,6 +212,7 @@ enum SessionsCommands {
 
     static func fork(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let n = inv.int("n") else { return }
+        guard !ctx.session.isRerunning else { throw inv.error("a replay cannot start a fork", at: "n") }
         let log = ctx.session.commandLog
         guard log.contains(where: { $0.number == n }) else {
             let numbers = log.map(\.number)

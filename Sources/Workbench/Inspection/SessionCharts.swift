@@ -51,8 +51,20 @@ public enum SessionCharts {
 
     /// A schedule's LR and momentum for steps `0..<total`, with the next step marked.
     /// - Throws: ``ScheduleError`` from the schedule.
+    /// Most points a schedule chart computes: longer schedules are sampled evenly (ends included).
+    static let maxSchedulePoints = 4_000
+
+    /// Every step of a short schedule; for a long one, evenly spaced steps plus the last and `current`.
+    static func sampledSteps(total: Int, current: Int?) -> [Int] {
+        guard total > maxSchedulePoints else { return Array(0..<total) }
+        let stride = Double(total - 1) / Double(maxSchedulePoints - 1)
+        var steps = Set((0..<maxSchedulePoints).map { min(total - 1, Int((Double($0) * stride).rounded())) })
+        if let current, current < total { steps.insert(current) }
+        return steps.sorted()
+    }
+
     public static func schedule(_ schedule: LRSchedule, total: Int, current: Int?) throws -> [Chart] {
-        let steps = Array(0..<max(1, total))
+        let steps = sampledSteps(total: max(1, total), current: current)
         let lrs = try steps.map { try schedule.lr(atStep: $0) }
         let momenta = try steps.map { try schedule.momentum(atStep: $0) }
         let x = steps.map(Double.init)

@@ -1,3 +1,4 @@
+import Autograd
 import Datasets
 import ExperimentKit
 import Foundation
@@ -102,8 +103,7 @@ extension ShellContext {
         }
         if let path {
             // Writers rename a temporary file into place: the folder must exist.
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
         }
         return path
     }

@@ -112,6 +112,38 @@ public struct SubcommandSpec: Sendable {
     }
 }
 
+/// What running a command does beyond printing, decided from the parsed command (never from its text).
+/// `replay` and `fork` re-run only the commands whose effect ``isReplayed``.
+public enum CommandEffect: String, Sendable, CaseIterable {
+    /// Shows something; changes nothing and writes no file (`help`, `summary`, `inspect`).
+    case shows
+    /// Changes the session or the experiment in memory (`data`, `model`, `train`, `set`, `load`).
+    case changesExperiment
+    /// Writes charts, images or reports into the output folder, or where `to=` says (`plot`, `report`).
+    case writesOutputs
+    /// Writes files the user names (`save`, `export`).
+    case writesFiles
+    /// Fetches from the network (`download`).
+    case fetches
+    /// Runs the commands of a script file (`run`).
+    case runsScript
+    /// Re-runs a session's logged commands (`replay`, `fork`).
+    case rerunsLog
+
+    /// Whether `replay` and `fork` may run a logged command with this effect: a log is data, so only
+    /// commands that change the experiment in memory (and write nothing) are re-run.
+    public var isReplayed: Bool { self == .changesExperiment }
+
+    /// Whether a saved script keeps a command with this effect as a command (otherwise a comment):
+    /// re-running it would write a file the user named, fetch, run a script or re-run a log.
+    public var isScripted: Bool {
+        switch self {
+        case .shows, .changesExperiment, .writesOutputs: return true
+        case .writesFiles, .fetches, .runsScript, .rerunsLog: return false
+        }
+    }
+}
+
 /// Everything the workbench knows about one command: its grammar and its documentation.
 public struct CommandSpec: Sendable {
     public var name: String
@@ -135,11 +167,14 @@ public struct CommandSpec: Sendable {
     public var aliases: [String]
     /// Whether a successful run is kept in the session's replayable command log.
     public var logged: Bool
+    /// What running it does (see ``CommandEffect``).
+    public var effect: CommandEffect
 
     public init(
         _ name: String, area: String, _ summary: String, details: String = "", examples: [String],
         positionals: [PositionalSpec] = [], arguments: [ArgumentSpec] = [], subcommands: [SubcommandSpec] = [],
-        subcommandRequired: Bool = true, exclusive: [[String]] = [], aliases: [String] = [], logged: Bool = true
+        subcommandRequired: Bool = true, exclusive: [[String]] = [], aliases: [String] = [], logged: Bool = true,
+        effect: CommandEffect
     ) {
         self.name = name
         self.area = area
@@ -153,6 +188,7 @@ public struct CommandSpec: Sendable {
         self.exclusive = exclusive
         self.aliases = aliases
         self.logged = logged
+        self.effect = effect
     }
 
     public func subcommand(named name: String) -> SubcommandSpec? { subcommands.first { $0.name == name } }

@@ -8,40 +8,51 @@ extension CommandTable {
             details: "data cifar10 path=DIR accepts the folder holding train/ and test/, the cifar-10-batches-bin folder, or its parent, and detects which. data folder reads any image-folder dataset (one sub-folder per class). data synthetic makes a small labelled set for quick experiments (n= images). valid=N holds out N training images for validation. augment= lists the training augmentations (pad-4 random crop, horizontal flip, cutout) or none. 'data' prints what it loaded: source, classes and the image count of each split.",
             examples: ["data synthetic n=512 batch=64", "data cifar10 path=data/cifar10 batch=512 augment=crop,flip,cutout", "data folder path=~/images valid=1000"],
             arguments: [
-                ArgumentSpec("batch", .int, default: .int(512), range: Bounds.atLeastOne, "images per training batch"),
+                ArgumentSpec("batch", .int, default: .int(512), range: Bounds.count, "images per training batch"),
                 ArgumentSpec("augment", .list(.choice(augmentations)), "training augmentations (crop, flip, cutout) or none"),
-                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "use only the first N training images (classes in turn)"),
-                ArgumentSpec("valid", .int, range: Bounds.nonNegative, "hold out N training images for validation"),
+                ArgumentSpec("subset", .int, range: Bounds.count, "use only the first N training images (classes in turn)"),
+                ArgumentSpec("valid", .int, range: 0...1e12, "hold out N training images for validation"),
             ],
             subcommands: [
                 SubcommandSpec("cifar10", "CIFAR-10 from disk (binary batches or PNG folders)", arguments: [ArgumentSpec("path", .path, "where CIFAR-10 is (default: --data or the usual places)")]),
                 SubcommandSpec("folder", "an image-folder dataset, one sub-folder per class", arguments: [ArgumentSpec("path", .path, required: true, "the dataset's root folder")]),
                 SubcommandSpec("synthetic", "a small generated dataset for quick runs", arguments: [
-                    ArgumentSpec("n", .int, default: .int(1024), range: Bounds.atLeastOne, "number of training images"),
+                    ArgumentSpec("n", .int, default: .int(1024), range: Bounds.count, "number of training images"),
                     ArgumentSpec("classes", .int, default: .int(10), range: 2...1000, "number of classes"),
                 ]),
             ],
-            subcommandRequired: false),
+            subcommandRequired: false,
+            effect: .changesExperiment),
         CommandSpec(
             "download", area: "Data and model", "download CIFAR-10",
             details: "Downloads and unpacks the CIFAR-10 binary version into path= (default: the data folder), with a progress line, and checks its digest.",
             examples: ["download cifar10 path=data"],
             arguments: [ArgumentSpec("path", .path, "folder to unpack into"),
                         ArgumentSpec("url", .string, "a mirror of cifar-10-binary.tar.gz (http or https; its MD5 is still checked)")],
-            subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")]),
+            subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")],
+            effect: .fetches),
         CommandSpec(
-            "model", area: "Data and model", "build a network: ultimus, or start an empty one",
-            details: "model ultimus builds UltimusNet: variant=spec is the assignment's network (convolutions without activations), variant=bnrelu adds BatchNorm and ReLU after each convolution. attention=sample is the per-image attention; attention=batch reproduces the seed notebook's batch-mixing bug. model new starts an empty network for 'layer'. 'model' alone shows the current one.",
-            examples: ["model ultimus variant=bnrelu", "model new"],
+            "model", area: "Data and model", "build a network: ultimus, vit, or start an empty one",
+            details: "model ultimus builds UltimusNet: variant=spec is the assignment's network (convolutions without activations), variant=bnrelu adds BatchNorm and ReLU after each convolution. attention=sample is the per-image attention; attention=batch reproduces the seed notebook's batch-mixing bug. model vit builds a Vision Transformer equal to PyTorch's (bench/torch_vit.py): 32/patch squared patch tokens (plus a class token with pool=cls) through depth pre-norm transformer blocks. model new starts an empty network for 'layer'. 'model' alone shows the current one.",
+            examples: ["model ultimus variant=bnrelu", "model vit", "model vit patch=4 dim=32 depth=2 heads=4", "model new"],
             subcommands: [
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier", arguments: [
                     ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"), "spec (no activations) or bnrelu"),
                     ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"), "per-image attention, or the seed's batch-mixing one"),
                     ArgumentSpec("blocks", .int, default: .int(4), range: Bounds.atLeastOne, "UltimusNet has 4, always: the assignment's network (other depths: 'model new', then 'layer ultimus' per block)"),
                 ]),
+                SubcommandSpec("vit", "a small Vision Transformer: patches as tokens, pre-norm transformer blocks", arguments: [
+                    ArgumentSpec("patch", .int, default: .int(4), range: 1...32, "patch side in pixels (divides 32)"),
+                    ArgumentSpec("dim", .int, default: .int(64), range: 1...1024, "features per token (divisible by heads)"),
+                    ArgumentSpec("depth", .int, default: .int(4), range: 0...32, "transformer blocks (blocks.0, blocks.1, ...)"),
+                    ArgumentSpec("heads", .int, default: .int(4), range: 1...64, "attention heads per block"),
+                    ArgumentSpec("mlp_ratio", .int, default: .int(2), range: 1...16, "MLP width as a multiple of dim"),
+                    ArgumentSpec("pool", .choice(["cls", "mean"]), default: .string("cls"), "classify the class token or the token mean"),
+                ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
             ],
-            subcommandRequired: false),
+            subcommandRequired: false,
+            effect: .changesExperiment),
         CommandSpec(
             "layer", area: "Data and model", "append a layer to the network being built",
             details: "Adds one layer after 'model new'. Input sizes are inferred from the previous layer. name= sets its PyTorch name (default: conv1, bn1, ... by kind).",
@@ -74,15 +85,17 @@ extension CommandTable {
                 SubcommandSpec("ultimus", "an Ultimus attention block (K, Q, V projections and an output layer)", arguments: [
                     ArgumentSpec("dim", .int, default: .int(8), range: Bounds.atLeastOne, "size of K, Q and V"),
                 ]),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "summary", area: "Data and model", "table of layers, shapes, parameters and mult-adds",
             details: "torchinfo-style summary of the current model for an input of batch× 3×32×32 (batch 20 by default, as the seed notebook's table): each layer's output shape, kernel shape, parameter count and mult-adds (attention matmuls and softmax included), with totals and a memory estimate. depth=N folds deeper layers into their parent (depth=1: one row per block), as torchinfo does; in a narrow terminal the columns shrink and Kernel Shape, Input Shape and Trainable are left out.",
             examples: ["summary", "summary depth=1", "summary batch=512 depth=2"],
             arguments: [
-                ArgumentSpec("batch", .int, default: .int(20), range: Bounds.atLeastOne, "batch size of the example input"),
+                ArgumentSpec("batch", .int, default: .int(20), range: 1...1_000_000, "batch size of the example input"),
                 ArgumentSpec("depth", .int, default: .int(3), range: 1...10, "nesting depth shown"),
-            ]),
+            ],
+            effect: .shows),
         CommandSpec(
             "optim", area: "Data and model", "choose the optimizer: sgd, adam or adamw",
             details: "PyTorch semantics and names. Adam's weight_decay is an L2 term added to the gradient; AdamW decays the weights directly. Changing the optimizer resets its state. 'optim' alone shows the current one.",
@@ -108,7 +121,8 @@ extension CommandTable {
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
             ],
-            subcommandRequired: false),
+            subcommandRequired: false,
+            effect: .changesExperiment),
         CommandSpec(
             "sched", area: "Data and model", "choose the LR schedule: onecycle, constant or step",
             details: "Steps per epoch come from the current data loader. onecycle follows PyTorch's OneCycleLR (cycling momentum, or Adam's β1, between base_momentum and max_momentum); training past its end is refused. 'plot schedule' previews it; 'sched' alone shows the current schedule and its position.",
@@ -116,8 +130,8 @@ extension CommandTable {
             subcommands: [
                 SubcommandSpec("onecycle", "one-cycle policy (Smith), as torch.optim.lr_scheduler.OneCycleLR", arguments: [
                     ArgumentSpec("max_lr", .float, range: Bounds.positive, required: true, "peak learning rate"),
-                    ArgumentSpec("epochs", .int, range: Bounds.atLeastOne, "length of the cycle in epochs"),
-                    ArgumentSpec("total_steps", .int, range: Bounds.atLeastOne, "length of the cycle in steps (instead of epochs)"),
+                    ArgumentSpec("epochs", .int, range: Bounds.count, "length of the cycle in epochs"),
+                    ArgumentSpec("total_steps", .int, range: Bounds.count, "length of the cycle in steps (instead of epochs)"),
                     ArgumentSpec("pct_start", .float, default: .float(0.3), range: Bounds.openUnit, "share of the cycle spent increasing the LR"),
                     ArgumentSpec("anneal_strategy", .choice(["cos", "linear"]), default: .string("cos"), "shape of the annealing"),
                     ArgumentSpec("div_factor", .float, default: .float(25), range: Bounds.positive, "initial lr = max_lr/div_factor"),
@@ -129,11 +143,12 @@ extension CommandTable {
                 ]),
                 SubcommandSpec("constant", "keep the optimizer's learning rate"),
                 SubcommandSpec("step", "multiply the LR by gamma every step_size epochs", arguments: [
-                    ArgumentSpec("step_size", .int, range: Bounds.atLeastOne, required: true, "epochs between decays"),
+                    ArgumentSpec("step_size", .int, range: Bounds.count, required: true, "epochs between decays"),
                     ArgumentSpec("gamma", .float, default: .float(0.1), range: Bounds.positive, "decay factor"),
                 ]),
             ],
             subcommandRequired: false,
-            exclusive: [["epochs", "total_steps"]]),
+            exclusive: [["epochs", "total_steps"]],
+            effect: .changesExperiment),
     ]
 }

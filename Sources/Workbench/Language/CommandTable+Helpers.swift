@@ -3,6 +3,9 @@ enum Bounds {
     static let positive: ClosedRange<Double> = .leastNonzeroMagnitude ... .greatestFiniteMagnitude
     static let nonNegative: ClosedRange<Double> = 0 ... .greatestFiniteMagnitude
     static let atLeastOne: ClosedRange<Double> = 1 ... .greatestFiniteMagnitude
+    /// Counts of epochs, steps, images and batches: up to 10¹², so that products of a count with a
+    /// batch or epoch size cannot overflow.
+    static let count: ClosedRange<Double> = 1...1e12
     static let unit: ClosedRange<Double> = 0...1
     static let openUnit: ClosedRange<Double> = .leastNonzeroMagnitude...1
 }

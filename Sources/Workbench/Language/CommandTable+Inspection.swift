@@ -5,37 +5,45 @@ extension CommandTable {
             "inspect", area: "Inspection", "statistics, histogram and a slice of any tensor",
             details: "NAME is a parameter (conv1.weight), a gradient (conv1.weight.grad), a buffer (bn1.running_mean) or an activation recorded on the last forward (act.conv3, act.ultimus2.q). Shows shape, mean, std, min, max, share of zeros, norm and a small histogram; a subscript selects a slice: conv1.weight[0].",
             examples: ["inspect conv1.weight", "inspect conv1.weight[0]", "inspect act.ultimus2.q"],
-            positionals: [PositionalSpec("name", .string, completion: .tensor, "a parameter, gradient, buffer or activation")]),
+            positionals: [PositionalSpec("name", .string, completion: .tensor, "a parameter, gradient, buffer or activation")],
+            effect: .shows),
         CommandSpec(
             "grads", area: "Inspection", "table of per-layer gradient norms for the last step",
-            examples: ["grads"]),
+            examples: ["grads"],
+            effect: .shows),
         CommandSpec(
-            "attention", area: "Inspection", "show a block's 8×8 attention map as a heatmap",
-            details: "BLOCK is an attention block (ultimus1 ... ultimus4) or all (the four side by side). Shows the map with its values, row sums and entropy for probe image sample=i (one per class by default; 'set probes=' chooses them), any test image index=N or an image file image=PATH; to= also writes it as an image.",
-            examples: ["attention ultimus1 sample=3", "attention all index=57", "attention ultimus2 image=cat.png"],
-            positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4 or all")],
-            arguments: CommonArguments.pickImage + CommonArguments.fileOutput),
+            "attention", area: "Inspection", "show a block's attention maps as heatmaps",
+            details: "BLOCK is an attention block (ultimus1 ... ultimus4; for a ViT blocks.0, blocks.1, ... with every head's T×T map, or head=h, and the class token's row over the image as PNGs) or all (every block). Shows the map with its values, row sums and entropy for probe image sample=i (one per class by default; 'set probes=' chooses them), any test image index=N or an image file image=PATH; to= also writes it as an image.",
+            examples: ["attention ultimus1 sample=3", "attention all index=57", "attention ultimus2 image=cat.png", "attention blocks.0 sample=2 head=1"],
+            positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, blocks.0.. (ViT) or all")],
+            arguments: CommonArguments.pickImage + [ArgumentSpec("head", .int, range: 0...63, "ViT: one head (from 0); all heads when omitted")]
+                + CommonArguments.fileOutput,
+            effect: .writesOutputs),
         CommandSpec(
             "explain", area: "Inspection", "walk one image through an attention block with real numbers",
             details: "Prints each intermediate of the block for probe image sample=i (or test image index=N, or image=PATH) — X (48) → K, Q, V → QᵀK/√8 → softmax → V·AM → Out — with its shape and the formula with the numbers substituted for one entry.",
             examples: ["explain ultimus2 sample=0", "explain ultimus1 index=57"],
             positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")],
-            arguments: CommonArguments.pickImage),
+            arguments: CommonArguments.pickImage,
+            effect: .shows),
         CommandSpec(
             "timeline", area: "Inspection", "play back the attention maps recorded during training",
             details: "During training the four maps of the probe images are recorded every few steps (first and last step always kept). timeline attention BLOCK shows them on the same step axis as loss and LR, with each map's entropy and peak, and flags maps collapsing to uniform or one-hot.",
             examples: ["timeline attention ultimus2 sample=1"],
             arguments: [CommonArguments.sample],
-            subcommands: [SubcommandSpec("attention", "attention maps over training steps", positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")])]),
+            subcommands: [SubcommandSpec("attention", "attention maps over training steps", positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")])],
+            effect: .writesOutputs),
         CommandSpec(
             "intervene", area: "Inspection", "change a block's attention for evaluation only",
-            details: "mode=uniform replaces the map by 1/8 everywhere, identity by the identity, bypass skips the block, zero_row zeroes row=i. Affects eval, explain, attention and predict; the trained weights never change. 'intervene clear' restores every block.",
-            examples: ["intervene ultimus3 mode=uniform", "intervene ultimus1 mode=zero_row row=2", "intervene clear"],
-            positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, or clear")],
+            details: "mode=uniform replaces the map by 1/8 everywhere, identity by the identity, bypass skips the block, zero_row zeroes row=i. Affects eval, explain, attention and predict; the trained weights never change. 'intervene clear' restores every block. On a ViT: intervene blocks.N head=h mode=zero|uniform changes one head; intervene rank evaluates the test set with each head zeroed in turn and lists the accuracy drop, most important head first.",
+            examples: ["intervene ultimus3 mode=uniform", "intervene ultimus1 mode=zero_row row=2", "intervene blocks.1 head=2 mode=zero", "intervene rank", "intervene clear"],
+            positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, blocks.N (ViT), rank or clear")],
             arguments: [
-                ArgumentSpec("mode", .choice(["uniform", "identity", "bypass", "zero_row"]), "what to do to the attention map"),
+                ArgumentSpec("mode", .choice(["uniform", "identity", "bypass", "zero_row", "zero"]), "what to do to the attention map (ViT heads: zero or uniform)"),
                 ArgumentSpec("row", .int, range: 0...1023, "the row for mode=zero_row"),
-            ]),
+                ArgumentSpec("head", .int, range: 0...63, "ViT: the head of blocks.N (from 0)"),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "gradcam", area: "Inspection", "Grad-CAM heatmaps over the image",
             details: "Overlays the class activation map of layer= on probe image sample=i (or test image index=N, or image=PATH), or on the first n misclassified test images: a PNG grid of image, heatmap, overlay, true and predicted class.",
@@ -45,6 +53,7 @@ extension CommandTable {
                 ArgumentSpec("layer", .string, default: .string("conv3"), completion: .layer, "the convolution whose activations are used"),
             ] + CommonArguments.pickImage + [
                 ArgumentSpec("n", .int, default: .int(10), range: 1...1000, "number of misclassified images"),
-            ] + CommonArguments.fileOutput),
+            ] + CommonArguments.fileOutput,
+            effect: .writesOutputs),
     ]
 }

@@ -9,6 +9,7 @@ extension CommandTable {
                 SubcommandSpec("on", "start asking"),
                 SubcommandSpec("off", "stop asking"),
                 SubcommandSpec("score", "show the score so far"),
-            ]),
+            ],
+            effect: .changesExperiment),
     ]
 }

@@ -6,10 +6,11 @@ extension CommandTable {
             details: "Epochs are numbered from 1 and continue across commands and across save/load. Each epoch shows a tqdm-style progress line, then the test (or validation) line. Ctrl-C stops at the next batch and records the partial epoch. A NaN or exploding loss stops training and names the step, the LR and the layer whose gradient blew up.",
             examples: ["train epochs=1", "train steps=20"],
             arguments: [
-                ArgumentSpec("epochs", .int, range: Bounds.atLeastOne, "number of further epochs (default 1)"),
-                ArgumentSpec("steps", .int, range: Bounds.atLeastOne, "number of further batches"),
+                ArgumentSpec("epochs", .int, range: Bounds.count, "number of further epochs (default 1)"),
+                ArgumentSpec("steps", .int, range: Bounds.count, "number of further batches"),
             ],
-            exclusive: [["epochs", "steps"]]),
+            exclusive: [["epochs", "steps"]],
+            effect: .changesExperiment),
         CommandSpec(
             "lrfind", area: "Training", "LR range test: sweep the LR and suggest one",
             details: "torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or linearly), smooths the loss, stops when it exceeds diverge× the best, and suggests LRs (steepest gradient, minimum/10, valley). Afterwards the model, optimizer, generators and loader position are exactly as before.",
@@ -21,12 +22,14 @@ extension CommandTable {
                 ArgumentSpec("mode", .choice(["exp", "linear"]), default: .string("exp"), "how the LR grows"),
                 ArgumentSpec("smooth", .float, default: .float(0.05), range: 0...0.999, "EMA factor of the loss (0 = none)"),
                 ArgumentSpec("diverge", .float, default: .float(5), range: 1 ... .greatestFiniteMagnitude, "stop when loss > diverge × best"),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "eval", area: "Training", "evaluate on the test, validation or training split",
             details: "Runs the model in eval mode over a split and prints the seed's line with the true mean loss: Test set: Average loss: 1.2345, Accuracy: 5678/10000 (56.78%). Active interventions apply.",
             examples: ["eval", "eval split=valid"],
-            arguments: [ArgumentSpec("split", .choice(["test", "valid", "train"]), default: .string("test"), "which split")]),
+            arguments: [ArgumentSpec("split", .choice(["test", "valid", "train"]), default: .string("test"), "which split")],
+            effect: .changesExperiment),
         CommandSpec(
             "check", area: "Training", "check the model: batch independence, or the rank of each layer",
             details: "check model runs a batch-composition test in eval mode (an image's output must not change with its batch-mates) and prints PASS or FAIL naming the first layer that breaks it. check rank reports the effective rank of each layer's output over a batch from its singular values and warns when a stack of linear layers collapses. A FAIL is a finding, not an error.",
@@ -35,12 +38,14 @@ extension CommandTable {
             subcommands: [
                 SubcommandSpec("model", "an image's output must not depend on its batch-mates"),
                 SubcommandSpec("rank", "effective rank of each layer's output"),
-            ]),
+            ],
+            effect: .changesExperiment),
         CommandSpec(
             "predict", area: "Training", "classify your own image",
             details: "Reads a PNG or JPEG of any size, resizes it to 32×32, and shows the top-5 classes with probabilities and the image's attention maps.",
             examples: ["predict photos/cat.jpg"],
             positionals: [PositionalSpec("path", .path, "a PNG or JPEG image")],
-            arguments: [ArgumentSpec("top", .int, default: .int(5), range: 1...1000, "classes shown")]),
+            arguments: [ArgumentSpec("top", .int, default: .int(5), range: 1...1000, "classes shown")],
+            effect: .shows),
     ]
 }

@@ -1,14 +1,13 @@
+import Autograd
+import Datasets
 import Foundation
 
 extension RGBImage {
     /// Writes the image as an 8-bit RGB PNG (libpng), atomically, creating missing parent folders.
     /// - Throws: ``RenderError`` for an unusable folder; the codec's error when libpng fails.
     public func writePNG(to path: String) throws {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw RenderError("cannot create folder \(folder.path): \(error.localizedDescription); choose a writable location")
+        do { try AtomicWriter.makeFolders(PathName.folder(of: path), for: path) } catch let error as FileWriteError {
+            throw RenderError("\(error); choose a writable location")
         }
         try PNGCodec.write(rgb: pixels, width: width, height: height, to: path)
     }

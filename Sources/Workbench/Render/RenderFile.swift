@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 /// An output file could not be written.
@@ -7,32 +8,13 @@ public struct RenderError: Error, CustomStringConvertible, Equatable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Atomic file output for the renderers: the bytes go to a temporary file in the target's folder,
-/// which is then renamed over the target, so readers never see a half-written file.
+/// File output for the renderers, through ``AtomicWriter``.
 public enum RenderFile {
-    /// Writes `data` to `path` atomically, creating missing parent folders.
+    /// Writes `data` to `path` atomically (``AtomicWriter``), creating missing parent folders.
     /// - Throws: ``RenderError`` naming the path and the reason.
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw RenderError("cannot create folder \(folder.path): \(error.localizedDescription); choose a writable location")
-        }
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temp)
-            if rename(temp.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temp)
-                throw RenderError("cannot write \(path): \(reason); choose a writable location")
-            }
-        } catch let error as RenderError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw RenderError("cannot write \(path): \(error.localizedDescription); choose a writable location")
+        do { try AtomicWriter.write([UInt8](data), to: path, createFolders: true) } catch let error as FileWriteError {
+            throw RenderError("\(error); choose a writable location")
         }
     }
 

@@ -28,10 +28,6 @@ public struct RenderStyle: Sendable, Equatable {
     /// ASCII (`·` → `.`, `…` → `...`, `→` → `>`; see ``BitmapFont/ascii(_:)``).
     public func text(_ text: String) -> String { unicode ? text : BitmapFont.ascii(text) }
 
-    /// Colour and Unicode, 80 columns.
-    public static let fancy = RenderStyle(color: true, unicode: true, width: 80)
-    /// No colour, Unicode, 80 columns (files, pipes on a UTF-8 locale).
-    public static let monochrome = RenderStyle(color: false, unicode: true, width: 80)
     /// No colour, ASCII only, 80 columns (the most conservative output).
     public static let plain = RenderStyle(color: false, unicode: false, width: 80)
 

@@ -68,7 +68,10 @@ public final class Session {
     public func script(header: String? = nil, notReplayed: (String) -> Bool = { _ in false }) -> String {
         var lines = header.map { [$0] } ?? []
         for entry in commandLog {
-            lines.append(notReplayed(entry.text) ? "# \(entry.text)  (not replayed)" : entry.text)
+            let line = PrintableText.escaped(entry.text)
+            // A line with control characters could read back as other commands: keep it as a comment.
+            let comment = notReplayed(entry.text) || PrintableText.hasControlCharacters(entry.text)
+            lines.append(comment ? "# \(line)  (not replayed)" : line)
         }
         return lines.joined(separator: "\n") + "\n"
     }

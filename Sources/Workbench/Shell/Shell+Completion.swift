@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 extension Shell {
@@ -89,7 +90,7 @@ extension Shell {
         let slash = fragment.lastIndex(of: "/")
         let folderPart = slash.map { String(fragment[...$0]) } ?? ""
         let namePart = slash.map { String(fragment[fragment.index(after: $0)...]) } ?? fragment
-        let folder = folderPart.isEmpty ? "." : (folderPart as NSString).expandingTildeInPath
+        let folder = folderPart.isEmpty ? "." : PathName.expandingTilde(folderPart)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map {
             var isDirectory: ObjCBool = false

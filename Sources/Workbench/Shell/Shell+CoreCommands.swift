@@ -1,3 +1,4 @@
+import Autograd
 import ExperimentKit
 import Foundation
 
@@ -43,13 +44,14 @@ extension Shell {
             let number = String(entry.number)
             let pad = String(repeating: " ", count: width - number.count)
             let time = entry.seconds > 1 ? console.styled("  (\(Shell.formatDuration(entry.seconds)))", .dim) : ""
-            console.write("\(pad)\(console.styled(number, .dim))  \(entry.text)\(time)")
+            // A loaded log is data: its control characters are shown escaped, never sent to the terminal.
+            console.write("\(pad)\(console.styled(number, .dim))  \(PrintableText.escaped(entry.text))\(time)")
         }
     }
 
     func runCommand(_ inv: Invocation) throws {
         guard let path = inv.string("path") else { return }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathName.expandingTilde(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw inv.error("no script at '\(path)'", at: "path", suggestion: "check the path; Tab completes file names")
@@ -66,16 +68,16 @@ extension Shell {
         }
         // Check everything before changing anything.
         if let out = inv.string("out") {
-            let expanded = (out as NSString).expandingTildeInPath
+            let expanded = PathName.expandingTilde(out)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw inv.error("'\(out)' is a file, not a folder", at: "out")
             }
             // A folder that does not exist yet is created on the first write: its nearest existing
             // ancestor must be a folder, or that write could never succeed.
-            var ancestor = (expanded as NSString).deletingLastPathComponent
+            var ancestor = PathName.folder(of: expanded)
             while !ancestor.isEmpty, !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
-                ancestor = (ancestor as NSString).deletingLastPathComponent
+                ancestor = PathName.folder(of: ancestor)
             }
             if !ancestor.isEmpty, !isDirectory.boolValue {
                 throw inv.error("'\(out)' cannot be a folder: '\(ancestor)' is a file", at: "out", suggestion: "pick a folder under an existing folder")
@@ -93,14 +95,14 @@ extension Shell {
 
     func saveScript(_ inv: Invocation) throws {
         guard let path = inv.string("path") else { return }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathName.expandingTilde(path)
         let force = inv.bool("force") ?? false
         if FileManager.default.fileExists(atPath: expanded), !force {
             throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
         }
         let header = "# ultimus-repl \(workbenchVersion) session, seed \(session.seed): \(session.commandLog.count) commands"
         let context = ShellContext(shell: self)
-        let script = session.script(header: header) { SessionsCommands.isNotReplayed($0, ctx: context) }
+        let script = session.script(header: header) { !ReplayPolicy.scriptKeeps($0, ctx: context) }
         do {
             try AtomicWrite.write(script, to: expanded)
         } catch {

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 
 extension Shell {
@@ -12,7 +13,7 @@ extension Shell {
         }
         let text: String
         do {
-            text = try String(contentsOfFile: (path as NSString).expandingTildeInPath, encoding: .utf8)
+            text = try String(contentsOfFile: PathName.expandingTilde(path), encoding: .utf8)
         } catch {
             console.error("\(path): error: cannot read the script (\(Shell.describeFileError(error)))")
             return 1
@@ -22,7 +23,7 @@ extension Shell {
 
     /// Runs the lines of `text` as a script named `source`.
     public func runLines(_ text: String, source: String, stopOnError: Bool) -> Int32 {
-        if scriptDepth == 0 { Shell.interruptRequested = false }
+        if scriptDepth == 0, Shell.terminationSignal == 0 { Shell.interruptRequested = false }
         scriptDepth += 1
         defer { scriptDepth -= 1 }
         var failed = false

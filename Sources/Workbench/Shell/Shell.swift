@@ -1,3 +1,4 @@
+import Autograd
 import ExperimentKit
 import Foundation
 
@@ -12,6 +13,9 @@ import Foundation
 public final class Shell {
     /// Set from the SIGINT handler; long commands poll it and stop at the next batch.
     nonisolated(unsafe) public static var interruptRequested = false
+    /// SIGTERM or SIGHUP received: the running command stops as after Ctrl-C (a partial epoch is
+    /// recorded and autosaved), then the program exits with status 128 + this signal.
+    nonisolated(unsafe) public static var terminationSignal: Int32 = 0
 
     /// The handlers of every command, by ``Invocation/key`` (`"save script"`, then `"save"`).
     /// Built-in ones first, then each area's dictionary from `Sources/Workbench/Commands/`.
@@ -48,6 +52,8 @@ public final class Shell {
         self.session = Session(seed: options.seed, outputDirectory: options.outputDirectory, dataDirectory: options.dataDirectory)
         self.handlers = Shell.defaultHandlers
         if let threads = options.threads { session.threads = threads }
+        // A writer killed mid-write leaves its temporary file: remove those whose process is gone.
+        AtomicWriter.removeStaleTemporaries(in: PathName.expandingTilde(options.outputDirectory))
     }
 
     /// The prompt for the next line: `[3]> `.
@@ -80,7 +86,7 @@ public final class Shell {
         }
         // A Ctrl-C pressed while a script runs must stop the script, so only a command typed at
         // the top level starts with a clear flag.
-        if scriptDepth == 0 { Shell.interruptRequested = false }
+        if scriptDepth == 0, Shell.terminationSignal == 0 { Shell.interruptRequested = false }
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             try handler(invocation, ShellContext(shell: self))

@@ -1,3 +1,4 @@
+import Autograd
 import ExperimentKit
 import Foundation
 
@@ -10,17 +11,17 @@ extension ShellContext {
     /// ``AtomicWrite``.
     /// - Throws: a ``Diagnostic`` pointing at `to=` when the file exists and `force` is not set.
     public func outputPath(for invocation: Invocation, defaultName: String) throws -> String {
-        let folder = (session.outputDirectory as NSString).expandingTildeInPath
+        let folder = PathName.expandingTilde(session.outputDirectory)
         guard let target = invocation.string("to") else {
             try createFolder(folder, invocation: invocation)
             return (folder as NSString).appendingPathComponent(defaultName)
         }
-        let path = ((target as NSString).expandingTildeInPath as NSString).standardizingPath
+        let path = (PathName.expandingTilde(target) as NSString).standardizingPath
         let inside = ShellContext.isInside(path, folder: folder)
         if !inside, FileManager.default.fileExists(atPath: path), invocation.bool("force") != true {
             throw invocation.error("'\(target)' exists", at: "to", suggestion: "add force=true to overwrite it")
         }
-        try createFolder((path as NSString).deletingLastPathComponent, invocation: invocation)
+        try createFolder(PathName.folder(of: path), invocation: invocation)
         return path
     }
 

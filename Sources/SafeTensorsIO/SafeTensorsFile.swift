@@ -1,3 +1,5 @@
+import Autograd
+
 /// The contents of a safetensors file: its `__metadata__` map and its tensors in file order.
 public struct SafeTensorsFile: Sendable {
     /// Where the file was read from.

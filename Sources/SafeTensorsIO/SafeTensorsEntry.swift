@@ -1,3 +1,5 @@
+import Autograd
+
 /// One named tensor of a safetensors file: its element type, shape and little-endian bytes.
 public struct SafeTensorsEntry: Sendable, Equatable {
     public var name: String

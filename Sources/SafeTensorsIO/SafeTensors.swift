@@ -1,3 +1,4 @@
+import Autograd
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -99,24 +100,36 @@ public enum SafeTensors {
         return (name, dtype, shape, begin, end)
     }
 
-    /// The file's bytes (sized by the file itself, never by its contents).
+    /// The largest file `read` loads: half the machine's memory (at most 64 GB), so a huge or
+    /// sparse file is refused before anything is allocated for it.
+    public static var sizeLimit: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 1 << 32 }
+        let (memory, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        return overflow ? 1 << 36 : min(memory / 2, 1 << 36)
+    }
+
+    /// The file's bytes (sized by the file itself, never by its contents), read in bounded
+    /// pieces. FIFOs, devices and folders are refused without blocking.
     static func readBytes(_ path: String) throws -> [UInt8] {
-        guard let file = fopen(path, "rb") else {
-            throw SafeTensorsError(path: path, problem: "cannot open (\(String(cString: strerror(errno))))")
-        }
-        defer { fclose(file) }
-        // A folder opens too, and reports a size near Int.max: only regular files are read.
+        func problem(_ text: String) -> SafeTensorsError { SafeTensorsError(path: path, problem: text) }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw problem("cannot open (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
         var info = stat()
-        guard fstat(fileno(file), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw SafeTensorsError(path: path, problem: "not a regular file")
-        }
-        guard fseek(file, 0, SEEK_END) == 0 else { throw SafeTensorsError(path: path, problem: "cannot seek (not a regular file?)") }
-        let size = ftell(file)
-        guard size >= 0 else { throw SafeTensorsError(path: path, problem: "cannot tell the file size") }
-        rewind(file)
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw problem("not a regular file") }
+        let size = Int(info.st_size), limit = sizeLimit
+        guard size <= limit else { throw problem("file is \(size) bytes, more than the \(limit) this machine can load") }
         var bytes = [UInt8](repeating: 0, count: size)
-        let got = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, file) }
-        guard got == size else { throw SafeTensorsError(path: path, problem: "read \(got) of \(size) bytes") }
+        var done = 0
+        try bytes.withUnsafeMutableBytes { buffer in
+            while done < size {
+                let n = pread(fd, buffer.baseAddress! + done, min(size - done, 1 << 26), off_t(done))
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw problem("read \(done) of \(size) bytes") }
+                done += n
+            }
+        }
         return bytes
     }
 
@@ -147,36 +160,20 @@ public enum SafeTensors {
         return out
     }
 
-    /// Writes `entries` (in order) and `metadata` to `path` atomically: a temporary file in the same
-    /// folder, then a rename. Tensor names must be unique and not `__metadata__`.
-    public static func write(_ entries: [SafeTensorsEntry], metadata: [String: String], to path: String) throws {
+    /// Writes `entries` (in order) and `metadata` to `path` through ``AtomicWriter``. Tensor names
+    /// must be unique and not `__metadata__`; with `createFolders`, missing folders are made.
+    public static func write(_ entries: [SafeTensorsEntry], metadata: [String: String], to path: String,
+                             createFolders: Bool = false) throws {
         var names = Set<String>()
         for e in entries {
             guard e.name != "__metadata__", names.insert(e.name).inserted else {
                 throw SafeTensorsError(path: path, problem: "tensor name '\(e.name)' is reserved or repeated")
             }
         }
-        try writeAtomically(serialize(entries, metadata: metadata), to: path)
-    }
-
-    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        var generator = SystemRandomNumberGenerator()
-        let temporary = path + ".tmp-\(getpid())-\(generator.next() % 1_000_000_000)"
-        guard let file = fopen(temporary, "wb") else {
-            throw SafeTensorsError(path: path, problem: "cannot create \(temporary) (\(String(cString: strerror(errno))))")
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, file) }
-        let flushed = fflush(file) == 0
-        fclose(file)
-        guard written == bytes.count, flushed else {
-            unlink(temporary)
-            throw SafeTensorsError(path: path, problem: "could not write \(bytes.count) bytes (disk full?)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw SafeTensorsError(path: path, problem: "cannot replace the file (\(reason))")
+        do {
+            try AtomicWriter.write(serialize(entries, metadata: metadata), to: path, createFolders: createFolders)
+        } catch let error as FileWriteError {
+            throw SafeTensorsError(path: path, problem: "cannot write (\(error.reason))")
         }
     }
 }

@@ -1,2 +1,0 @@
-import Workbench
-import Testing
