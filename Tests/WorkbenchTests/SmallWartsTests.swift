@@ -28,3 +28,11 @@ import Testing
         #expect(bench.run("help data").contains("DIR/train/<class>/<image>"))
     }
 }
+
+@Suite(.serialized) struct ScheduleEchoTests {
+    @Test func stepSizeInEpochsIsEchoedWithItsSteps() {
+        let bench = InspectionBench()
+        let text = bench.run("sched step step_size=1")
+        #expect(text.contains("step_size=1 epoch = 5 steps"), "\(text)")
+    }
+}
