@@ -1,7 +1,7 @@
 # Ultimus Workbench. Set-up is two commands: `make run` and `make test`.
 # Both install any missing Debian packages first (only when something is missing).
 
-APT_PACKAGES := libedit-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev pkg-config
+APT_PACKAGES := libedit-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev libzmq3-dev pkg-config
 SWIFT        ?= swift
 # The Swift driver leaves an empty TemporaryDirectory.XXXXXX folder in $TMPDIR on every run:
 # keep them (and the tests' temporary files) inside .build, which 'make clean' removes.
@@ -10,7 +10,7 @@ export TMPDIR := $(SWIFT_TMP)
 $(shell mkdir -p "$(SWIFT_TMP)")
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check-release bench build deps fixtures clean
+.PHONY: run test check-release bench build deps fixtures clean library-example
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -34,6 +34,11 @@ check-release: deps
 	$(SWIFT) build -c release --product ultimus-repl
 	ULTIMUS_RELEASE_BIN="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" \
 		$(SWIFT) test --filter ReleaseBinaryTests
+
+# The engine as a library: Examples/LibraryExample built as a separate package against a file://
+# clone of this repository by a version tag (outside 'make test': it builds the engine in release).
+library-example: deps
+	bash Examples/library-example.sh
 
 # `make bench ARGS=quick`: kernels and training only (no batch sweep, breakdown or data figures);
 # `ARGS="train --kernels direct"` measures training without Winograd, to compare in one sitting.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUCheck
+import JupyterKernel
 import Workbench
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -42,12 +43,35 @@ struct UltimusREPL: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for plots, images, reports and autosaves.", valueName: "dir"))
     var out: String = "ultimus-out"
 
+    @Option(help: ArgumentHelp("Run as a Jupyter kernel on this connection file.", valueName: "connection-file"))
+    var kernel: String?
+
+    @Flag(help: "Install the Jupyter kernelspec 'ultimus' (system-wide unless --user or --prefix).")
+    var installKernel = false
+
+    @Flag(help: "With --install-kernel: into the user's Jupyter folder.")
+    var user = false
+
+    @Option(help: ArgumentHelp("With --install-kernel: into DIR/share/jupyter.", valueName: "dir"))
+    var prefix: String?
+
     func validate() throws {
         if script != nil, interactiveScript != nil { throw ValidationError("give SCRIPT or -i SCRIPT, not both") }
+        if (user || prefix != nil), !installKernel { throw ValidationError("--user and --prefix go with --install-kernel") }
+        if user, prefix != nil { throw ValidationError("give --user or --prefix DIR, not both") }
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
     }
 
     func run() throws {
+        if installKernel {
+            let folder = try KernelSpec.install(at: user ? .user : prefix.map { .prefix($0) } ?? .system)
+            print("installed the Jupyter kernel 'ultimus' in \(folder)")
+            return
+        }
+        if let kernel {
+            let options = ShellOptions(seed: seed, threads: threads, dataDirectory: data, outputDirectory: out)
+            return try Kernel.serve(connectionFile: kernel, options: options)
+        }
         let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         setvbuf(stdout, nil, _IOLBF, 0)
         let console = Console.standard()

@@ -15,9 +15,10 @@ extension TrainingTests {
 @Suite(.serialized, .enabled(if: ReleaseBinary.path != nil, "set ULTIMUS_RELEASE_BIN (make check-release)"))
 struct ReleaseBinaryTests {
     /// Runs the release binary on a one-line script; returns how it ended and what it printed.
-    static func run(_ command: String, in folder: String) throws -> (status: Int32, signalled: Bool, output: String) {
+    static func run(_ command: String, after setup: [String] = [],
+                    in folder: String) throws -> (status: Int32, signalled: Bool, output: String) {
         let script = folder + "/hostile.ult"
-        try Data((command + "\n").utf8).write(to: URL(fileURLWithPath: script))
+        try Data((setup + [command]).map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: script))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(ReleaseBinary.path))
         process.arguments = [script, "--threads", "1", "--out", folder + "/out"]
@@ -31,9 +32,9 @@ struct ReleaseBinaryTests {
                 String(decoding: data, as: UTF8.self))
     }
 
-    static func expectOneLineError(_ command: String, file: String, in folder: String,
+    static func expectOneLineError(_ command: String, after setup: [String] = [], file: String, in folder: String,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try run(command, in: folder)
+        let result = try run(command, after: setup, in: folder)
         let name = (file as NSString).lastPathComponent
         #expect(!result.signalled, "\(name): the release binary crashed", sourceLocation: sourceLocation)
         #expect(result.status == 1, "\(name): exit status \(result.status)", sourceLocation: sourceLocation)
@@ -56,7 +57,8 @@ struct ReleaseBinaryTests {
         let f = try HostileFileTests.Fixture()
         for variant in try HostileFileTests.lyingVariants(f.weightsBytes) {
             let path = try f.write(variant.bytes, variant.name + ".safetensors")
-            try Self.expectOneLineError("import weights \(path)", file: path, in: f.folder)
+            try Self.expectOneLineError("import weights \(path)", after: ["load \(f.folder)/good.session"], file: path,
+                                        in: f.folder)
         }
     }
 }

@@ -16,8 +16,15 @@ extension CommandTable {
             details: "BLOCK is an attention block (ultimus1 ... ultimus4; for a ViT blocks.0, blocks.1, ... with every head's T×T map, or head=h, and the class token's row over the image as PNGs) or all (every block). Shows the map with its values, row sums and entropy for probe image sample=i (one per class by default; 'set probes=' chooses them), any test image index=N or an image file image=PATH; to= also writes it as an image.",
             examples: ["attention ultimus1 sample=3", "attention all index=57", "attention ultimus2 image=cat.png", "attention blocks.0 sample=2 head=1"],
             positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4, blocks.0.. (ViT) or all")],
-            arguments: CommonArguments.pickImage + [ArgumentSpec("head", .int, range: 0...63, "ViT: one head (from 0); all heads when omitted")]
+            arguments: CommonArguments.pickImage
+                + [ArgumentSpec("head", .int, range: 0...63, "ViT: one head (from 0); all heads when omitted")]
                 + CommonArguments.fileOutput,
+            effect: .writesOutputs),
+        CommandSpec(
+            "rollout", area: "Inspection", "attention rollout of a ViT over a probe image",
+            details: "Attention rollout (Abnar & Zuidema, 2020): per block the mean of the heads, A = 0.5·A + 0.5·I with rows renormalised, multiplied from the first block to the last. Shows the class token's row (pool=cls) or the mean row (pool=mean) over the patch grid of probe image sample=i, in the terminal and as a PNG beside the image.",
+            examples: ["rollout sample=0"],
+            arguments: [CommonArguments.sample] + CommonArguments.fileOutput,
             effect: .writesOutputs),
         CommandSpec(
             "explain", area: "Inspection", "walk one image through an attention block with real numbers",

@@ -20,7 +20,7 @@ extension CommandTable {
             effect: .shows),
         CommandSpec(
             "run", area: "Session", "run the commands of a script file",
-            details: "Runs PATH line by line as if typed, stopping at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' starts a comment.",
+            details: "Runs PATH (a script, or the code cells of a .ipynb notebook) line by line as if typed, stopping at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' starts a comment.",
             examples: ["run sessions/quickstart.ult"],
             positionals: [PositionalSpec("path", .path, "the script to run")],
             logged: false,
@@ -28,7 +28,8 @@ extension CommandTable {
         CommandSpec(
             "status", area: "Session", "where the session stands: data, model, optimizer, schedule, epoch, seed",
             details: "One line each for the data (with its normalisation), the model, the optimizer, the schedule and its position, the epoch and step, the seed and thread count, active interventions, the probe images and the output folder.",
-            examples: ["status"], logged: false, effect: .shows),
+            examples: ["status"], logged: false,
+            effect: .shows),
         CommandSpec(
             "set", area: "Session", "change the seed, the thread count or the output folder",
             details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out). probes=LIST chooses the probe images that attention, explain, intervene, gradcam and the time-lapse look at: test indices and image files, comma-separated (probes=3,57,cat.png); probes=classes restores the default, the first test image of each class. Image files are not kept in saved sessions.",
@@ -43,11 +44,13 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "save", area: "Session", "save the session to a file, or its commands as a script",
-            details: "save PATH writes the whole session (model, optimizer, schedule position, generators, data settings, histories and the command log) as one safetensors file that 'load' restores exactly. save script PATH writes the session's commands as a replayable script. Existing files outside the output folder need force=true.",
-            examples: ["save runs/s9.session", "save script runs/s9.ult"],
+            details: "save PATH writes the whole session (model, optimizer, schedule position, generators, data settings, histories and the command log) as one safetensors file that 'load' restores exactly. save script PATH writes the session's commands as a replayable script. save notebook PATH.ipynb writes them as a Jupyter notebook (kernel ultimus) with their text, charts and images, comments as Markdown. Existing files outside the output folder need force=true.",
+            examples: ["save runs/s9.session", "save script runs/s9.ult", "save notebook runs/s9.ipynb"],
             positionals: [PositionalSpec("path", .path, "the file to write")],
             arguments: [CommonArguments.force],
-            subcommands: [SubcommandSpec("script", "write the session's commands as a script", positionals: [PositionalSpec("path", .path, "the script to write")])],
+            subcommands: [SubcommandSpec("script", "write the session's commands as a script", positionals: [PositionalSpec("path", .path, "the script to write")]),
+                          SubcommandSpec("notebook", "write the session as a Jupyter notebook with its outputs",
+                                         positionals: [PositionalSpec("path", .path, "the .ipynb file to write")])],
             subcommandRequired: false,
             effect: .writesFiles),
         CommandSpec(

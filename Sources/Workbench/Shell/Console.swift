@@ -20,6 +20,8 @@ open class Console {
     private let fixedWidth: Int?
     /// The progress line currently shown (terminal) or pending (non-terminal).
     public private(set) var activeProgress: String?
+    /// Sees the standard-output text and the last line of each progress bar, for the session's record.
+    public var recorder: ((String) -> Void)?
 
     public init(isTerminal: Bool, color: Bool, unicode: Bool, width: Int? = nil) {
         self.isTerminal = isTerminal
@@ -51,6 +53,7 @@ open class Console {
 
     /// Prints `text` followed by `terminator` on standard output.
     public func write(_ text: String, terminator: String = "\n") {
+        recorder?(text + terminator)
         clearProgressForWrite()
         emit(text + terminator, toError: false)
         redrawProgressAfterWrite()
@@ -69,16 +72,17 @@ open class Console {
     }
 
     /// Shows `line` as the current state of a progress bar.
-    public func progress(_ line: String) {
+    open func progress(_ line: String) {
         activeProgress = line
         guard isTerminal else { return }
         emit("\r" + fit(line) + "\u{1B}[K", toError: false)
     }
 
     /// Completes the current progress bar: ends its line on a terminal, prints its last state elsewhere.
-    public func endProgress() {
+    open func endProgress() {
         guard let line = activeProgress else { return }
         activeProgress = nil
+        recorder?(line + "\n")
         emit(isTerminal ? "\n" : line + "\n", toError: false)
     }
 

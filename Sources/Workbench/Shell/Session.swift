@@ -14,6 +14,10 @@ public final class Session {
     public var dataDirectory: String?
     /// The successful commands, in order.
     public var commandLog: [LoggedCommand] = []
+    /// What each command of this run showed, by prompt number (not saved in session files).
+    public var outputs: [Int: CommandOutput] = [:]
+    /// The comment lines entered, in order (not saved in session files).
+    public var notes: [SessionNote] = []
     /// The machine-learning state: data, model, optimizer, schedule, histories (Experiment/).
     public var experiment = Experiment()
     /// True while `fork` or `replay` re-runs the log: nothing is autosaved then, so a re-run that

@@ -75,7 +75,7 @@ extension Shell {
     }
 
     /// The text after the last blank, `=` or `,` (and after an opening quote).
-    static func fragment(_ text: String) -> String {
+    public static func fragment(_ text: String) -> String {
         var start = text.endIndex
         while start > text.startIndex {
             let previous = text.index(before: start)

@@ -10,6 +10,7 @@ extension Shell {
         "run": { inv, ctx in try ctx.shell.runCommand(inv) },
         "set": { inv, ctx in try ctx.shell.setCommand(inv) },
         "save script": { inv, ctx in try ctx.shell.saveScript(inv) },
+        "save notebook": { inv, ctx in try ctx.shell.saveNotebook(inv) },
         "quit": { _, ctx in ctx.requestQuit() },
     ]
 
@@ -109,6 +110,26 @@ extension Shell {
             throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
         }
         console.write("wrote \(session.commandLog.count.counted("command")) to \(path)")
+    }
+}
+
+extension Shell {
+    func saveNotebook(_ inv: Invocation) throws {
+        guard let path = inv.string("path") else { return }
+        guard path.lowercased().hasSuffix(".ipynb") else {
+            throw inv.error("a notebook file ends in .ipynb", at: "path", suggestion: "save notebook \(path).ipynb")
+        }
+        let expanded = (path as NSString).expandingTildeInPath
+        if FileManager.default.fileExists(atPath: expanded), inv.bool("force") != true {
+            throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
+        }
+        do {
+            try AtomicWrite.write(Notebook.json(of: session), to: expanded)
+        } catch {
+            throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
+        }
+        let images = session.commandLog.reduce(0) { $0 + (session.outputs[$1.number]?.images.count ?? 0) }
+        console.write("wrote \(session.commandLog.count.counted("command")) and \(images.counted("image")) to \(path)")
     }
 }
 

@@ -13,7 +13,13 @@ extension Shell {
         }
         let text: String
         do {
-            text = try String(contentsOfFile: PathName.expandingTilde(path), encoding: .utf8)
+            let full = PathName.expandingTilde(path)
+            text = path.lowercased().hasSuffix(".ipynb")
+                ? try Notebook.script(from: Data(contentsOf: URL(fileURLWithPath: full)))
+                : try String(contentsOfFile: full, encoding: .utf8)
+        } catch let error as RenderError {
+            console.error("\(path): error: \(error.description)")
+            return 1
         } catch {
             console.error("\(path): error: cannot read the script (\(Shell.describeFileError(error)))")
             return 1

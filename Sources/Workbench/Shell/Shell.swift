@@ -37,6 +37,8 @@ public final class Shell {
     public internal(set) var quitRequested = false
     /// Depth of nested `run` commands (bounded, so a script running itself cannot overflow the stack).
     var scriptDepth = 0
+    /// What the last successful command showed (for the Jupyter kernel).
+    public private(set) var lastOutput: CommandOutput?
     /// Width of the prompt the current line was typed after.
     var promptWidth = 0
     /// Reads one line of the user's answer after showing a prompt (set by the interactive REPL);
@@ -67,8 +69,12 @@ public final class Shell {
     public func execute(line: String, source: String? = nil, lineNumber: Int = 1) -> CommandStatus {
         let invocation: Invocation
         promptWidth = prompt.count
+        lastOutput = nil
         do {
-            guard let parsed = try table.invocation(for: line, lineNumber: lineNumber) else { return .ok }
+            guard let parsed = try table.invocation(for: line, lineNumber: lineNumber) else {
+                noteComment(line)
+                return .ok
+            }
             invocation = parsed
         } catch {
             promptNumber += 1
@@ -88,16 +94,21 @@ public final class Shell {
         // the top level starts with a clear flag.
         if scriptDepth == 0, Shell.terminationSignal == 0 { Shell.interruptRequested = false }
         let start = DispatchTime.now().uptimeNanoseconds
+        let recording = OutputRecording(console: console)
         do {
             try handler(invocation, ShellContext(shell: self))
         } catch {
             console.endProgress()
+            recording.stop()
             return fail(error, source: source, lineNumber: lineNumber)
         }
         console.endProgress()
+        let output = recording.stop(outputFolder: session.outputDirectory)
+        session.outputs[number] = output
+        lastOutput = output
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if seconds > 1 { console.write(console.styled("(\(Shell.formatDuration(seconds)))", .dim)) }
-        if table.command(named: invocation.command)?.logged ?? true, invocation.key != "save script" {
+        if table.command(named: invocation.command)?.logged ?? true, !["save script", "save notebook"].contains(invocation.key) {
             session.commandLog.append(LoggedCommand(number: number, text: invocation.text, seconds: seconds))
         }
         if quitRequested { return .quit }
