@@ -101,7 +101,7 @@ enum InspectionCommands {
                 ctx.console.write("\(block): intervention \(intervention) is active (evaluation only)")
             }
         }
-        if let path = try ctx.outputFile(inv, defaultName: nil) {
+        if let path = try ctx.outputFile(inv, defaultName: nil, formats: ["png", "svg"]) {
             if path.lowercased().hasSuffix(".png") {
                 let image = Heatmap.image(maps)
                 try PNGCodec.write(rgb: image.pixels, width: image.width, height: image.height, to: path)

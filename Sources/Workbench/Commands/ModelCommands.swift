@@ -192,6 +192,10 @@ enum ModelCommands {
         }
         guard let schedule = x.schedule else { return }
         var line = "schedule: \(schedule.description)"
+        if kind == "step", let epochs = inv.int("step_size") {
+            // StepLR counts optimizer steps; step_size= is typed in epochs.
+            line += " · step_size=\(epochs) epoch\(epochs == 1 ? "" : "s") = \(epochs * perEpoch) steps of \(perEpoch) batches"
+        }
         if let total = schedule.totalSteps {
             let epochs = Double(total) / Double(perEpoch)
             line += " · \(total) steps = \(String(format: "%.4g", epochs)) epoch\(epochs == 1 ? "" : "s") × \(perEpoch) batches"

@@ -15,7 +15,7 @@ extension CommandTable {
             ],
             subcommands: [
                 SubcommandSpec("cifar10", "CIFAR-10 from disk (binary batches or PNG folders)", arguments: [ArgumentSpec("path", .path, "where CIFAR-10 is (default: --data or the usual places)")]),
-                SubcommandSpec("folder", "an image-folder dataset, one sub-folder per class", arguments: [ArgumentSpec("path", .path, required: true, "the dataset's root folder")]),
+                SubcommandSpec("folder", "an image-folder dataset: DIR/train/<class>/<image> and DIR/test/<class>/<image>", arguments: [ArgumentSpec("path", .path, required: true, "the dataset's root folder, holding train/ and test/")]),
                 SubcommandSpec("synthetic", "a small generated dataset for quick runs", arguments: [
                     ArgumentSpec("n", .int, default: .int(1024), range: Bounds.count, "number of training images"),
                     ArgumentSpec("classes", .int, default: .int(10), range: 2...1000, "number of classes"),
