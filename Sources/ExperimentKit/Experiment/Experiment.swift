@@ -62,7 +62,7 @@ public final class Experiment {
     public func setData(_ settings: DataSettings, dataDirectory: String?, progress: ProgressCallback? = nil) throws {
         let splits = try settings.load(dataDirectory: dataDirectory, progress: progress)
         let state = try DataState(settings: settings, splits: splits)
-        if let model { try Self.checkModel(model, classes: state.classNames.count) }
+        if let model { try Self.checkModel(model, classes: state.classNames.count, source: settings.source) }
         dataSettings = settings
         data = state
         pendingLoaderState = nil
@@ -106,7 +106,7 @@ public final class Experiment {
     public func setModel(_ recipe: ModelRecipe, generator: inout SeededGenerator) throws {
         var g = generator
         let built = try recipe.build(generator: &g)
-        if let data { try Self.checkModel(built, classes: data.classNames.count) }
+        if let data { try Self.checkModel(built, classes: data.classNames.count, source: data.settings.source) }
         generator = g
         install(recipe: recipe, model: built)
         modelGenerator = g.split()
@@ -179,9 +179,14 @@ public final class Experiment {
         return 10
     }
 
-    public static func checkModel(_ model: Module, classes: Int) throws {
+    /// An image folder's classes must match the head exactly; other data needs at least as many scores.
+    public static func checkModel(_ model: Module, classes: Int, source: DataSettings.Source? = nil) throws {
         if let net = model as? LayerNetwork, net.layers.isEmpty { return }
         let out = try outputClasses(model)
+        if source == .folder, out != classes {
+            throw ExperimentError("the model gives \(out) class scores but the image folder has \(classes) classes; "
+                                  + "end the model with 'layer linear out=\(classes)' or use 'model vit' (it takes the classes)")
+        }
         guard out >= classes else {
             throw ExperimentError("the model gives \(out) class scores but the data has \(classes) classes; end the model with 'layer linear out=\(classes)'")
         }
