@@ -153,8 +153,9 @@ extension ImageFolder {
 
     /// `, 12 files resized to 32×32 (squash), 1 unreadable file skipped: a/b.png` for the source line.
     static func describe(_ report: DecodeReport, size: String, fit: Fit, cachedSplits: Int) -> String {
-        var text = ", \(report.resized) file\(report.resized == 1 ? "" : "s") resized to \(size) (\(fit.rawValue))"
-        if cachedSplits > 0 { text += cachedSplits == 2 ? ", both splits from the cache" : ", one split from the cache" }
+        var text = cachedSplits == 2 ? ", resized to \(size) (\(fit.rawValue)), both splits from the cache"
+            : ", \(report.resized) file\(report.resized == 1 ? "" : "s") resized to \(size) (\(fit.rawValue))"
+        if cachedSplits == 1 { text += " (the other split from the cache)" }
         if !report.skipped.isEmpty {
             let shown = report.skipped.prefix(3).joined(separator: ", ") + (report.skipped.count > 3 ? ", …" : "")
             text += ", \(report.skipped.count) unreadable file\(report.skipped.count == 1 ? "" : "s") skipped: \(shown)"

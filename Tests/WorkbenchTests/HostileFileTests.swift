@@ -269,7 +269,7 @@ extension TrainingTests {
         // An image of another size is resized, and counted.
         try? FileManager.default.removeItem(atPath: bad)
         try PNGCodec.write(rgb: [UInt8](repeating: 1, count: 8 * 8 * 3), width: 8, height: 8, to: bad)
-        #expect(f.bench.run(["data folder path=\(root)"]))
+        #expect(f.bench.run(["model new", "data folder path=\(root)"]))
         #expect(f.bench.console.output.contains("1 file resized to 32×32 (squash)"))
     }
 }

@@ -32,7 +32,7 @@ extension TrainingTests {
             #expect(bench.experiment.data?.splits.train.height == 16)
             #expect(bench.experiment.dataSettings?.size == 16 && bench.experiment.dataSettings?.fit == "crop")
             #expect(bench.run(["model vit patch=4 dim=16 depth=1 heads=2", "train steps=1"]))
-            #expect(bench.experiment.model.map { try? Experiment.outputClasses($0) } == 3)
+            #expect(bench.experiment.model.map { try? Experiment.outputClasses($0, side: 16) } == 3)
         }
 
         @Test func aHeadThatDoesNotMatchTheFolderIsRefusedInOneLine() throws {

@@ -62,7 +62,9 @@ public final class Experiment {
     public func setData(_ settings: DataSettings, dataDirectory: String?, progress: ProgressCallback? = nil) throws {
         let splits = try settings.load(dataDirectory: dataDirectory, progress: progress)
         let state = try DataState(settings: settings, splits: splits)
-        if let model { try Self.checkModel(model, classes: state.classNames.count, source: settings.source) }
+        if let model {
+            try Self.checkModel(model, classes: state.classNames.count, source: settings.source, side: splits.train.height)
+        }
         dataSettings = settings
         data = state
         pendingLoaderState = nil
@@ -106,7 +108,8 @@ public final class Experiment {
     public func setModel(_ recipe: ModelRecipe, generator: inout SeededGenerator) throws {
         var g = generator
         let built = try recipe.build(generator: &g)
-        if let data { try Self.checkModel(built, classes: data.classNames.count, source: data.settings.source) }
+        if let data { try Self.checkModel(built, classes: data.classNames.count, source: data.settings.source,
+                                            side: data.splits.train.height) }
         generator = g
         install(recipe: recipe, model: built)
         modelGenerator = g.split()
@@ -165,9 +168,9 @@ public final class Experiment {
         return model
     }
 
-    /// The classes a model can tell apart, from a forward on one blank image.
-    static func outputClasses(_ model: Module) throws -> Int {
-        try model.validateInput(shape: [1, 3, 32, 32])
+    /// The classes a model can tell apart, from a forward on one blank `side × side` image.
+    static func outputClasses(_ model: Module, side: Int = 32) throws -> Int {
+        try model.validateInput(shape: [1, 3, side, side])
         if let net = model as? LayerNetwork {
             guard net.outputShape.count == 1 else {
                 throw ExperimentError("the network ends with \(net.outputShape), not class scores; finish it with 'layer gap' or 'layer flatten' and 'layer linear out=10'")
@@ -180,9 +183,10 @@ public final class Experiment {
     }
 
     /// An image folder's classes must match the head exactly; other data needs at least as many scores.
-    public static func checkModel(_ model: Module, classes: Int, source: DataSettings.Source? = nil) throws {
+    public static func checkModel(_ model: Module, classes: Int, source: DataSettings.Source? = nil,
+                                  side: Int = 32) throws {
         if let net = model as? LayerNetwork, net.layers.isEmpty { return }
-        let out = try outputClasses(model)
+        let out = try outputClasses(model, side: side)
         if source == .folder, out != classes {
             throw ExperimentError("the model gives \(out) class scores but the image folder has \(classes) classes; "
                                   + "end the model with 'layer linear out=\(classes)' or use 'model vit' (it takes the classes)")
