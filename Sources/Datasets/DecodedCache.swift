@@ -29,10 +29,13 @@ public struct DecodedCache: Sendable {
     /// The cache file for one split's listing, read from `folder`: the key covers the folder's real
     /// path (symlinks resolved), so another folder with the same names, sizes and times never
     /// shares its pixels.
-    public func path(for listing: ImageFolder.Listing, folder source: String, split: String, height: Int, width: Int) -> String {
+    /// With `resizing`, the key also covers the fit and strictness (a lenient load leaves files out).
+    public func path(for listing: ImageFolder.Listing, folder source: String, split: String, height: Int, width: Int,
+                     resizing: ImageFolder.Resizing? = nil) -> String {
         var md5 = MD5()
         let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().standardizedFileURL.path
-        md5.update(Array("ultimus-images-v3|\(real)|\(split)|\(height)x\(width)|\(listing.classNames.joined(separator: "/"))\n".utf8))
+        let mode = resizing.map { "|\($0.fit.rawValue)|\($0.strict ? "strict" : "lenient")" } ?? ""
+        md5.update(Array("ultimus-images-v3|\(real)|\(split)|\(height)x\(width)\(mode)|\(listing.classNames.joined(separator: "/"))\n".utf8))
         for i in 0..<listing.files.count {
             md5.update(Array("\(listing.files[i])|\(listing.sizes[i])|\(listing.modified[i])\n".utf8))
         }
@@ -102,8 +105,9 @@ extension ImageFolder {
     /// cache file is read from it, any other is decoded and then cached. `progress` counts images over
     /// both splits; cached splits count as done at once.
     /// `isCancelled` is polled while decoding; a cancelled load throws and caches nothing.
+    /// With `resizing`, images of any size are resized and the source line counts resized and skipped files.
     public static func loadSplits(root: String, cache: DecodedCache?, height: Int = 32, width: Int = 32,
-                                  progress: ProgressCallback? = nil,
+                                  resizing: Resizing? = nil, progress: ProgressCallback? = nil,
                                   isCancelled: (@Sendable () -> Bool)? = nil) throws -> DataSplits {
         let splits = ["train", "test"]
         let listings = try splits.map { try listing(folder: (root as NSString).appendingPathComponent($0)) }
@@ -115,19 +119,25 @@ extension ImageFolder {
         var sets = [ImageSet]()
         var base = 0
         var cacheProblem: String?
+        var report = DecodeReport(), cached = 0
         for (split, listing) in zip(splits, listings) {
             let splitFolder = PathName.joined(root, split)
-            let cachePath = cache?.path(for: listing, folder: splitFolder, split: split, height: height, width: width)
+            let cachePath = cache?.path(for: listing, folder: splitFolder, split: split, height: height, width: width,
+                                        resizing: resizing)
             if let cache, let cachePath,
                let set = cache.load(path: cachePath, expectedCount: listing.files.count, height: height, width: width),
                set.labels == listing.labels, set.classNames == listing.classNames {
                 sets.append(set)
+                cached += 1
             } else {
                 let offset = base
-                let set = try decode(listing, folder: (root as NSString).appendingPathComponent(split), height: height,
-                                     width: width, progress: progress.map { p in { done, _ in p(offset + done, total) } },
-                                     isCancelled: isCancelled)
-                if let cache, let cachePath {
+                let (set, splitReport) = try decode(listing, folder: splitFolder, height: height, width: width,
+                                                    resizing: resizing,
+                                                    progress: progress.map { p in { done, _ in p(offset + done, total) } },
+                                                    isCancelled: isCancelled)
+                report.resized += splitReport.resized
+                report.skipped += splitReport.skipped
+                if let cache, let cachePath, splitReport.skipped.isEmpty {
                     do { try cache.store(set, path: cachePath) } catch { cacheProblem = "\(error)" }
                 }
                 sets.append(set)
@@ -135,8 +145,21 @@ extension ImageFolder {
             base += listing.files.count
             progress?(base, total)
         }
-        var source = "CIFAR-10 image folder \(root)"
+        var source = resizing == nil ? "CIFAR-10 image folder \(root)" : "image folder \(root)"
+        if let resizing { source += describe(report, size: "\(width)×\(height)", fit: resizing.fit, cachedSplits: cached) }
         if let cacheProblem { source += " (not cached: \(cacheProblem))" }
         return DataSplits(train: sets[0], test: sets[1], source: source)
+    }
+
+    /// `, 12 files resized to 32×32 (squash), 1 unreadable file skipped: a/b.png` for the source line.
+    static func describe(_ report: DecodeReport, size: String, fit: Fit, cachedSplits: Int) -> String {
+        var text = cachedSplits == 2 ? ", resized to \(size) (\(fit.rawValue)), both splits from the cache"
+            : ", \(report.resized) file\(report.resized == 1 ? "" : "s") resized to \(size) (\(fit.rawValue))"
+        if cachedSplits == 1 { text += " (the other split from the cache)" }
+        if !report.skipped.isEmpty {
+            let shown = report.skipped.prefix(3).joined(separator: ", ") + (report.skipped.count > 3 ? ", …" : "")
+            text += ", \(report.skipped.count) unreadable file\(report.skipped.count == 1 ? "" : "s") skipped: \(shown)"
+        }
+        return text
     }
 }

@@ -22,6 +22,29 @@ public enum ImageFolder {
         public var modified: [Int]
     }
 
+    /// How images of another size become `size × size`: `crop` takes the centred square first, `squash` does not.
+    public enum Fit: String, Sendable, Codable, CaseIterable { case squash, crop }
+
+    /// Images of any size resized to the set's size (``ImageResize``), and whether a bad file stops the load.
+    public struct Resizing: Sendable, Equatable {
+        public var fit: Fit
+        /// `false`: an unreadable file is skipped and counted instead of ending the load.
+        public var strict: Bool
+
+        public init(fit: Fit = .squash, strict: Bool = true) {
+            self.fit = fit
+            self.strict = strict
+        }
+    }
+
+    /// What decoding did besides decoding: files resized and files skipped (with `strict` off).
+    public struct DecodeReport: Sendable, Equatable {
+        public var resized = 0
+        public var skipped: [String] = []
+
+        public init() {}
+    }
+
     /// Whether `root` has `train/` and `test/` subfolders.
     public static func isImageFolder(_ root: String) -> Bool {
         ["train", "test"].allSatisfy { isDirectory((root as NSString).appendingPathComponent($0)) }
@@ -88,9 +111,18 @@ public enum ImageFolder {
     /// `isCancelled` is polled between images (Ctrl-C); cancelling throws and returns nothing.
     public static func decode(_ listing: Listing, folder: String, height: Int = 32, width: Int = 32,
                               progress: ProgressCallback? = nil, isCancelled: (@Sendable () -> Bool)? = nil) throws -> ImageSet {
+        try decode(listing, folder: folder, height: height, width: width, resizing: nil, progress: progress,
+                   isCancelled: isCancelled).set
+    }
+
+    /// Decodes `listing` as above; with `resizing`, images of other sizes are resized (and counted) and,
+    /// when it is not strict, unreadable files are left out and named in the report instead of throwing.
+    public static func decode(_ listing: Listing, folder: String, height: Int, width: Int, resizing: Resizing?,
+                              progress: ProgressCallback? = nil,
+                              isCancelled: (@Sendable () -> Bool)? = nil) throws -> (set: ImageSet, report: DecodeReport) {
         let count = listing.files.count, size = 3 * height * width
         var images = [UInt8](repeating: 0, count: count * size)
-        let tracker = DecodeTracker(total: count, progress: progress)
+        let tracker = DecodeTracker(total: count, progress: progress, strict: resizing?.strict ?? true)
         images.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer.baseAddress!
             Parallel.forChunks(count, minimumChunk: 256) { range in
@@ -103,31 +135,60 @@ public enum ImageFolder {
                     }
                     let path = folder + "/" + listing.files[i]
                     do {
-                        try decodeFile(path: path, height: height, width: width, into: &rgb)
+                        let resized = try decodeFile(path: path, height: height, width: width, fit: resizing?.fit,
+                                                     into: &rgb)
                         interleavedToPlanar(rgb, plane: height * width, out: out + i * size)
-                        tracker.finished(1)
+                        tracker.finished(1, resized: resized)
                     } catch {
-                        tracker.fail(index: i, error: error)
+                        if tracker.skip(index: i, file: path, error: error) { continue }
                         return
                     }
                 }
             }
         }
         if let error = tracker.firstError { throw error }
-        return ImageSet(images: images, labels: listing.labels, height: height, width: width, classNames: listing.classNames)
+        let set = ImageSet(images: images, labels: listing.labels, height: height, width: width, classNames: listing.classNames)
+        let skipped = tracker.skipped.sorted { $0.index < $1.index }
+        var report = DecodeReport()
+        report.resized = tracker.resized
+        report.skipped = skipped.map(\.file)
+        guard !skipped.isEmpty else { return (set, report) }
+        let left = Set(skipped.map(\.index))
+        return (set.selecting(listing.files.indices.filter { !left.contains($0) }), report)
     }
 
     /// Decodes one JPEG or PNG file (chosen by its first bytes) into `rgb` (`height × width × 3`).
-    public static func decodeFile(path: String, height: Int, width: Int, into rgb: inout [UInt8]) throws {
+    /// Without `fit` the file must have that size; with it, any size is resized (centre square first
+    /// for ``Fit/crop``). Returns whether the image was resized.
+    @discardableResult
+    public static func decodeFile(path: String, height: Int, width: Int, fit: Fit? = nil,
+                                  into rgb: inout [UInt8]) throws -> Bool {
         let bytes = try AtomicFile.contents(of: path, limit: maximumFileSize)
         guard !bytes.isEmpty else { throw DatasetError(file: path, "empty file") }
         let isPNG = bytes.count >= 4 && bytes[0] == 0x89 && bytes[1] == 0x50 && bytes[2] == 0x4E && bytes[3] == 0x47
         let isJPEG = bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8
-        if isPNG || (!isJPEG && (path as NSString).pathExtension.lowercased() == "png") {
-            rgb = try PNGCodec.decode(bytes, name: path, expectedWidth: width, expectedHeight: height).rgb
-        } else {
-            try JPEGCodec.decode(bytes, name: path, into: &rgb, width: width, height: height)
+        let png = isPNG || (!isJPEG && (path as NSString).pathExtension.lowercased() == "png")
+        guard let fit else {
+            if png {
+                rgb = try PNGCodec.decode(bytes, name: path, expectedWidth: width, expectedHeight: height).rgb
+            } else {
+                try JPEGCodec.decode(bytes, name: path, into: &rgb, width: width, height: height)
+            }
+            return false
         }
+        let image = png ? try PNGCodec.decode(bytes, name: path) : try JPEGCodec.decode(bytes, name: path)
+        rgb = fitted(image.rgb, width: image.width, height: image.height, to: width, height, fit: fit)
+        return image.width != width || image.height != height
+    }
+
+    /// `rgb` (`width × height`) as a `toWidth × toHeight` image: centre square first for ``Fit/crop``.
+    public static func fitted(_ rgb: [UInt8], width: Int, height: Int, to toWidth: Int, _ toHeight: Int,
+                              fit: Fit) -> [UInt8] {
+        guard fit == .crop, width != height else {
+            return ImageResize.resize(rgb, width: width, height: height, to: toWidth, toHeight)
+        }
+        let square = ImageResize.centreSquare(rgb, width: width, height: height)
+        return ImageResize.resize(square.rgb, width: square.side, height: square.side, to: toWidth, toHeight)
     }
 
     static func interleavedToPlanar(_ rgb: [UInt8], plane: Int, out: UnsafeMutablePointer<UInt8>) {
@@ -189,16 +250,34 @@ final class DecodeTracker: @unchecked Sendable {
     private var errorIndex = Int.max
     private(set) var firstError: Error?
     private var _failed = false
+    private let strict: Bool
+    private(set) var resized = 0
+    private(set) var skipped: [(index: Int, file: String)] = []
 
-    init(total: Int, progress: ProgressCallback?) {
+    init(total: Int, progress: ProgressCallback?, strict: Bool = true) {
         self.total = total
         self.progress = progress
+        self.strict = strict
+    }
+
+    /// Records a bad file: skipped and counted when not strict (returns `true`: carry on), else a failure.
+    func skip(index: Int, file: String, error: Error) -> Bool {
+        guard !strict, error is DatasetError else {
+            fail(index: index, error: error)
+            return false
+        }
+        lock.lock()
+        skipped.append((index, file))
+        lock.unlock()
+        finished(1)
+        return true
     }
 
     var failed: Bool { lock.lock(); defer { lock.unlock() }; return _failed }
 
-    func finished(_ n: Int) {
+    func finished(_ n: Int, resized wasResized: Bool = false) {
         lock.lock(); defer { lock.unlock() }
+        if wasResized { resized += 1 }
         done += n
         if let progress, done == total || done - lastReported >= max(1, total / 200) {
             lastReported = done

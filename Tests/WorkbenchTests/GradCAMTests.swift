@@ -1,4 +1,5 @@
 import Autograd
+import Datasets
 import Foundation
 import Layers
 import Testing

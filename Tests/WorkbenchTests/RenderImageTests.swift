@@ -1,4 +1,5 @@
 import Foundation
+import Datasets
 import Testing
 @testable import ExperimentKit
 @testable import Workbench

@@ -62,6 +62,8 @@ extension TrainingTests {
             (["data", "subset"], -1, "data.subset"),
             (["data", "batchSize"], 0, "data.batchSize"),
             (["data", "count"], -5, "data.count"),
+            (["data", "size"], 100_000, "data.size"),
+            (["data", "fit"], "stretch", "data.fit"),
             (["history", "steps", "0", "step"], Int.max, "history.steps.step"),
             (["history", "epochs", "0", "seconds"], 1e300, "history.epochs.seconds"),
             (["accumulator", "seen"], -1, "accumulator.seen"),

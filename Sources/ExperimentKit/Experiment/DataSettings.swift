@@ -27,6 +27,15 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Seed of the loader: shuffling and augmentation.
     public var loaderSeed: UInt64?
+    /// Image folders: the side images are resized to (`size=`, default 32; absent in older sessions).
+    public var size: Int?
+    /// Image folders: `squash` or `crop` (``ImageFolder/Fit``); `nil` is squash.
+    public var fit: String?
+    /// Image folders: `false` skips and counts unreadable files; `nil` is strict.
+    public var strict: Bool?
+
+    /// The side of the images an image folder is resized to.
+    public var imageSide: Int { size ?? 32 }
 
     public init(source: Source, path: String? = nil, count: Int = 1024, classes: Int = 10, batchSize: Int = 512,
                 augment: String = "none", subset: Int? = nil, valid: Int? = nil, seed: UInt64) {
@@ -55,6 +64,9 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public var command: String {
         var parts = ["data", source.rawValue]
         if let path { parts.append("path=\(path.contains(" ") ? "\"\(path)\"" : path)") }
+        if source == .folder, let size, size != 32 { parts.append("size=\(size)") }
+        if source == .folder, let fit, fit != ImageFolder.Fit.squash.rawValue { parts.append("fit=\(fit)") }
+        if source == .folder, strict == false { parts.append("strict=false") }
         if source == .synthetic { parts.append("n=\(count)") }
         if source == .synthetic, classes != 10 { parts.append("classes=\(classes)") }
         parts.append("batch=\(batchSize)")
@@ -173,7 +185,13 @@ extension DataSettings {
                 let what = FileManager.default.fileExists(atPath: root) ? "has no train/ and test/ folders" : "no such folder"
                 throw DatasetError("\(path): \(what); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")
             }
-            splits = try ImageFolder.loadSplits(root: root, cache: DecodedCache(folder: DataLocator().cacheFolder), progress: progress)
+            guard let fitting = ImageFolder.Fit(rawValue: fit ?? "squash") else {
+                throw DatasetError("fit=\(fit ?? "") is not squash or crop; use fit=squash or fit=crop")
+            }
+            splits = try ImageFolder.loadSplits(root: root, cache: DecodedCache(folder: DataLocator().cacheFolder),
+                                                height: imageSide, width: imageSide,
+                                                resizing: ImageFolder.Resizing(fit: fitting, strict: strict ?? true),
+                                                progress: progress)
         }
         if let subset {
             guard subset <= splits.train.count else {

@@ -64,7 +64,9 @@ public final class Experiment {
     public func setData(_ settings: DataSettings, dataDirectory: String?, progress: ProgressCallback? = nil) throws {
         let splits = try settings.load(dataDirectory: dataDirectory, progress: progress)
         let state = try DataState(settings: settings, splits: splits)
-        if let model { try Self.checkModel(model, classes: state.classNames.count) }
+        if let model {
+            try Self.checkModel(model, classes: state.classNames.count, source: settings.source, side: splits.train.height)
+        }
         dataSettings = settings
         data = state
         pendingLoaderState = nil
@@ -108,7 +110,8 @@ public final class Experiment {
     public func setModel(_ recipe: ModelRecipe, generator: inout SeededGenerator) throws {
         var g = generator
         let built = try recipe.build(generator: &g)
-        if let data { try Self.checkModel(built, classes: data.classNames.count) }
+        if let data { try Self.checkModel(built, classes: data.classNames.count, source: data.settings.source,
+                                            side: data.splits.train.height) }
         generator = g
         install(recipe: recipe, model: built)
         modelGenerator = g.split()
@@ -193,9 +196,9 @@ public final class Experiment {
         return model
     }
 
-    /// The classes a model can tell apart, from a forward on one blank image.
-    static func outputClasses(_ model: Module) throws -> Int {
-        try model.validateInput(shape: [1, 3, 32, 32])
+    /// The classes a model can tell apart, from a forward on one blank `side × side` image.
+    static func outputClasses(_ model: Module, side: Int = 32) throws -> Int {
+        try model.validateInput(shape: [1, 3, side, side])
         if let net = model as? LayerNetwork {
             guard net.outputShape.count == 1 else {
                 throw ExperimentError("the network ends with \(net.outputShape), not class scores; finish it with 'layer gap' or 'layer flatten' and 'layer linear out=10'")
@@ -207,9 +210,15 @@ public final class Experiment {
         return 10
     }
 
-    public static func checkModel(_ model: Module, classes: Int) throws {
+    /// An image folder's classes must match the head exactly; other data needs at least as many scores.
+    public static func checkModel(_ model: Module, classes: Int, source: DataSettings.Source? = nil,
+                                  side: Int = 32) throws {
         if let net = model as? LayerNetwork, net.layers.isEmpty { return }
-        let out = try outputClasses(model)
+        let out = try outputClasses(model, side: side)
+        if source == .folder, out != classes {
+            throw ExperimentError("the model gives \(out) class scores but the image folder has \(classes) classes; "
+                                  + "end the model with 'layer linear out=\(classes)' or use 'model vit' (it takes the classes)")
+        }
         guard out >= classes else {
             throw ExperimentError("the model gives \(out) class scores but the data has \(classes) classes; end the model with 'layer linear out=\(classes)'")
         }

@@ -118,7 +118,8 @@ extension Experiment {
                        progress: ((Int, Int, Double, Double) -> Void)? = nil) throws -> LRFinderResult {
         let data = try ensureData(source: source)
         let model = try requireModel()
-        try Self.checkModel(model, classes: data.classNames.count)
+        try Self.checkModel(model, classes: data.classNames.count, source: data.settings.source,
+                            side: data.splits.train.height)
         let (optimizer, _) = try ensureOptimizer()
         let snapshot = try StateSnapshot(experiment: self, model: model, optimizer: optimizer)
         defer { snapshot.restore(experiment: self, model: model, optimizer: optimizer) }

@@ -42,24 +42,29 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
 public struct ViTRecipe: Codable, Equatable, Sendable {
     public var patch = 4, dim = 64, depth = 4, heads = 4, mlpRatio = 2
     public var pool = "cls"
+    /// Classes and image side taken from an image folder loaded before the model (`nil`: 10 and 32).
+    public var classes: Int?, image: Int?
 
     public init() {}
 
-    /// `patch=4 dim=64 depth=4 heads=4 mlp_ratio=2 pool=cls`.
+    /// `patch=4 dim=64 depth=4 heads=4 mlp_ratio=2 pool=cls` (then `classes=` and `image=` when set).
     public var arguments: String {
         "patch=\(patch) dim=\(dim) depth=\(depth) heads=\(heads) mlp_ratio=\(mlpRatio) pool=\(pool)"
+            + (classes.map { " classes=\($0)" } ?? "") + (image.map { " image=\($0)" } ?? "")
     }
 
     /// The model's settings.
     /// - Throws: ``ShapeError`` naming the rule a setting breaks.
     public func config() throws -> ViTConfig {
         guard let p = ViTConfig.Pool(rawValue: pool) else { throw ShapeError("pool=\(pool) is not cls or mean") }
-        for (name, value, top) in [("dim", dim, 1024), ("depth", depth, 32), ("heads", heads, 64), ("mlp_ratio", mlpRatio, 16)]
-        where value > top {
+        let sizes = [("dim", dim, 1024), ("depth", depth, 32), ("heads", heads, 64), ("mlp_ratio", mlpRatio, 16),
+                     ("classes", classes ?? 10, 1000), ("image", image ?? 32, 512)]
+        for (name, value, top) in sizes where value > top {
             throw ShapeError("\(name)=\(value) is larger than \(top)")
         }
         var c = ViTConfig()
         (c.patch, c.dim, c.depth, c.heads, c.mlpRatio, c.pool) = (patch, dim, depth, heads, mlpRatio, p)
+        (c.classes, c.image) = (classes ?? c.classes, image ?? c.image)
         try c.validate()
         return c
     }

@@ -1,4 +1,5 @@
 import Autograd
+import Datasets
 import Foundation
 
 /// A session file is data: every field is checked against the limits the commands enforce before
@@ -108,6 +109,10 @@ extension SessionRecord {
         try count("data.batchSize", data.batchSize, from: 1, upTo: 1 << 24)
         if let subset = data.subset { try count("data.subset", subset, from: 1) }
         if let valid = data.valid { try count("data.valid", valid) }
+        if let size = data.size { try count("data.size", size, from: 8, upTo: 512) }
+        if let fit = data.fit {
+            try check(ImageFolder.Fit(rawValue: fit) != nil, "data.fit", "'\(fit)' is not squash or crop")
+        }
         if let path = data.path, data.source != .synthetic {
             var isFolder: ObjCBool = false
             let full = PathName.expandingTilde(path)

@@ -95,7 +95,8 @@ extension Experiment {
     public func train(steps: Int, source: DataSource, callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingReport {
         let data = try ensureData(source: source)
         let model = try requireModel()
-        try Self.checkModel(model, classes: data.classNames.count)
+        try Self.checkModel(model, classes: data.classNames.count, source: data.settings.source,
+                            side: data.splits.train.height)
         let (optimizer, _) = try ensureOptimizer()
         let loader = data.trainLoader
         let classes = data.classNames.count

@@ -1,4 +1,5 @@
 import Autograd
+import Datasets
 import Layers
 
 /// Grad-CAM (Selvaraju et al. 2017) on a convolution of an ``UltimusNet``.

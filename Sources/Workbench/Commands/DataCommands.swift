@@ -37,6 +37,9 @@ enum DataCommands {
             settings.subset = nil
         }
         settings.valid = inv.int("valid")
+        if settings.source == .folder {
+            (settings.size, settings.fit, settings.strict) = (inv.int("size"), inv.string("fit"), inv.bool("strict"))
+        }
         if let augment = inv.strings("augment") {
             let spec = augment.joined(separator: ",")
             if augment.contains("none"), augment.count > 1 { throw inv.error("augment=none cannot be combined with other augmentations", at: "augment") }

@@ -38,6 +38,9 @@ enum ModelCommands {
             r.heads = inv.int("heads") ?? r.heads
             r.mlpRatio = inv.int("mlp_ratio") ?? r.mlpRatio
             r.pool = inv.string("pool") ?? r.pool
+            if let data = x.data, data.settings.source == .folder {
+                (r.classes, r.image) = (data.classNames.count, data.splits.train.height)
+            }
             var generator = ctx.session.generator
             do { try x.setModel(.vit(r), generator: &generator) } catch let error as ShapeError { throw inv.error(error.message) }
             ctx.session.generator = generator

@@ -24,7 +24,8 @@ enum TrainingCommands {
             ctx.console.write("data: none chosen, so training uses \(data.splits.source) (\(data.countsLine)); choose with 'data synthetic' or 'data cifar10'")
         }
         // Checked before the default optimizer is created, so that a refused 'train' changes nothing.
-        try Experiment.checkModel(model, classes: data.classNames.count)
+        try Experiment.checkModel(model, classes: data.classNames.count, source: data.settings.source,
+                                  side: data.splits.train.height)
         let steps = try inv.int("steps") ?? x.steps(forEpochs: inv.int("epochs") ?? 1, source: ctx.session.dataSource)
         let asked = inv.int("steps").map { "train steps=\($0)" } ?? "train epochs=\(inv.int("epochs") ?? 1)"
         try x.checkScheduleRoom(steps: steps, asked: asked)
@@ -182,7 +183,8 @@ enum TrainingCommands {
         }
         let model = try x.requireModel()
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
-        try Experiment.checkModel(model, classes: data.classNames.count)
+        try Experiment.checkModel(model, classes: data.classNames.count, source: data.settings.source,
+                                  side: data.splits.train.height)
         let (_, isDefault) = try x.ensureOptimizer()
         if isDefault, let s = x.optimizerSettings { ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')") }
         let progress = ConsoleProgress(console: ctx.console, total: settings.iterations, description: "lrfind")

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Grad-CAM display: a class activation map drawn with the jet colormap and blended over the image,

@@ -1,4 +1,4 @@
-/// Resizing of interleaved RGB images (for `predict`) and of single-channel maps (Grad-CAM).
+/// Resizing of interleaved RGB images (image folders, `predict`) and of single-channel maps (Grad-CAM).
 public enum ImageResize {
     /// `rgb` (`height × width × 3`) resized to `toWidth × toHeight`: area averaging when shrinking
     /// (every source pixel counts, as `cv2.INTER_AREA`), bilinear with half-pixel centres when
@@ -67,5 +67,20 @@ public enum ImageResize {
             }
         }
         return weight > 0 ? sum / weight : 0
+    }
+}
+
+extension ImageResize {
+    /// The centred `side × side` square of `rgb` (`side` = the shorter edge); the image itself when square.
+    public static func centreSquare(_ rgb: [UInt8], width: Int, height: Int) -> (rgb: [UInt8], side: Int) {
+        let side = min(width, height)
+        if width == height { return (rgb, side) }
+        let x0 = (width - side) / 2, y0 = (height - side) / 2
+        var out = [UInt8](repeating: 0, count: side * side * 3)
+        for y in 0..<side {
+            let src = ((y0 + y) * width + x0) * 3
+            out.replaceSubrange(y * side * 3..<(y + 1) * side * 3, with: rgb[src..<src + side * 3])
+        }
+        return (out, side)
     }
 }
