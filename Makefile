@@ -10,7 +10,7 @@ export TMPDIR := $(SWIFT_TMP)
 $(shell mkdir -p "$(SWIFT_TMP)")
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check-release bench build deps fixtures clean library-example
+.PHONY: run test check-release bench build deps fixtures clean library-example fuzz
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -28,12 +28,18 @@ run: build
 test: deps
 	$(SWIFT) test
 
-# Heavier checks, run by CI after `make test`: the hostile-file tests against the release binary
-# (the build users run, where file parsers keep their bounds checks).
+# Heavier checks, run by CI after `make test`: hostile files, hostile input, paths and signals against
+# the release binary (the build users run, where file parsers keep their bounds checks).
 check-release: deps
 	$(SWIFT) build -c release --product ultimus-repl
-	ULTIMUS_RELEASE_BIN="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" \
-		$(SWIFT) test --filter ReleaseBinaryTests
+	bin="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl"; \
+	ULTIMUS_RELEASE_BIN="$$bin" ULTIMUS_REPL="$$bin" ULTIMUS_HOSTILE_FUZZ=1 ULTIMUS_SESSION_FUZZ_COUNT=300 \
+		$(SWIFT) test --filter 'ReleaseBinaryTests|HostileInputFuzzTests|TypedPathTests|TerminationSignalTests|KillTests'
+
+# The fuzzers at length: many more mutated session files and command lines than 'make test' runs.
+fuzz: deps
+	ULTIMUS_HOSTILE_FUZZ=1 ULTIMUS_SESSION_FUZZ_COUNT=3000 ULTIMUS_FUZZ_COUNT=400000 ULTIMUS_FUZZ_SECONDS=3000 \
+		$(SWIFT) test --filter 'HostileInputFuzzTests|FuzzTests'
 
 # The engine as a library: Examples/LibraryExample built as a separate package against a file://
 # clone of this repository by a version tag (outside 'make test': it builds the engine in release).

@@ -52,6 +52,31 @@ extension ImageSet {
         return selecting(chosen)
     }
 
+    /// A seeded sample of `n` images in which every class keeps its share of the set (quotas by largest
+    /// remainder, ties to the lower class), each class's images drawn at random; in original order.
+    public func stratifiedSample(_ n: Int, seed: UInt64) -> ImageSet {
+        selecting(Self.stratifiedIndices(labels: labels, n: n, seed: seed))
+    }
+
+    /// The positions ``stratifiedSample(_:seed:)`` keeps, sorted.
+    public static func stratifiedIndices(labels: [Int], n: Int, seed: UInt64) -> [Int] {
+        guard n < labels.count else { return Array(labels.indices) }
+        var byClass: [Int: [Int]] = [:]
+        for (i, label) in labels.enumerated() { byClass[label, default: []].append(i) }
+        let classes = byClass.keys.sorted()
+        let exact = classes.map { Double(n) * Double(byClass[$0]!.count) / Double(labels.count) }
+        var quotas = exact.map { Int($0) }
+        let order = classes.indices.sorted { exact[$0] - Double(quotas[$0]) > exact[$1] - Double(quotas[$1]) }
+        for k in order.prefix(max(0, n - quotas.reduce(0, +))) { quotas[k] += 1 }
+        var kept: [Int] = []
+        for (k, c) in classes.enumerated() {
+            let members = byClass[c]!
+            let perm = permutation(members.count, seed: seed &+ UInt64(c) &* 0x9E37_79B9_7F4A_7C15)
+            kept += perm.prefix(quotas[k]).map { members[$0] }
+        }
+        return kept.sorted()
+    }
+
     /// Splits off `n` seeded-random images: `(rest, heldOut)`, both in original order.
     /// Throws when `n` is not in `1..<count`.
     public func holdingOut(_ n: Int, seed: UInt64) throws -> (rest: ImageSet, heldOut: ImageSet) {

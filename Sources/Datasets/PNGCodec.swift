@@ -26,6 +26,31 @@ public enum PNGCodec {
         try AtomicFile.write(Array(encoded.prefix(Int(size))), to: path)
     }
 
+    /// `rgb` (`height × width × 3` bytes, interleaved) as the bytes of an 8-bit RGB PNG file, in memory
+    /// (for terminal image protocols that take PNG data).
+    public static func encode(rgb: [UInt8], width: Int, height: Int) throws -> [UInt8] {
+        guard width > 0, height > 0, rgb.count == width * height * 3 else {
+            throw DatasetError(file: "PNG", "cannot encode a \(width)×\(height) PNG from \(rgb.count) bytes")
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = UInt32(PNG_FORMAT_RGB)
+        var size = 0
+        // First pass measures, second writes.
+        let measured = rgb.withUnsafeBytes {
+            png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, Int32(width * 3), nil)
+        }
+        guard measured != 0, size > 0 else { throw DatasetError(file: "PNG", "cannot encode PNG: \(message(of: &image))") }
+        var out = [UInt8](repeating: 0, count: size)
+        let ok = rgb.withUnsafeBytes { source in
+            out.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, source.baseAddress, Int32(width * 3), nil) }
+        }
+        guard ok != 0 else { throw DatasetError(file: "PNG", "cannot encode PNG: \(message(of: &image))") }
+        return Array(out.prefix(size))
+    }
+
     /// Reads a PNG as 8-bit RGB (grayscale expands, alpha is composited on black, 16-bit narrows).
     /// Refuses images of more than `maxPixels` pixels before allocating for them.
     public static func read(path: String, maxPixels: Int = 1 << 24) throws -> (rgb: [UInt8], width: Int, height: Int) {

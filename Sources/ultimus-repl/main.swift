@@ -75,6 +75,7 @@ struct UltimusREPL: ParsableCommand {
         let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         setvbuf(stdout, nil, _IOLBF, 0)
         let console = Console.standard()
+        if terminal { TerminalImageQuery.refine(console) }
         let stays = script == nil
         let prompt = stays && terminal
         let shell = Shell(options: ShellOptions(

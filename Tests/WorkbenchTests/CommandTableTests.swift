@@ -107,7 +107,7 @@ import Testing
         #expect(d?.summary == "'train' has no argument 'epoch'; did you mean 'epochs'?")
         #expect(d?.range == SourceRange(line: 1, start: 6, end: 11))
         #expect(diagnostic("sched onecycle max_lr=1 pct=0.2")?.suggestion == "did you mean 'pct_start'?")
-        #expect(diagnostic("eval zzz=1")?.suggestion == "its arguments are split")
+        #expect(diagnostic("eval zzz=1")?.suggestion == "its arguments are split, subset")
         #expect(diagnostic("optim adam momentum=0.9")?.message.contains("belongs to 'optim sgd'") == true)
     }
 

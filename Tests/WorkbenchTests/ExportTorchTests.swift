@@ -60,7 +60,7 @@ import Testing
         #expect(pairs.map(\.0) == file.entries.map(\.name))
         #expect(pairs.map(\.1) == file.entries.map(\.shape))
         #expect(pairs.map(\.0) == model.stateDict().keys)
-        #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=4"))
+        #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=steps(4)"))
         #expect(script.contains("torch.optim.Adam(params, lr=0.00016"))
         #expect(written.data == nil)
         #expect(throws: InspectionError.self) { try TorchExport.write(spec(data: .folder(path: "x")), model: model, to: folder.path + "/train.txt") }

@@ -9,6 +9,8 @@ import Glibc
 enum ReplBinary {
     static let path: String? = {
         var candidates: [String] = []
+        // `make check-release` points the tests at the release build.
+        if let chosen = ProcessInfo.processInfo.environment["ULTIMUS_REPL"], !chosen.isEmpty { candidates.append(chosen) }
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("ultimus-repl").path)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

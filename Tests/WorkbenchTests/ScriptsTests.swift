@@ -63,6 +63,9 @@ extension TrainingTests {
             #expect(out.contains("check model: PASS"))
             #expect(bench.console.errors.contains("final_div_factor 0.04 < 1"))
             #expect(out.components(separatedBy: "check rank:").count == 3)
+            #expect(out.contains("Branches: training loss per step"))
+            #expect(bench.shell.session.branches.names == ["main", "fix", "bnrelu"])
+            #expect(out.contains("≠ model"))
         }
 
         @Test func s9Runs() throws {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// What is loaded is data: a session file or its log never writes a file, runs a script, moves the
@@ -17,6 +18,8 @@ extension TrainingTests {
         var record = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         try edit(&record)
         metadata[SessionFile.metadataKey] = String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self)
+        // As a file saved before checksums: loaded unverified, every field still validated.
+        metadata[SessionChecksums.metadataKey] = nil
         header["__metadata__"] = metadata
         return try HostileFileTests.join(header, data)
     }
@@ -181,6 +184,28 @@ extension TrainingTests {
         #expect(f.bench.run("history") == .ok)
         #expect(!f.bench.console.output.contains("\u{1b}") && !f.bench.console.output.contains("\u{7}"))
         #expect(f.bench.console.output.contains("\\u{1b}[2J"))
+    }
+
+    @Test func checksumsCatchAFlippedByteAndOldFilesLoadUnverified() throws {
+        let f = try Fixture()
+        let (w0, _) = try HostileFileTests.offsets(f.bytes, "conv1.weight")
+        let dataStart = f.bytes.count - (try HostileFileTests.split(f.bytes)).data.count
+        var flipped = f.bytes
+        flipped[dataStart + w0] ^= 1  // lowest mantissa bit: still a finite weight
+        let path = try f.write(flipped, "flipped.session")
+        f.expectFailure("load \(path)", file: path, problem: "checksum")
+        let old = try f.write(try Self.editRecord(flipped) { _ in }, "old.session")
+        f.bench.console.clear()
+        #expect(f.bench.run("load \(old)") == .ok)
+        #expect(f.bench.console.transcript.contains("cannot be verified"), "\(f.bench.console.transcript)")
+        // Its log replays to the weights it was saved with, not to the flipped ones stored.
+        guard case .failed(let message) = f.bench.run("replay \(old)") else {
+            Issue.record("replay must compare with the stored tensors")
+            return
+        }
+        #expect(message.contains("stored"), "\(message)")
+        let fine = try f.write(try Self.editRecord(f.bytes) { _ in }, "fine-old.session")
+        #expect(f.bench.run("replay \(fine)") == .ok)
     }
 
     @Test func plantedTemporaryNamesAreNeverWrittenThrough() throws {

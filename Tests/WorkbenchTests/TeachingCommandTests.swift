@@ -81,6 +81,35 @@ import Testing
         #expect(!QuizQuestion.shape(of: "x", shape: [16, 3, 3, 3], why: "").grade("3,3,16,3"))
     }
 
+    /// Current weights continue where the session is (optimizer state, schedule step), and every
+    /// file the export writes obeys the overwrite rule.
+    @Test func exportTorchContinuesTheSessionAndGuardsEveryFile() throws {
+        let bench = InspectionBench()
+        bench.run("optim adam lr=1e-3")
+        bench.run("sched onecycle max_lr=4e-3 epochs=2")
+        bench.run("train steps=2")
+        let dir = bench.folder.path
+        try "mine".write(toFile: dir + "/run.safetensors", atomically: true, encoding: .utf8)
+        guard case .failed(let refused) = bench.shell.execute(line: "export torch \(dir)/run.py") else {
+            Issue.record("an existing run.safetensors outside the output folder needs force=true")
+            return
+        }
+        #expect(refused.contains("run.safetensors") && refused.contains("force=true"), "\(refused)")
+        #expect(try String(contentsOfFile: dir + "/run.safetensors", encoding: .utf8) == "mine")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/run.py"))
+        bench.run("export torch \(dir)/run.py force=true")
+        let script = try String(contentsOfFile: dir + "/run.py", encoding: .utf8)
+        #expect(script.contains("SCHEDULE_STEP = 2"))
+        #expect(script.contains("OPTIMIZER_FILE = \"run.optim.safetensors\""))
+        let optim = try SafeTensors.read(path: dir + "/run.optim.safetensors")
+        #expect(optim.entries.contains { $0.name == "state.0.exp_avg" })
+        bench.run("train epochs=2")
+        let done = bench.run("export torch \(bench.folder.path)/out/done.py")
+        #expect(done.contains("nothing left to train"), "\(done)")
+        let finished = try String(contentsOfFile: bench.folder.path + "/out/done.py", encoding: .utf8)
+        #expect(finished.contains("START_EPOCH = 2"))
+    }
+
     @Test func exportTorchFromTheSession() throws {
         let bench = InspectionBench()
         bench.run("optim adam lr=1e-3")
@@ -89,7 +118,7 @@ import Testing
         #expect(text.contains("run.safetensors"))
         let script = try String(contentsOfFile: bench.folder.path + "/out/run.py", encoding: .utf8)
         #expect(script.contains("VARIANT = \"bnrelu\""))
-        #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=10"))
+        #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=steps(10)"))
         #expect(script.contains("DATA_FILE = \"run.data.safetensors\""))
         let file = try SafeTensors.read(path: bench.folder.path + "/out/run.safetensors")
         #expect(try file.tensor("conv1.weight").storage == bench.net.convs[0].weight.storage)

@@ -99,12 +99,16 @@ public final class DataState {
     public var monitoredSplit: String { splits.valid == nil ? "test" : "valid" }
 
     /// An in-order, unaugmented loader over a split.
-    public func evaluationLoader(_ split: String) -> DataLoader? {
-        guard let set = set(split) else { return nil }
+    public func evaluationLoader(_ split: String, subset: Int? = nil) -> DataLoader? {
+        guard var set = set(split) else { return nil }
+        if let subset { set = set.stratifiedSample(subset, seed: evaluationSubsetSeed) }
         let loader = DataLoader.evaluation(set: set, batchSize: max(settings.batchSize, 256), normalization: normalization)
         loader.prefetch = true
         return loader
     }
+
+    /// The seed of `eval subset=N` samples: the data's seed, so the same images every time.
+    var evaluationSubsetSeed: UInt64 { settings.seed ^ 0x4556_414C }
 
     /// Normalised images at `indices` of a split, without augmentation (probe images, checks).
     public func images(_ split: String, indices: [Int]) -> Batch? {

@@ -10,10 +10,12 @@ extension Experiment {
     ///   - shouldStop: polled before each batch; `true` throws ``Interrupted``.
     ///   - progress: (batches done, batches in all), from (0, n) before the first batch.
     /// - Throws: ``ExperimentError`` for a missing split or model; ``Interrupted`` on Ctrl-C.
-    public func evaluate(split: String, shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationResult {
+    ///   - subset: evaluate a stratified seeded sample of this many images (``DataState/evaluationSubset(_:size:)``).
+    public func evaluate(split: String, subset: Int? = nil, shouldStop: () -> Bool = { false },
+                         progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationResult {
         guard let data else { throw ExperimentError("no data loaded yet; run 'data ...' first") }
         let model = try requireModel()
-        guard let loader = data.evaluationLoader(split) else {
+        guard let loader = data.evaluationLoader(split, subset: subset) else {
             throw ExperimentError("the data has no \(split) split; hold one out with 'data ... valid=N'")
         }
         let classes = data.classNames.count

@@ -53,6 +53,8 @@ public final class Experiment {
     public var startSeed: UInt64?
     /// Figures the running command printed (eval lines, epoch results, suggestions), for its digest.
     public var figures: [String] = []
+    /// The weights of the best evaluated epoch since `train ... best=true` (for `restore best`).
+    public internal(set) var best: BestWeights?
 
     public init() {}
 
@@ -132,6 +134,31 @@ public final class Experiment {
         optimizer = optimizerSettings?.build(parameters: net.parameters())
     }
 
+    /// Removes layer `index` (0-based) of a network built with `model new`; the layers after it are
+    /// rebuilt with fresh weights for their new input. Nothing changes when they would not fit.
+    /// - Returns: the removed layer's spec.
+    @discardableResult
+    public func removeLayer(at index: Int) throws -> LayerSpec {
+        guard case .layers(var specs)? = modelRecipe, let net = model as? LayerNetwork else {
+            throw ShapeError("'layer remove' works on a network started with 'model new'")
+        }
+        guard specs.indices.contains(index) else {
+            throw ShapeError(specs.isEmpty ? "the network has no layers to remove" : "the network has layers 1 to \(specs.count)")
+        }
+        let later = Array(specs[(index + 1)...])
+        do { try net.canRebuild(later, after: index) } catch let error as ShapeError {
+            throw ShapeError("without layer \(index + 1) (\(specs[index].name)) the layers after it do not fit: \(error.message)")
+        }
+        net.truncate(to: index)
+        var g = modelGenerator
+        for spec in later { try net.append(spec, generator: &g) }
+        modelGenerator = g
+        let removed = specs.remove(at: index)
+        modelRecipe = .layers(specs)
+        optimizer = optimizerSettings?.build(parameters: net.parameters())
+        return removed
+    }
+
     func install(recipe: ModelRecipe, model: Module) {
         modelRecipe = recipe
         self.model = model
@@ -150,6 +177,7 @@ public final class Experiment {
         timeline.resetProbes()
         evaluations = [:]
         lastGradientNorms = []
+        best = nil
         if let loader = data?.trainLoader {
             try? loader.restore(LoaderState(epoch: 0, batchIndex: 0, seed: loader.seed, count: loader.set.count, batchSize: loader.batchSize))
         }

@@ -104,6 +104,8 @@ public final class LayerNetwork: Module {
     public private(set) var layers: [(name: String, module: Module)] = []
     /// The output shape of one image after the last layer (`[3, 32, 32]` before any layer).
     public private(set) var outputShape: [Int] = [3, 32, 32]
+    /// The input shape of each layer, for taking layers away.
+    private var inputShapes: [[Int]] = []
     /// Most weights the network may reach (a session file's tensors); layers beyond it are refused.
     var weightBudget = Int.max
     private var weightsUsed = 0
@@ -147,7 +149,27 @@ public final class LayerNetwork: Module {
         weightsUsed += module.parameterCount
         module.train(isTraining)
         layers.append((spec.name, module))
+        inputShapes.append(outputShape)
         outputShape = shape
+    }
+
+    /// Drops the layers from `index` on (the output shape goes back to that layer's input).
+    public func truncate(to index: Int) {
+        guard index < layers.count else { return }
+        outputShape = inputShapes[index]
+        layers.removeSubrange(index...)
+        inputShapes.removeSubrange(index...)
+    }
+
+    /// Whether `specs` can follow the layers before `index` (shapes fit, names are free).
+    func canRebuild(_ specs: [LayerSpec], after index: Int) throws {
+        var shape = index < inputShapes.count ? inputShapes[index] : outputShape
+        var names = Set(layers.prefix(index).map(\.name))
+        var scratch = SeededGenerator(seed: 0)
+        for spec in specs {
+            guard names.insert(spec.name).inserted else { throw ShapeError("the network already has a layer called '\(spec.name)'") }
+            shape = try Self.make(spec, input: shape, generator: &scratch).1
+        }
     }
 
     /// Largest channel or feature count of a layer, and largest weight count of one layer: a typo

@@ -15,12 +15,25 @@ public enum SessionFile {
     /// Writes the session atomically (a temporary file in the same folder, then a rename).
     /// - Parameter startSeed: the seed the session started with (what `replay` reseeds with).
     public static func save(_ checkpoint: SessionCheckpoint, startSeed: UInt64? = nil, to path: String) throws {
+        let bytes = try encode(checkpoint, startSeed: startSeed)
+        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
+        try AtomicWriter.write(bytes, to: path)
+    }
+
+    /// The session file's bytes: what ``save(_:startSeed:to:)`` writes, and the in-memory snapshot
+    /// that branches and `rollback` keep. The checkpoint's other branches go in when it has them.
+    public static func encode(_ checkpoint: SessionCheckpoint, startSeed: UInt64? = nil) throws -> [UInt8] {
         var (entries, record) = try snapshot(checkpoint)
         record.startSeed = startSeed ?? checkpoint.experiment.startSeed
         let json = try encoder().encode(record)
-        let metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)"]
-        try AtomicWriter.makeFolders(PathName.folder(of: path), for: path)
-        try SafeTensors.write(entries, metadata: metadata, to: path)
+        var metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)",
+                        SessionChecksums.metadataKey: SessionChecksums.table(entries, json: Array(json))]
+        if let branches = try checkpoint.branches?.metadata() { metadata[BranchSet.metadataKey] = branches }
+        var names = Set<String>()
+        for e in entries where e.name == "__metadata__" || !names.insert(e.name).inserted {
+            throw ExperimentError("tensor name '\(e.name)' is reserved or repeated")
+        }
+        return SafeTensors.serialize(entries, metadata: metadata)
     }
 
     /// Reads a session file and builds its state without touching any live session.
@@ -29,8 +42,19 @@ public enum SessionFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ExperimentError("\(path): no such file")
         }
+        let bytes: [UInt8]
+        do { bytes = try SafeTensors.readBytes(path) } catch let error as SafeTensorsError {
+            throw ExperimentError("\(path): not a readable session file (\(error.problem))")
+        } catch {
+            throw ExperimentError("\(path): not a readable session file (\(error))")
+        }
+        return try decode(bytes, name: path)
+    }
+
+    /// Builds the state held in session-file bytes (`name` labels errors), touching no live session.
+    public static func decode(_ bytes: [UInt8], name path: String) throws -> LoadedSession {
         let file: SafeTensorsFile
-        do { file = try SafeTensors.read(path: path) } catch let error as SafeTensorsError {
+        do { file = try SafeTensors.parse(bytes, path: path) } catch let error as SafeTensorsError {
             throw ExperimentError("\(path): not a readable session file (\(error.problem))")
         } catch {
             throw ExperimentError("\(path): not a readable session file (\(error))")
@@ -45,10 +69,15 @@ public enum SessionFile {
         guard record.version == version else {
             throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
         }
+        let verified: Bool
+        do { verified = try SessionChecksums.verify(file, json: json) } catch let error as ExperimentError {
+            throw ExperimentError("\(path): \(error.message)")
+        }
         do {
             try record.validate()
             let experiment = try restore(record, file: file)
-            return LoadedSession(record: record, experiment: experiment)
+            let branches = try BranchSet.read(file.metadata[BranchSet.metadataKey])
+            return LoadedSession(record: record, experiment: experiment, verified: verified, branches: branches)
         } catch let error as ExperimentError {
             throw ExperimentError("\(path): \(error.message)")
         } catch {
@@ -85,13 +114,15 @@ public struct SessionCheckpoint {
     public var commandLog: [LoggedCommand]
     public var experiment: Experiment
     public var quiz: SessionRecord.QuizRecord?
+    /// The session's other branches (`nil` for a single branch's own snapshot).
+    public var branches: BranchSet?
     /// Worker threads of the kernels: bit-identical results need the same count.
     public var threads: Int?
 
     public init(seed: UInt64, generator: SeededGenerator, commandLog: [LoggedCommand], experiment: Experiment,
-                quiz: SessionRecord.QuizRecord?, threads: Int? = nil) {
+                quiz: SessionRecord.QuizRecord?, threads: Int? = nil, branches: BranchSet? = nil) {
         (self.seed, self.generator, self.commandLog) = (seed, generator, commandLog)
-        (self.experiment, self.quiz, self.threads) = (experiment, quiz, threads)
+        (self.experiment, self.quiz, self.threads, self.branches) = (experiment, quiz, threads, branches)
     }
 }
 
@@ -99,6 +130,10 @@ public struct SessionCheckpoint {
 public struct LoadedSession {
     public var record: SessionRecord
     public var experiment: Experiment
+    /// Whether the file carried checksums and every part matched (files saved before them: `false`).
+    public var verified = true
+    /// The session's other branches, when it has any.
+    public var branches: BranchSet?
 }
 
 /// The JSON part of a session file.

@@ -17,6 +17,8 @@ public struct TrainingCallbacks {
     public var checkpoint: (() -> Void)?
     /// Progress of the evaluation after each epoch.
     public var evaluationProgress: ((Int, Int) -> Void)?
+    /// Evaluation frequency and size, early stopping, best weights.
+    public var plan = TrainingPlan()
 
     public init() {}
 }
@@ -42,6 +44,8 @@ public enum TrainingOutcome: Equatable, Sendable {
     case interrupted
     /// A guard stopped at a step; the session is as after the previous step.
     case guardStopped(String)
+    /// The plan's target or patience stopped training after an epoch.
+    case stoppedEarly(String)
 }
 
 /// The result of a `train` run.
@@ -97,6 +101,7 @@ extension Experiment {
         let classes = data.classNames.count
         var done = 0
         var outcome = TrainingOutcome.finished
+        var stopping = EarlyStopping()
         model.train()
         while done < steps {
             if callbacks.shouldStop() { outcome = .interrupted; break }
@@ -170,8 +175,10 @@ extension Experiment {
             if done == 1 || globalStep % every == 0 || done == steps { recordAttentionFrame(epoch: epoch) }
             callbacks.batch?(BatchProgress(epoch: epoch, batch: batchIndex, batchesPerEpoch: loader.batchesPerEpoch, loss: lossValue,
                                            lr: lr, accuracy: accumulator.accuracy, seconds: accumulator.seconds))
-            if loader.batchIndex >= loader.batchesPerEpoch {
-                try finishEpoch(epoch, data: data, callbacks: callbacks)
+            if loader.batchIndex >= loader.batchesPerEpoch,
+               let reason = try finishEpoch(epoch, data: data, callbacks: callbacks, stopping: &stopping) {
+                outcome = .stoppedEarly(reason)
+                break
             }
         }
         if done > 0, timeline.frames.last?.step != globalStep { recordAttentionFrame(epoch: loader.epoch + 1) }
@@ -184,15 +191,21 @@ extension Experiment {
         return TrainingReport(stepsDone: done, outcome: outcome)
     }
 
-    private func finishEpoch(_ epoch: Int, data: DataState, callbacks: TrainingCallbacks) throws {
+    /// Records epoch `epoch`, evaluating it when the plan says so; returns why training stops early, if it does.
+    private func finishEpoch(_ epoch: Int, data: DataState, callbacks: TrainingCallbacks,
+                             stopping: inout EarlyStopping) throws -> String? {
         let split = data.monitoredSplit
-        let evaluation = try? evaluate(split: split, shouldStop: { false }, progress: callbacks.evaluationProgress)
+        let plan = callbacks.plan
+        let evaluation = plan.evaluates(epoch: epoch)
+            ? try? evaluate(split: split, subset: plan.evalSubset, shouldStop: { false }, progress: callbacks.evaluationProgress)
+            : nil
         var record = epochRecord(epoch: epoch, complete: true, batchesPerEpoch: data.trainLoader.batchesPerEpoch)
         if let evaluation {
             record.testLoss = evaluation.loss
             record.testAccuracy = evaluation.accuracy
             record.testSplit = split
-            remember(evaluation)
+            // A subset's predictions do not cover the split: they are not the split's cached evaluation.
+            if plan.evalSubset == nil { remember(evaluation) }
         }
         history.record(record)
         accumulator = EpochAccumulator()
@@ -200,7 +213,15 @@ extension Experiment {
         if let evaluation { figures.append(evaluation.line) }
         callbacks.epochEnded?(record, evaluation)
         if let warning = chanceWarning(record, classes: data.classNames.count) { callbacks.warning?(warning) }
+        guard let evaluation else {
+            callbacks.checkpoint?()
+            return nil
+        }
+        if plan.keepBest, best.map({ evaluation.accuracy > $0.accuracy }) ?? true, let model {
+            best = BestWeights(epoch: epoch, accuracy: evaluation.accuracy, split: split, state: model.stateDict())
+        }
         callbacks.checkpoint?()
+        return stopping.update(evaluation, epoch: epoch, plan: plan)
     }
 
     func epochRecord(epoch: Int, complete: Bool, batchesPerEpoch: Int) -> TrainingHistory.Epoch {

@@ -20,8 +20,17 @@ public enum TorchExport {
         }
     }
 
-    /// Writes `path` (the script), `NAME.safetensors` (the state dict of `model`) and, for embedded
-    /// data, `NAME.data.safetensors`, each atomically.
+    /// The files `write` makes for a script at `path`, script first.
+    public static func files(for spec: TorchExportSpec, path: String) -> [String] {
+        let base = String(path.dropLast(3))
+        var files = [path, base + ".safetensors"]
+        if case .embedded = spec.data { files.append(base + ".data.safetensors") }
+        if let saved = spec.optimizerState, !saved.isEmpty { files.append(base + ".optim.safetensors") }
+        return files
+    }
+
+    /// Writes `path` (the script), `NAME.safetensors` (the state dict of `model`), for embedded
+    /// data `NAME.data.safetensors`, and for an optimizer state `NAME.optim.safetensors`, each atomically.
     /// - Throws: file errors; ``InspectionError`` when `path` does not end in `.py`.
     @discardableResult
     public static func write(_ spec: TorchExportSpec, model: Module, to path: String) throws -> Written {
@@ -51,17 +60,24 @@ public enum TorchExport {
             ], metadata: ["classes": spec.classNames.joined(separator: ",")], to: file)
             dataPath = file
         }
+        var optimizerPath: String?
+        if let saved = spec.optimizerState, !saved.isEmpty {
+            let file = base + ".optim.safetensors"
+            try SafeTensors.write(saved.safeTensorsEntries(), metadata: ["format": "pt"], to: file)
+            optimizerPath = file
+        }
         let parameters = state.keys.map { (name: $0, shape: state[$0]!.shape) }
         let text = script(spec, parameters: parameters, scriptName: (path as NSString).lastPathComponent,
                           weightsFile: (weightsPath as NSString).lastPathComponent,
-                          dataFile: dataPath.map { ($0 as NSString).lastPathComponent })
+                          dataFile: dataPath.map { ($0 as NSString).lastPathComponent },
+                          optimizerFile: optimizerPath.map { ($0 as NSString).lastPathComponent })
         try AtomicWrite.write(text, to: path)
         return Written(script: path, weights: weightsPath, data: dataPath, parameters: parameters)
     }
 
     /// The script's text.
     public static func script(_ spec: TorchExportSpec, parameters: [(name: String, shape: [Int])], scriptName: String = "train.py",
-                              weightsFile: String, dataFile: String?) -> String {
+                              weightsFile: String, dataFile: String?, optimizerFile: String? = nil) -> String {
         let f = number
         // Every value from the session goes into the docstring escaped, as into the literals below.
         let e = pyEscaped
@@ -71,7 +87,8 @@ public enum TorchExport {
                             spec.flip ? "horizontal flip p=\(f(spec.flipProbability))" : nil,
                             spec.cutout ? "cutout \(spec.cutoutSize)×\(spec.cutoutSize) p=\(f(spec.cutoutProbability))" : nil]
             .compactMap { $0 }
-        let schedule = spec.schedule.map { "return " + $0.python } ?? "return None  # the LR stays at the optimizer's"
+        // Lengths in steps go through `steps`, which counts them in one rank's batches (--distributed).
+        let schedule = spec.schedule.map { "return " + Self.perRankSteps($0.python) } ?? "return None  # the LR stays at the optimizer's"
         let doc = """
         #!/usr/bin/env python3
         \"\"\"UltimusNet training exported from Ultimus Workbench \(workbenchVersion) (seed \(spec.seed)).
@@ -103,6 +120,8 @@ public enum TorchExport {
         ATTENTION = \(pyString(spec.attention))
         EPOCHS = \(spec.epochs)
         START_EPOCH = \(spec.startEpoch)
+        SCHEDULE_STEP = \(spec.scheduleStep.map(String.init) ?? "None")
+        OPTIMIZER_FILE = \(optimizerFile.map(pyString) ?? "None")
         BATCH_SIZE = \(spec.batchSize)
         SEED = \(spec.seed % (1 << 32))
         WEIGHTS = \(pyString(weightsFile))
@@ -123,12 +142,23 @@ public enum TorchExport {
             return \(spec.optimizer.python)
 
 
-        def make_scheduler(optimizer):
+        def make_scheduler(optimizer, steps=lambda n: n):
             \(schedule)
 
 
         """
         return doc + TorchScriptTemplate.body
+    }
+
+    /// `total_steps=N` and `step_size=N` of a scheduler call as `steps(N)`.
+    static func perRankSteps(_ python: String) -> String {
+        var text = python
+        for key in ["total_steps", "step_size"] {
+            guard let range = text.range(of: key + "=") else { continue }
+            let digits = text[range.upperBound...].prefix { $0.isNumber }
+            text.replaceSubrange(range.upperBound..<text.index(range.upperBound, offsetBy: digits.count), with: "steps(\(digits))")
+        }
+        return text
     }
 
     /// A Python float literal that reads back as the same double.

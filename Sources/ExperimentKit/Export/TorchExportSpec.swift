@@ -1,3 +1,4 @@
+import Layers
 /// Everything `export torch` writes into a PyTorch script: the model, its weights, the optimizer,
 /// the schedule, the data and its augmentation, and how long to train.
 public struct TorchExportSpec {
@@ -73,6 +74,10 @@ public struct TorchExportSpec {
     public var epochs: Int
     /// Epochs already trained with these weights (the schedule is fast-forwarded by as many steps).
     public var startEpoch: Int
+    /// Scheduler steps already taken (the session's schedule position); `nil`: whole epochs.
+    public var scheduleStep: Int?
+    /// The optimizer's state (`state.<index>.<name>`, PyTorch's names) to continue from, if any.
+    public var optimizerState: StateDict?
     public var batchSize: Int
     public var seed: UInt64
     /// `initial` or `current`: which weights the safetensors file holds (for the header comment).

@@ -50,6 +50,35 @@ class UltimusNet(nn.Module):
         return self.fc(x)
 
 
+def load_optimizer_state(optimizer, path):
+    """The workbench's optimizer state (state.<index>.<name>, in parameter order) put back."""
+    from safetensors.torch import load_file
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    for key, value in load_file(path).items():
+        _, index, name = key.split(".", 2)
+        param = params[int(index)]
+        optimizer.state[param][name] = value if name == "step" else value.to(param.device)
+
+
+def shard(n, epoch, rank, world):
+    """This rank's images for `epoch`: one permutation shared by every rank (seeded by SEED and the
+    epoch), padded by wrapping to a multiple of `world` as DistributedSampler does, then dealt out,
+    so the ranks together see every image once and all take the same number of batches."""
+    perm = np.random.default_rng([SEED, epoch]).permutation(n)
+    perm = np.concatenate([perm, perm[: (-n) % world]])
+    return perm[rank::world]
+
+
+def rank_steps(n, world):
+    """Batches per epoch on each rank."""
+    return math.ceil(math.ceil(n / world) / BATCH_SIZE)
+
+
+def per_rank(steps, n, world):
+    """A schedule length or period of the single-process recipe (in its batches), in this rank's batches."""
+    return max(1, -(-steps * rank_steps(n, world) // rank_steps(n, 1)))
+
+
 def read_cifar_binary(folder):
     def read(names):
         raw = np.concatenate([np.fromfile(os.path.join(folder, n), np.uint8) for n in names]).reshape(-1, 3073)
@@ -180,11 +209,14 @@ def main():
     if args.distributed:
         net = torch.nn.parallel.DistributedDataParallel(model)
     optimizer = make_optimizer(model.parameters())
-    steps_per_epoch = math.ceil(len(xtr) / (BATCH_SIZE * world))
-    scheduler = make_scheduler(optimizer)
+    steps_per_epoch = rank_steps(len(xtr), world)
+    scheduler = make_scheduler(optimizer, lambda steps: per_rank(steps, len(xtr), world))
+    if OPTIMIZER_FILE is not None:
+        load_optimizer_state(optimizer, os.path.join(HERE, OPTIMIZER_FILE))
     if scheduler is not None:
         warnings.filterwarnings("ignore", message="Detected call of")
-        for _ in range(START_EPOCH * steps_per_epoch):
+        done = START_EPOCH * steps_per_epoch if SCHEDULE_STEP is None else per_rank(SCHEDULE_STEP, len(xtr), world)
+        for _ in range(done):
             scheduler.step()
     if rank == 0:
         print(f"{VARIANT} UltimusNet, {sum(p.numel() for p in model.parameters())} parameters; "
@@ -192,7 +224,7 @@ def main():
     step = 0
     for epoch in range(START_EPOCH + 1, args.epochs + 1):
         net.train()
-        order = rng.permutation(len(xtr))[rank::world]
+        order = shard(len(xtr), epoch, rank, world)
         seen = correct = 0
         total_loss = 0.0
         start = time.time()

@@ -17,7 +17,7 @@ public enum CommandAreas {
     /// Every area's handlers; later areas win on duplicate keys.
     public static var handlers: [[String: CommandHandler]] {
         [
-            data, model, training, sessions, inspection, plots, reports, teaching,
+            data, model, training, sessions, inspection, plots, reports, teaching, protection, branches,
         ]
     }
 

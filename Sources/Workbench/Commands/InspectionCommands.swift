@@ -101,10 +101,11 @@ enum InspectionCommands {
                 ctx.console.write("\(block): intervention \(intervention) is active (evaluation only)")
             }
         }
-        if let path = try ctx.outputFile(inv, defaultName: nil) {
+        if let path = try ctx.outputFile(inv, defaultName: nil, formats: ["png", "svg"]) {
             if path.lowercased().hasSuffix(".png") {
                 let image = Heatmap.image(maps)
                 try PNGCodec.write(rgb: image.pixels, width: image.width, height: image.height, to: path)
+                if ctx.console.images.isBitmap { ctx.showPicture(image) { _ in "" } }
             } else {
                 try Heatmap.writeSVG(maps, to: path)
             }
@@ -298,7 +299,7 @@ enum InspectionCommands {
             : "gradcam-\(layer)-" + (images.indices[0].map { "test\($0)" } ?? "image") + ".png"
         let path = try ctx.outputFile(inv, defaultName: defaultName)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.console.write(ImageGrid.terminalListing(listing, style: ctx.style))
+        ctx.showPicture(grid) { ImageGrid.terminalListing(listing, style: $0) }
         ctx.console.write("Grad-CAM of \(layer) for the predicted class: weights = spatial mean of ∂score/∂activation, map = ReLU(Σ_c w_c·A_c), resized and scaled to 0…1")
         ctx.console.write("wrote \(path) (\(grid.width)×\(grid.height): image, heatmap, overlay per test image)")
     }

@@ -79,6 +79,7 @@ enum ModelCommands {
         guard let net = x.model as? LayerNetwork else {
             throw inv.error("'layer' adds to a network started with 'model new'", suggestion: "run 'model new' first")
         }
+        if kind == "remove" { return try removeLayer(inv, ctx, net) }
         var settings: [String: Double] = [:]
         for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim"] where inv.isExplicit(key) {
             if let v = inv.double(key) { settings[key] = v }
@@ -95,6 +96,23 @@ enum ModelCommands {
         let added = net.layers[net.layers.count - 1].module
         let count = added.parameterCount
         ctx.console.write("layer \(name): \(added.typeName) → \(net.outputShape) · \(DataState.grouped(count)) parameters (network: \(DataState.grouped(net.parameterCount)))")
+        ctx.recordDigest()
+    }
+
+    static func removeLayer(_ inv: Invocation, _ ctx: ShellContext, _ net: LayerNetwork) throws {
+        let count = net.layers.count
+        guard count > 0 else { throw inv.error("the network has no layers to remove", suggestion: "add one with 'layer conv out=16'") }
+        let n = inv.int("n") ?? count
+        guard (1...count).contains(n) else {
+            throw inv.error("there is no layer \(n); the network has layers 1 to \(count)", at: "n", suggestion: "see them with 'summary'")
+        }
+        let removed: LayerSpec
+        do { removed = try ctx.session.experiment.removeLayer(at: n - 1) } catch let error as ShapeError {
+            throw inv.error(error.message, at: "n")
+        }
+        let rebuilt = count - n
+        ctx.console.write("removed layer \(n) (\(removed.name)); network → \(net.outputShape) · \(DataState.grouped(net.parameterCount)) parameters"
+                          + (rebuilt > 0 ? "; the \(rebuilt.counted("layer")) after it rebuilt with fresh weights" : ""))
         ctx.recordDigest()
     }
 
@@ -174,6 +192,10 @@ enum ModelCommands {
         }
         guard let schedule = x.schedule else { return }
         var line = "schedule: \(schedule.description)"
+        if kind == "step", let epochs = inv.int("step_size") {
+            // StepLR counts optimizer steps; step_size= is typed in epochs.
+            line += " · step_size=\(epochs) epoch\(epochs == 1 ? "" : "s") = \(epochs * perEpoch) steps of \(perEpoch) batches"
+        }
         if let total = schedule.totalSteps {
             let epochs = Double(total) / Double(perEpoch)
             line += " · \(total) steps = \(String(format: "%.4g", epochs)) epoch\(epochs == 1 ? "" : "s") × \(perEpoch) batches"

@@ -28,6 +28,12 @@ enum PlotCommands {
         guard let result = ctx.session.experiment.lrFinder else {
             throw inv.error("no LR range test yet", suggestion: "run 'lrfind' first")
         }
+        if let to = inv.string("to"), (to as NSString).pathExtension.lowercased() == "csv" {
+            let path = try ctx.outputFile(inv, defaultName: nil, formats: ["csv"])!
+            try AtomicWrite.write(lrFinderCSV(result), to: path)
+            ctx.console.write("wrote \(path) (\(result.lrs.count) rows: lr, loss, smoothed_loss)")
+            return
+        }
         try draw([SessionCharts.lrFinder(result)], columns: 1, name: "lrfind.svg", inv, ctx)
         let parts = [result.steepest.map { "steepest \(Format.lr($0))" }, result.minimum.map { "min/10 \(Format.lr($0))" },
                      result.valley.map { "valley \(Format.lr($0))" }].compactMap { $0 }
@@ -87,7 +93,7 @@ enum PlotCommands {
         let name = "images-\(split)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
         let path = try ctx.outputFile(inv, defaultName: name)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.console.write(ImageGrid.terminalListing(tiles, style: ctx.style))
+        ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0) }
         ctx.console.write("wrote \(path) (\(n) images, \(grid.width)×\(grid.height))")
     }
 
@@ -133,7 +139,7 @@ enum PlotCommands {
         let grid = ImageGrid.compose(tiles, columns: 5, scale: 3, title: "Misclassified test images (\(wrong) of \(evaluation.count))")
         let path = try ctx.outputFile(inv, defaultName: "misclassified.png")!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.console.write(ImageGrid.terminalListing(tiles, style: ctx.style))
+        ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0) }
         ctx.console.write("wrote \(path) (\(tiles.count) images)")
     }
 
@@ -156,13 +162,25 @@ enum PlotCommands {
 
     /// Draws charts in the terminal and writes them as one SVG (`to=` or `name` in the output folder).
     static func draw(_ charts: [Chart], columns: Int, name: String, _ inv: Invocation, _ ctx: ShellContext) throws {
-        let style = ctx.style
-        let terminal = charts.count == 1 ? LineChart.render(charts[0], style: style, height: 12)
-            : LineChart.renderGrid(charts, columns: style.width >= 100 ? columns : 1, style: style, height: 8)
-        ctx.console.write(terminal)
         let path = try ctx.outputFile(inv, defaultName: name)!
+        let style = ctx.style
+        ctx.showCharts(charts, columns: columns) {
+            charts.count == 1 ? LineChart.render(charts[0], style: style, height: 12)
+                : LineChart.renderGrid(charts, columns: style.width >= 100 ? columns : 1, style: style, height: 8)
+        }
         if charts.count == 1 { try SVGChart.write(charts[0], to: path) } else { try SVGChart.writeGrid(charts, columns: columns, to: path) }
         ctx.console.write("wrote \(path)")
+    }
+
+    /// The LR range test's series: one row per step, the LR, the raw and the smoothed loss.
+    static func lrFinderCSV(_ result: LRFinderResult) -> String {
+        var lines = ["lr,loss,smoothed_loss"]
+        for i in result.lrs.indices {
+            let raw = result.rawLosses.indices.contains(i) ? result.rawLosses[i] : .nan
+            let smooth = result.losses.indices.contains(i) ? result.losses[i] : .nan
+            lines.append("\(result.lrs[i]),\(raw),\(smooth)")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func wrap<T>(_ inv: Invocation, _ body: () throws -> T) throws -> T {

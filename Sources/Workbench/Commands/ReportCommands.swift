@@ -125,7 +125,7 @@ enum ReportCommands {
         let name = { (c: Int) in classNames.indices.contains(c) ? classNames[c] : "class \(c)" }
         ctx.console.write(file.sizeLine)
         let tile = ImageTile(image: try RGBImage(width: 32, height: 32, pixels: file.rgb), caption: [name(top.first ?? 0)])
-        ctx.console.write(ImageGrid.terminalListing([tile], style: ctx.style))
+        ctx.showPicture(tile.image.upscaled(by: 4)) { ImageGrid.terminalListing([tile], style: $0) }
         let rows = top.map { [name($0), String(format: "%.2f%%", 100 * p[$0]), TextBar.bar(p[$0], width: 30, unicode: ctx.console.unicode)] }
         ctx.console.write(Table(headers: ["class", "probability", ""], rows: rows, rightAligned: [false, true, false]).render(style: ctx.style))
         if let net = model as? UltimusNet {

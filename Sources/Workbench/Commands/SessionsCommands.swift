@@ -51,7 +51,11 @@ enum SessionsCommands {
         do { loaded = try SessionFile.read(path: ctx.expand(path)) } catch let error as ExperimentError {
             throw inv.error(error.message.replacingOccurrences(of: ctx.expand(path), with: path), at: "path")
         }
+        if !loaded.verified { ctx.console.warning(unverified(path)) }
         SessionFile.install(loaded, into: ctx.session)
+        ctx.session.branches = loaded.branches ?? BranchSet()
+        ctx.session.lastGood = nil
+        ctx.session.guardStop = nil
         // The loaded log stands for the 'load' (it is not logged); numbering goes on after it, so
         // command numbers (and the digests keyed by them) stay unique.
         ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)
@@ -70,6 +74,10 @@ enum SessionsCommands {
         guard saved != ctx.session.threads else { return nil }
         return "note: the session ran at threads=\(saved), this one at threads=\(ctx.session.threads): results differ in the last bits; "
             + "'set threads=\(saved)' makes them bit-identical"
+    }
+
+    static func unverified(_ path: String) -> String {
+        "\(path) has no checksums (saved by an older workbench): its contents cannot be verified"
     }
 
     static func exportWeights(_ inv: Invocation, _ ctx: ShellContext) throws {
@@ -195,7 +203,13 @@ enum SessionsCommands {
         let note = threadNote(saved: record.threads, ctx)
         if let note { ctx.console.write(note) }
         var verified = 0
+        // After the last command it runs, the weights are compared with the tensors the file stores.
+        let last = record.commandLog.last { ReplayPolicy.replayLine(for: $0.text, table: ctx.shell.table) != nil }?.number
+        let stored = loaded.experiment.model == nil ? nil : loaded.experiment.weightDigest
         let executed = try rerun(record.commandLog, seed: record.startSeed ?? record.seed, ctx: ctx, source: "replay") { entry, got in
+            if verify, entry.number == last, let stored, ctx.session.experiment.weightDigest != stored {
+                throw ExperimentError("replay: the weights after command \(entry.number) differ from the tensors stored in \(path)")
+            }
             guard verify, let want = record.digests[entry.number] else { return }
             guard let got else { throw ExperimentError("replay: command \(entry.number) '\(entry.text)' recorded results but printed none now") }
             if got.weights != want.weights || got.figures != want.figures {
@@ -207,12 +221,21 @@ enum SessionsCommands {
             }
             verified += 1
         }
+        if !loaded.verified { ctx.console.warning(unverified(path)) }
         ctx.console.write("replay: \(executed.counted("command")) re-executed\(verify ? ", \(verified) verified identical (weights and printed figures)" : "")")
     }
 
+    /// `fork N`: `branch new fork-N from=N` (the current branch is kept).
     static func fork(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let n = inv.int("n") else { return }
         guard !ctx.session.isRerunning else { throw inv.error("a replay cannot start a fork", at: "n") }
+        var name = "fork-\(n)", k = 2
+        while ctx.session.branches.names.contains(name) { name = "fork-\(n)-\(k)"; k += 1 }
+        try BranchCommands.create(name, from: n, inv, ctx)
+    }
+
+    /// Checks that command `n` is in the log (for `fork N` and `branch new ... from=N`).
+    static func checkForkTarget(_ n: Int, _ inv: Invocation, _ ctx: ShellContext) throws {
         let log = ctx.session.commandLog
         guard log.contains(where: { $0.number == n }) else {
             let numbers = log.map(\.number)
@@ -220,9 +243,6 @@ enum SessionsCommands {
                             suggestion: numbers.isEmpty ? "run some commands first"
                                 : numbers.count == 1 ? "the only one is \(numbers[0])" : "pick one that 'history' lists (\(numbers.first!) to \(numbers.last!))")
         }
-        let seed = startSeed(ctx)
-        let executed = try rerun(log.filter { $0.number <= n }, seed: seed, ctx: ctx, source: "fork") { _, _ in }
-        ctx.console.write("fork: replayed \(executed.counted("command")) up to command \(n); this session now continues from there")
     }
 
     static func status(_ ctx: ShellContext) {

@@ -137,9 +137,6 @@ enum TeachingCommands {
             throw inv.error("export torch writes UltimusNet models; this one was built layer by layer", suggestion: "use 'export weights PATH' for its state dict")
         }
         let full = ctx.expand(path)
-        if FileManager.default.fileExists(atPath: full), !ctx.isInsideOutput(full), inv.bool("force") != true {
-            throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
-        }
         let data = try ctx.data()
         let weights = inv.string("weights") ?? "current"
         let exportedModel: Module
@@ -148,12 +145,26 @@ enum TeachingCommands {
         } else {
             exportedModel = net
         }
-        // Current weights resume at the session's epoch; past the plan, the script trains the plan again from them.
-        let spec = try torchSpec(x, data: data, net: net, seed: ctx.session.seed, weights: weights,
+        var spec = try torchSpec(x, data: data, net: net, seed: ctx.session.seed, weights: weights,
                                  startEpoch: weights == "initial" ? 0 : x.completedEpochs)
+        if weights != "initial" {
+            // Current weights continue where the session is: its optimizer state and schedule position.
+            spec.scheduleStep = x.scheduleStep
+            spec.optimizerState = x.optimizer?.stateTensors()
+        }
+        // The overwrite rule holds for every file the export writes, not only the script.
+        for file in TorchExport.files(for: spec, path: full) where FileManager.default.fileExists(atPath: file) {
+            if !ctx.isInsideOutput(file), inv.bool("force") != true {
+                throw inv.error("'\(file)' exists", at: "path", suggestion: "add force=true to overwrite it")
+            }
+        }
         let written = try InspectionCommands.wrap(inv, at: "path") { try TorchExport.write(spec, model: exportedModel, to: full) }
         ctx.console.write("wrote \(written.script) and \(written.weights) (\(written.parameters.count) tensors, \(weights) weights)"
                           + (written.data.map { " and \($0) (the session's images)" } ?? ""))
+        if spec.startEpoch >= spec.epochs {
+            ctx.console.write("nothing left to train: the session has done all \(spec.epochs) planned epochs; "
+                              + "the script goes on only with --epochs N above \(spec.epochs)")
+        }
         ctx.console.write("run it with: python3 \(path)" + (written.data == nil ? " --data DIR" : "") + " [--max-steps N]; torchrun --nproc_per_node=N \(path) --distributed for several GPUs")
     }
 
@@ -221,6 +232,6 @@ enum TeachingCommands {
             data: source, classNames: data.classNames, mean: data.normalization.mean, std: data.normalization.std,
             crop: aug.crop, flip: aug.flip, cutout: aug.cutout, padding: aug.padding, cutoutSize: aug.cutoutSize,
             flipProbability: Double(aug.flipProbability), cutoutProbability: Double(aug.cutoutProbability),
-            epochs: epochs, startEpoch: startEpoch < epochs ? startEpoch : 0, batchSize: data.settings.batchSize, seed: seed, weightsLabel: weights)
+            epochs: epochs, startEpoch: startEpoch, batchSize: data.settings.batchSize, seed: seed, weightsLabel: weights)
     }
 }

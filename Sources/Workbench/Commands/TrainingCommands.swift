@@ -32,7 +32,10 @@ enum TrainingCommands {
         if isDefault, let settings = x.optimizerSettings {
             ctx.console.write("optimizer: \(settings.description) (the default; choose one with 'optim')")
         }
+        let plan = try trainingPlan(inv, ctx, steps: steps)
         x.figures = []
+        ctx.session.guardStop = nil
+        ProtectionCommands.keepLastGood(ctx, label: "the start of '\(inv.text)'")
         var progress: ConsoleProgress?
         var progressEpoch = 0
         var callbacks = TrainingCallbacks()
@@ -62,7 +65,9 @@ enum TrainingCommands {
         }
         callbacks.warning = { ctx.console.warning($0) }
         var autosaveFailed = false
+        callbacks.plan = plan
         callbacks.checkpoint = {
+            ProtectionCommands.keepLastGood(ctx, label: "the end of epoch \(x.completedEpochs)")
             guard let path = autosaveLocation(ctx) else { return }
             do { try SessionFile.save(ctx.session, to: path) } catch {
                 if !autosaveFailed { ctx.console.warning("autosave to \(path) failed: \(error); training goes on") }
@@ -79,9 +84,36 @@ enum TrainingCommands {
             if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
             throw Interrupted("train (after \(report.stepsDone) of \(steps) steps; the partial epoch is recorded\(autosaveLocation(ctx).map { " and saved to \($0)" } ?? ""))")
         case .guardStopped(let message):
+            ctx.session.guardStop = (x.globalStep + 1, ProtectionCommands.nextLR(x))
             if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
-            throw ExperimentError(message)
+            throw ExperimentError(message + "; 'rollback' returns to the last good state")
+        case .stoppedEarly(let reason):
+            // Logged as typed: replaying it stops at the same epoch.
+            ctx.console.write(reason)
+            ctx.recordDigest()
         }
+        if plan.keepBest, let best = x.best {
+            ctx.console.write(String(format: "best: epoch %d, %@ accuracy %.2f%% (kept; 'restore best' brings it back)",
+                                     best.epoch, best.split == "valid" ? "validation" : best.split, best.accuracy))
+        }
+    }
+
+    /// The plan of a `train` command from its arguments.
+    static func trainingPlan(_ inv: Invocation, _ ctx: ShellContext, steps: Int) throws -> TrainingPlan {
+        let x = ctx.session.experiment
+        var plan = TrainingPlan()
+        plan.evalEvery = inv.int("eval_every") ?? 1
+        plan.evalSubset = inv.int("eval_subset")
+        if let epochs = inv.int("epochs") ?? (inv.isExplicit("steps") ? nil : 1) {
+            plan.lastEpoch = x.completedEpochs + epochs
+        }
+        plan.targetAccuracy = inv.double("target_valid_acc")
+        plan.patience = inv.int("patience")
+        plan.keepBest = inv.bool("best") ?? false
+        if plan.targetAccuracy != nil, x.data?.splits.valid == nil {
+            ctx.console.write("note: no validation split ('data ... valid=N'); target_valid_acc watches the test accuracy")
+        }
+        return plan
     }
 
     /// The command list (the shell's `history`), then the per-epoch training record when there is one.
@@ -115,7 +147,7 @@ enum TrainingCommands {
         var progress: ConsoleProgress?
         let result: EvaluationResult
         do {
-            result = try x.evaluate(split: split, shouldStop: { ctx.interruptRequested }) { done, total in
+            result = try x.evaluate(split: split, subset: inv.int("subset"), shouldStop: { ctx.interruptRequested }) { done, total in
                 if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Eval \(split)") }
                 progress?.update(to: done)
             }
@@ -124,6 +156,12 @@ enum TrainingCommands {
             throw error
         }
         progress?.finish()
+        if let subset = inv.int("subset"), let all = x.data?.set(split)?.count, subset < all {
+            ctx.console.write(result.line + " · stratified subset of \(DataState.grouped(all)) (seeded)")
+            x.figures = [result.line]
+            ctx.recordDigest()
+            return
+        }
         x.remember(result)
         ctx.console.write(result.line)
         x.figures = [result.line]

@@ -50,7 +50,9 @@ extension AttentionExplanation {
         head("AM = softmax over j of S [\(h), \(h)]   AM[i,j] = exp(S[i,j]) / Σⱼ exp(S[i,j]): each row i sums to 1")
         let denominators = scores[fi].map { "exp(\(f($0)))" }
         body("AM[\(fi),\(fj)] = exp(\(f(scores[fi][fj]))) / (" + denominators.joined(separator: " + ") + ") = \(f(softmaxMap[fi][fj]))")
-        if let intervention {
+        if case .bypass? = intervention {
+            body("intervention bypass: the block passes its input through, so Out = X; the map below is the softmax it no longer uses")
+        } else if let intervention {
             body("intervention \(intervention): the block uses the map below instead of the softmax (weights unchanged)")
         }
         matrix(attention, sums: true)

@@ -83,10 +83,19 @@ extension ShellContext {
 
     /// Where a command's file goes: `to=` (an existing file outside the output folder needs
     /// `force=true`) or `defaultName` in the output folder; `nil` when neither is given.
-    func outputFile(_ inv: Invocation, defaultName: String?) throws -> String? {
+    /// - Parameter formats: the extensions the command can write (by default `defaultName`'s); a
+    ///   `to=` naming another image format is refused, so a file's name never lies about its content.
+    func outputFile(_ inv: Invocation, defaultName: String?, formats: [String]? = nil) throws -> String? {
         var path = defaultName.map { expand(session.outputPath($0)) }
         if let to = inv.string("to") {
             let full = expand(to)
+            let allowed = formats ?? defaultName.map { [($0 as NSString).pathExtension.lowercased()] } ?? []
+            let ext = (to as NSString).pathExtension.lowercased()
+            if Self.imageExtensions.contains(ext), !allowed.contains(ext) {
+                let base = (to as NSString).deletingPathExtension
+                throw inv.error("'\(to)' names a \(ext.uppercased()) file, but '\(inv.command)' writes \(allowed.map { $0.uppercased() }.joined(separator: " or "))",
+                                at: "to", suggestion: "use to=\(base).\(allowed.first ?? "svg")")
+            }
             if FileManager.default.fileExists(atPath: full), !isInsideOutput(full), inv.bool("force") != true {
                 throw inv.error("'\(to)' exists outside the output folder", at: "to", suggestion: "add force=true to overwrite it")
             }
@@ -98,6 +107,9 @@ extension ShellContext {
         }
         return path
     }
+
+    /// Extensions of image formats a user might name in `to=`.
+    static let imageExtensions: Set<String> = ["png", "svg", "jpg", "jpeg", "gif", "pdf", "webp", "bmp", "tif", "tiff", "eps"]
 
     /// The test split's predictions for the current weights (with any active interventions): the
     /// last evaluation's when nothing has changed since, else evaluated now with a progress line.

@@ -15,7 +15,7 @@ extension CommandTable {
             ],
             subcommands: [
                 SubcommandSpec("cifar10", "CIFAR-10 from disk (binary batches or PNG folders)", arguments: [ArgumentSpec("path", .path, "where CIFAR-10 is (default: --data or the usual places)")]),
-                SubcommandSpec("folder", "an image-folder dataset, one sub-folder per class", arguments: [ArgumentSpec("path", .path, required: true, "the dataset's root folder")]),
+                SubcommandSpec("folder", "an image-folder dataset: DIR/train/<class>/<image> and DIR/test/<class>/<image>", arguments: [ArgumentSpec("path", .path, required: true, "the dataset's root folder, holding train/ and test/")]),
                 SubcommandSpec("synthetic", "a small generated dataset for quick runs", arguments: [
                     ArgumentSpec("n", .int, default: .int(1024), range: Bounds.count, "number of training images"),
                     ArgumentSpec("classes", .int, default: .int(10), range: 2...1000, "number of classes"),
@@ -55,8 +55,8 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "layer", area: "Data and model", "append a layer to the network being built",
-            details: "Adds one layer after 'model new'. Input sizes are inferred from the previous layer. name= sets its PyTorch name (default: conv1, bn1, ... by kind).",
-            examples: ["layer conv out=16 kernel=3 padding=1", "layer linear out=10"],
+            details: "Adds one layer after 'model new'. Input sizes are inferred from the previous layer. name= sets its PyTorch name (default: conv1, bn1, ... by kind). layer remove takes the last layer away, layer remove N the N-th (the layers after it are rebuilt for their new input).",
+            examples: ["layer conv out=16 kernel=3 padding=1", "layer linear out=10", "layer remove", "layer remove 2"],
             arguments: [ArgumentSpec("name", .string, "the layer's name in the state dict")],
             subcommands: [
                 SubcommandSpec("conv", "2-D convolution", arguments: [
@@ -71,6 +71,8 @@ extension CommandTable {
                     ArgumentSpec("eps", .float, default: .float(1e-5), range: Bounds.positive, "added to the variance"),
                 ]),
                 SubcommandSpec("relu", "ReLU"),
+                SubcommandSpec("remove", "remove the last layer, or layer N (counting from 1)",
+                               positionals: [PositionalSpec("n", .int, required: false, "which layer (default: the last)")]),
                 SubcommandSpec("dropout", "dropout (training only)", arguments: [ArgumentSpec("p", .float, default: .float(0.1), range: 0...0.99, "drop probability")]),
                 SubcommandSpec("maxpool", "max pooling", arguments: [
                     ArgumentSpec("kernel", .int, default: .int(2), range: 1...8, "window size"),

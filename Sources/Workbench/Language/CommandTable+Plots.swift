@@ -3,8 +3,8 @@ extension CommandTable {
     static let plotCommands: [CommandSpec] = [
         CommandSpec(
             "plot", area: "Plots and reports", "draw a chart in the terminal and as an SVG file",
-            details: "plot loss: train/test loss and accuracy per epoch (2×2, as the seed). plot lrfind: the LR finder curve with its suggestions. plot lr: LR and β1 per step. plot schedule: a preview of the configured schedule before training. plot confusion: the confusion matrix with per-class accuracy. Files go to the output folder unless to= is given.",
-            examples: ["plot loss", "plot schedule", "plot confusion to=confusion.svg"],
+            details: "plot loss: train/test loss and accuracy per epoch (2×2, as the seed). plot lrfind: the LR finder curve with its suggestions. plot lr: LR and β1 per step. plot schedule: a preview of the configured schedule before training. plot confusion: the confusion matrix with per-class accuracy. Files are SVG and go to the output folder unless to= is given; to= naming another image format (x.png) is refused. plot lrfind to=NAME.csv writes the series (lr, loss, smoothed_loss) as CSV instead.",
+            examples: ["plot loss", "plot schedule", "plot confusion to=confusion.svg", "plot lrfind to=lrfind.csv"],
             arguments: CommonArguments.fileOutput,
             subcommands: [
                 SubcommandSpec("loss", "train/test loss and accuracy per epoch"),

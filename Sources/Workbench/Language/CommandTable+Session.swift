@@ -3,7 +3,7 @@ extension CommandTable {
     static let sessionCommands: [CommandSpec] = [
         CommandSpec(
             "help", area: "Session", "list the commands, or explain one",
-            details: "With no argument, lists every command with a one-line summary. With a command name, shows its arguments, their types and defaults, and an example. Tab completes commands, argument names and values everywhere.",
+            details: "With no argument, lists every command with a one-line summary. With a command name, shows its arguments, their types and defaults, and an example. 'train?' and '?train' are short for 'help train'. Tab completes commands, argument names and values everywhere.",
             examples: ["help", "help train", "help optim adam"],
             positionals: [
                 PositionalSpec("command", .string, required: false, completion: .command, "the command to explain"),
@@ -11,6 +11,16 @@ extension CommandTable {
             ],
             logged: false,
             effect: .shows),
+        CommandSpec(
+            "clear", area: "Session", "clear the terminal screen",
+            details: "Clears the screen and puts the prompt at the top. Writes nothing when the output is not a terminal.",
+            examples: ["clear"], logged: false, effect: .shows),
+        CommandSpec(
+            "time", area: "Session", "run a command and print its wall time",
+            details: "time CMD runs CMD as if typed alone, then prints how long it took ('time: 1.23 s'), whether it succeeded or failed. CMD is logged as itself.",
+            examples: ["time eval", "time summary"],
+            positionals: [PositionalSpec("command", .string, completion: .command, "the command to time, with its arguments")],
+            logged: false, effect: .changesExperiment),
         CommandSpec(
             "history", area: "Session", "list this session's commands with their numbers",
             details: "Shows the commands that succeeded, numbered as their prompts were. Failed commands are not kept. 'save script PATH' writes this list as a script that 'run' or 'ultimus-repl PATH' replays.",
@@ -32,13 +42,15 @@ extension CommandTable {
             effect: .shows),
         CommandSpec(
             "set", area: "Session", "change the seed, the thread count or the output folder",
-            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out). probes=LIST chooses the probe images that attention, explain, intervene, gradcam and the time-lapse look at: test indices and image files, comma-separated (probes=3,57,cat.png); probes=classes restores the default, the first test image of each class. Image files are not kept in saved sessions.",
-            examples: ["set seed=1", "set threads=2 out=runs/today", "set probes=3,57,cat.png"],
+            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out). probes=LIST chooses the probe images that attention, explain, intervene, gradcam and the time-lapse look at: test indices and image files, comma-separated (probes=3,57,cat.png); probes=classes restores the default, the first test image of each class. Image files are not kept in saved sessions. images= chooses how pictures and charts appear: kitty, iterm or sixel at full resolution (written even into a pipe), blocks (coloured half-blocks), off (captions only), auto (detected; a pipe or NO_COLOR gets no escapes).",
+            examples: ["set seed=1", "set threads=2 out=runs/today", "set probes=3,57,cat.png", "set images=sixel"],
             arguments: [
                 ArgumentSpec("seed", .int, range: Bounds.nonNegative, "seed of the session's generators"),
                 ArgumentSpec("threads", .int, range: 1...256, "worker threads for the kernels"),
                 ArgumentSpec("out", .path, "folder for generated files"),
                 ArgumentSpec("autosave", .path, "autosave file after each epoch (in the output folder), or off"),
+                ArgumentSpec("images", .choice(["auto"] + TerminalImageProtocol.allCases.map(\.rawValue)),
+                             "how pictures appear: kitty, iterm, sixel, blocks, off or auto"),
                 ArgumentSpec("probes", .list(.string), "test indices and image files, comma-separated, or classes (one per class)"),
             ],
             effect: .changesExperiment),
@@ -89,8 +101,30 @@ extension CommandTable {
             logged: false,
             effect: .rerunsLog),
         CommandSpec(
+            "branch", area: "Session", "list, create, switch or delete named branches",
+            details: "A session holds named branches (the first is main), each with its own data, model, optimizer, schedule, generators, loader, histories and command log. 'branch' lists them; branch new NAME copies the current state (or the state after command from=N, replayed) into NAME and switches to it, keeping the parent; branch switch NAME; branch delete NAME. save and load keep every branch.",
+            examples: ["branch", "branch new fix", "branch new retry from=5", "branch switch main", "branch delete retry"],
+            subcommands: [
+                SubcommandSpec("new", "copy the current state into a new branch and switch to it",
+                               positionals: [PositionalSpec("name", .string, "the new branch's name")],
+                               arguments: [ArgumentSpec("from", .int, range: Bounds.atLeastOne, "start from the state after command N (see 'history')")]),
+                SubcommandSpec("switch", "continue on another branch", positionals: [PositionalSpec("name", .string, "the branch")]),
+                SubcommandSpec("delete", "forget a branch (not the one in use)", positionals: [PositionalSpec("name", .string, "the branch")]),
+            ],
+            subcommandRequired: false, logged: false, effect: .changesExperiment),
+        CommandSpec(
+            "compare", area: "Session", "overlay branches' curves and compare their settings",
+            details: "Draws one chart with a line per branch (all branches, or those named): metric=loss (training loss per step), accuracy (evaluated accuracy per epoch) or lr (per step), in the terminal and as an SVG with the branch names in the legend; then a table of each branch's settings and final figures, the rows that differ marked.",
+            examples: ["compare", "compare main fix metric=accuracy"],
+            positionals: (1...6).map { PositionalSpec("branch\($0)", .string, required: false, "a branch to include") },
+            arguments: [
+                ArgumentSpec("metric", .choice(["loss", "accuracy", "lr"]), default: .string("loss"), "what to overlay"),
+                CommonArguments.to,
+            ],
+            logged: false, effect: .writesOutputs),
+        CommandSpec(
             "fork", area: "Session", "start a branch from the state after command N",
-            details: "Replays the session's commands up to number N (see 'history') into a fresh state, so you can try something else from there.",
+            details: "Same as 'branch new fork-N from=N': replays the session's commands up to number N (see 'history') into a new branch called fork-N, so you can try something else from there; the current branch is kept.",
             examples: ["fork 5"],
             positionals: [PositionalSpec("n", .int, "command number from 'history'")],
             logged: false,

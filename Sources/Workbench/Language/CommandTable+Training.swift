@@ -4,10 +4,16 @@ extension CommandTable {
         CommandSpec(
             "train", area: "Training", "train N more epochs or steps",
             details: "Epochs are numbered from 1 and continue across commands and across save/load. Each epoch shows a tqdm-style progress line, then the test (or validation) line. Ctrl-C stops at the next batch and records the partial epoch. A NaN or exploding loss stops training and names the step, the LR and the layer whose gradient blew up.",
-            examples: ["train epochs=1", "train steps=20"],
+            examples: ["train epochs=1", "train steps=20", "train epochs=20 eval_every=5 eval_subset=1000",
+                       "train epochs=30 target_valid_acc=70 patience=3 best=true"],
             arguments: [
                 ArgumentSpec("epochs", .int, range: Bounds.count, "number of further epochs (default 1)"),
                 ArgumentSpec("steps", .int, range: Bounds.count, "number of further batches"),
+                ArgumentSpec("eval_every", .int, default: .int(1), range: Bounds.atLeastOne, "evaluate after every K-th epoch (and the last)"),
+                ArgumentSpec("eval_subset", .int, range: Bounds.atLeastOne, "evaluate a stratified seeded sample of N images"),
+                ArgumentSpec("target_valid_acc", .float, range: 0...100, "stop when validation accuracy (%) reaches X"),
+                ArgumentSpec("patience", .int, range: Bounds.atLeastOne, "stop after P evaluated epochs without improvement"),
+                ArgumentSpec("best", .bool, default: .bool(false), "keep the best weights (by validation accuracy)"),
             ],
             exclusive: [["epochs", "steps"]],
             effect: .changesExperiment),
@@ -27,8 +33,22 @@ extension CommandTable {
         CommandSpec(
             "eval", area: "Training", "evaluate on the test, validation or training split",
             details: "Runs the model in eval mode over a split and prints the seed's line with the true mean loss: Test set: Average loss: 1.2345, Accuracy: 5678/10000 (56.78%). Active interventions apply.",
-            examples: ["eval", "eval split=valid"],
-            arguments: [ArgumentSpec("split", .choice(["test", "valid", "train"]), default: .string("test"), "which split")],
+            examples: ["eval", "eval split=valid", "eval subset=1000"],
+            arguments: [
+                ArgumentSpec("split", .choice(["test", "valid", "train"]), default: .string("test"), "which split"),
+                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "a stratified seeded sample of N images (the same ones each time)"),
+            ],
+            effect: .changesExperiment),
+        CommandSpec(
+            "restore", area: "Training", "bring back the best weights kept by 'train ... best=true'",
+            details: "restore best loads the weights of the epoch with the best validation (else test) accuracy kept during 'train ... best=true'. The optimizer state, schedule position and histories stay as they are.",
+            examples: ["restore best"],
+            subcommands: [SubcommandSpec("best", "the best epoch's weights")],
+            effect: .changesExperiment),
+        CommandSpec(
+            "rollback", area: "Training", "return to the last good state after a guard stop",
+            details: "After training stopped at a NaN or exploding loss, returns the whole branch (weights, optimizer, schedule, generators, loader, histories, command log) to the state at the last finished epoch or at the start of that 'train', names the LR that caused the stop and suggests one from the LR finder.",
+            examples: ["rollback"],
             effect: .changesExperiment),
         CommandSpec(
             "check", area: "Training", "check the model: batch independence, or the rank of each layer",

@@ -24,8 +24,17 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The message and suggestion on one line: `unknown command 'trian'; did you mean 'train'?`.
     public var summary: String {
-        guard let suggestion, !suggestion.isEmpty else { return message }
-        return "\(message); \(suggestion)"
+        let text = suggestion.map { $0.isEmpty ? message : "\(message); \($0)" } ?? message
+        return Self.clipped(text, to: 400)
+    }
+
+    /// Columns of the source line shown around the error (a 10 MB line prints one screen line).
+    static let shownColumns = 160
+
+    /// `text` cut to `limit` characters, saying how much was left out.
+    static func clipped(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit)) + "… (\(text.count - limit) more characters)"
     }
 
     public var description: String { summary }
@@ -49,11 +58,20 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         let pad = String(repeating: " ", count: indent)
         let prefix = file.map { "\($0):\(range?.line ?? 1): " } ?? ""
         let header = prefix + red + "error:" + reset + " " + summary
-        guard let caret = caretLine() else { return header }
-        let caretText = pad + green + caret + reset
+        guard let range, let caret = caretLine() else { return header }
         // Echoed: the message, then the line and the caret (as compilers print it). Aligned under
-        // the user's input still on screen: the caret first, then the message.
-        let lines = echoLine ? [header, pad + String(sourceLine.map { $0 == "\t" ? " " : $0 }), caretText] : [caretText, header]
+        // the user's input still on screen: the caret first, then the message. A long line is
+        // shown as a window around the error.
+        let characters = Array(sourceLine.map { $0 == "\t" ? " " : $0 })
+        guard echoLine, characters.count > Self.shownColumns else {
+            let caretText = pad + green + caret + reset
+            return (echoLine ? [header, pad + String(characters), caretText] : [caretText, header]).joined(separator: "\n")
+        }
+        let first = max(0, min(range.start - 40, characters.count - Self.shownColumns))
+        let shown = String(characters[first..<min(characters.count, first + Self.shownColumns)])
+        let width = max(1, min(range.end, first + Self.shownColumns) - range.start)
+        let window = String(repeating: " ", count: max(0, range.start - first)) + "^" + String(repeating: "~", count: width - 1)
+        let lines = [header, pad + (first > 0 ? "…" : "") + shown + "…", pad + (first > 0 ? " " : "") + green + window + reset]
         return lines.joined(separator: "\n")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,6 +18,10 @@ open class Console {
     public var color: Bool
     /// Unicode allowed (off when the locale is not UTF-8): charts fall back to ASCII.
     public var unicode: Bool
+    /// The image protocol the terminal speaks (from the environment or a query); half-blocks by default.
+    public var detectedImages: TerminalImageProtocol = .blocks
+    /// `set images=…`: a protocol written whatever the output is (even a pipe); `nil` follows detection.
+    public var imageOverride: TerminalImageProtocol?
     private let fixedWidth: Int?
     /// The progress line currently shown (terminal) or pending (non-terminal).
     public private(set) var activeProgress: String?
@@ -35,6 +40,10 @@ open class Console {
         if let fixedWidth { return fixedWidth }
         return Console.terminalWidth() ?? Int(Console.environment("COLUMNS") ?? "").flatMap { $0 > 10 ? $0 : nil } ?? 80
     }
+
+    /// How pictures are shown: the override, else the detected protocol on a colour terminal, else
+    /// none (a pipe, `NO_COLOR` or `TERM=dumb` get no escape sequences).
+    public var images: TerminalImageProtocol { imageOverride ?? (color ? detectedImages : .off) }
 
     /// The width wide tables must fit: the terminal's (or the fixed width, or `COLUMNS`); `nil`
     /// when writing to a pipe or file, where a table keeps its natural width.
@@ -116,7 +125,9 @@ extension Console {
         let terminal = isatty(STDOUT_FILENO) == 1
         let noColor = environment("NO_COLOR").map { !$0.isEmpty } ?? false
         let dumb = environment("TERM") == "dumb"
-        return Console(isTerminal: terminal, color: terminal && !noColor && !dumb, unicode: localeIsUTF8())
+        let console = Console(isTerminal: terminal, color: terminal && !noColor && !dumb, unicode: localeIsUTF8())
+        if let kind = TerminalImageProtocol.detect(environment: ProcessInfo.processInfo.environment) { console.detectedImages = kind }
+        return console
     }
 
     /// Whether `LC_ALL`, `LC_CTYPE` or `LANG` (the first one set) names a UTF-8 locale.

@@ -10,7 +10,14 @@ extension Session {
     /// The session as the value a session file stores.
     public var checkpoint: SessionCheckpoint {
         SessionCheckpoint(seed: seed, generator: generator, commandLog: commandLog, experiment: experiment,
-                          quiz: QuizState.of(self).record, threads: threads)
+                          quiz: QuizState.of(self).record, threads: threads, branches: branches)
+    }
+
+    /// The branch in use alone (no other branches): what a parked branch and `rollback` keep.
+    var branchCheckpoint: SessionCheckpoint {
+        var c = checkpoint
+        c.branches = nil
+        return c
     }
 }
 

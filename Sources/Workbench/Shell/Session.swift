@@ -20,6 +20,13 @@ public final class Session {
     public var notes: [SessionNote] = []
     /// The machine-learning state: data, model, optimizer, schedule, histories (Experiment/).
     public var experiment = Experiment()
+    /// The session's named branches (`branch`); the one in use is this session's state.
+    public internal(set) var branches = BranchSet()
+    /// The last good state of this branch (taken when `train` starts and after each finished epoch),
+    /// for `rollback`, with what it is.
+    var lastGood: (bytes: [UInt8], label: String)?
+    /// What stopped the last `train` (a NaN or exploding loss): the step and LR, for `rollback`.
+    var guardStop: (step: Int, lr: Double)?
     /// True while `fork` or `replay` re-runs the log: nothing is autosaved then, so a re-run that
     /// fails part-way cannot overwrite the live session's autosave.
     public internal(set) var isRerunning = false
@@ -42,17 +49,20 @@ public final class Session {
     struct Saved {
         let seed: UInt64, generator: SeededGenerator, outputDirectory: String, dataDirectory: String?
         let commandLog: [LoggedCommand], experiment: Experiment, threads: Int, quiz: SessionRecord.QuizRecord
+        let branches: BranchSet
     }
 
     func saved() -> Saved {
         Saved(seed: seed, generator: generator, outputDirectory: outputDirectory, dataDirectory: dataDirectory,
-              commandLog: commandLog, experiment: experiment, threads: threads, quiz: QuizState.of(self).record)
+              commandLog: commandLog, experiment: experiment, threads: threads, quiz: QuizState.of(self).record,
+              branches: branches.copy())
     }
 
     func restore(_ s: Saved) {
         (seed, generator, outputDirectory, dataDirectory) = (s.seed, s.generator, s.outputDirectory, s.dataDirectory)
         (commandLog, experiment, threads) = (s.commandLog, s.experiment, s.threads)
         QuizState.of(self).restore(s.quiz)
+        branches = s.branches
     }
 
     /// Worker threads of the kernels (`set threads=N`).

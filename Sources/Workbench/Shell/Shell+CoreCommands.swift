@@ -12,6 +12,7 @@ extension Shell {
         "save script": { inv, ctx in try ctx.shell.saveScript(inv) },
         "save notebook": { inv, ctx in try ctx.shell.saveNotebook(inv) },
         "quit": { _, ctx in ctx.requestQuit() },
+        "clear": { _, ctx in ctx.shell.clearScreen() },
     ]
 
     func help(_ inv: Invocation) throws {
@@ -64,7 +65,7 @@ extension Shell {
 
     func setCommand(_ inv: Invocation) throws {
         guard !inv.explicit.isEmpty else {
-            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory)")
+            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory) images=\(imagesSetting)")
             return
         }
         // Check everything before changing anything.
@@ -87,11 +88,18 @@ extension Shell {
         if let seed = inv.int("seed") { session.reseed(UInt64(seed)) }
         if let threads = inv.int("threads") { session.threads = threads }
         if let out = inv.string("out") { session.outputDirectory = out }
+        if let images = inv.string("images") { console.imageOverride = TerminalImageProtocol(rawValue: images) }
         var changed: [String] = []
         if inv.isExplicit("seed") { changed.append("seed=\(session.seed)") }
         if inv.isExplicit("threads") { changed.append("threads=\(session.threads)") }
         if inv.isExplicit("out") { changed.append("out=\(session.outputDirectory)") }
+        if inv.isExplicit("images") { changed.append("images=\(imagesSetting)") }
         console.write(changed.joined(separator: " "))
+    }
+
+    /// `images=` as `set` shows it: the override, or `auto (PROTOCOL)`.
+    var imagesSetting: String {
+        console.imageOverride?.rawValue ?? "auto (\(console.images.rawValue))"
     }
 
     func saveScript(_ inv: Invocation) throws {

@@ -11,6 +11,12 @@ extension Shell {
             console.error("\(path): error: scripts nested more than 16 deep (does a script run itself?)")
             return 1
         }
+        let full = PathName.expandingTilde(path)
+        let type = (try? FileManager.default.attributesOfItem(atPath: full))?[.type] as? FileAttributeType
+        if let type, type != .typeRegular {
+            console.error("\(path): error: not a regular file (a device, pipe or folder); give a script file")
+            return 1
+        }
         let text: String
         do {
             let full = PathName.expandingTilde(path)
@@ -22,6 +28,14 @@ extension Shell {
             return 1
         } catch {
             console.error("\(path): error: cannot read the script (\(Shell.describeFileError(error)))")
+            return 1
+        }
+        // A file that is not a script (a key file, /etc/shadow) is refused without echoing its lines.
+        let first = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty && !$0.hasPrefix("#") }
+        let word = first.map { String($0.prefix { !$0.isWhitespace }) } ?? ""
+        if first != nil, table.command(named: word) == nil, EditDistance.suggestion(for: word, in: table.names) == nil {
+            console.error("\(path): error: not a workbench script (its first line is not a command); nothing was run")
             return 1
         }
         return runLines(text, source: path, stopOnError: stopOnError)

@@ -1,0 +1,67 @@
+import Foundation
+import Layers
+
+extension CommandAreas {
+    /// `restore best`, `rollback`.
+    static let protection: [String: CommandHandler] = [
+        "restore best": { inv, ctx in try ProtectionCommands.restoreBest(inv, ctx) },
+        "rollback": { inv, ctx in try ProtectionCommands.rollback(inv, ctx) },
+    ]
+}
+
+/// Training that protects itself: best weights and the way back after a guard stop.
+enum ProtectionCommands {
+    static func restoreBest(_ inv: Invocation, _ ctx: ShellContext) throws {
+        let x = ctx.session.experiment
+        let model = try x.requireModel()
+        guard let best = x.best else {
+            throw inv.error("no best weights kept on this branch", suggestion: "train with 'train epochs=10 best=true'")
+        }
+        do { _ = try model.load(stateDict: best.state) } catch let error as StateDictError {
+            throw inv.error("the kept weights no longer fit the model: \(error.description)")
+        }
+        x.figures = [x.weightDigest]
+        ctx.recordDigest()
+        ctx.console.write(String(format: "restored the weights of epoch %d (%@ accuracy %.2f%%); optimizer and schedule unchanged",
+                                 best.epoch, best.split == "valid" ? "validation" : best.split, best.accuracy))
+    }
+
+    /// Keeps the branch's state in memory as the last good one (a failed snapshot keeps the older one).
+    static func keepLastGood(_ ctx: ShellContext, label: String) {
+        guard let bytes = try? SessionFile.encode(ctx.session.branchCheckpoint, startSeed: SessionsCommands.startSeed(ctx)) else { return }
+        ctx.session.lastGood = (bytes, label)
+    }
+
+    /// The LR the next (failed) step used: the schedule's at the current step, else the optimizer's.
+    static func nextLR(_ x: Experiment) -> Double {
+        if let schedule = x.schedule, let lr = try? schedule.lr(atStep: x.scheduleStep) { return lr }
+        return x.optimizer?.lr ?? .nan
+    }
+
+    static func rollback(_ inv: Invocation, _ ctx: ShellContext) throws {
+        guard let stop = ctx.session.guardStop else {
+            throw inv.error("training has not stopped at a NaN or exploding loss", suggestion: "rollback follows a guard stop of 'train'")
+        }
+        guard let good = ctx.session.lastGood else { throw inv.error("no good state was kept") }
+        let loaded: LoadedSession
+        do { loaded = try SessionFile.decode(good.bytes, name: "the kept state") } catch let error as ExperimentError {
+            throw inv.error(error.message)
+        }
+        let branches = ctx.session.branches
+        SessionFile.install(loaded, into: ctx.session)
+        ctx.session.branches = branches
+        ctx.session.guardStop = nil
+        let x = ctx.session.experiment
+        ctx.console.write("rolled back to \(good.label): \(SessionsCommands.summary(x))")
+        ctx.console.write("LR \(Format.lr(stop.lr)) at step \(stop.step) made the loss blow up. " + suggestion(x, failed: stop.lr))
+    }
+
+    /// A learning rate to try instead, from the LR finder when it ran.
+    static func suggestion(_ x: Experiment, failed: Double) -> String {
+        if let found = x.lrFinder, let lr = found.valley ?? found.steepest ?? found.minimum {
+            let safe = min(lr, failed / 10)
+            return "The LR finder suggests \(Format.lr(lr)); try 'optim ... lr=\(Format.lr(safe))' (or sched max_lr=\(Format.lr(safe)))"
+        }
+        return "Run 'lrfind' for a suggestion; meanwhile try LR \(Format.lr(failed / 10)) (a tenth)"
+    }
+}
