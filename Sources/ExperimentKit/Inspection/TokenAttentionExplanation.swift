@@ -57,8 +57,9 @@ public struct TokenAttentionExplanation: Sendable {
         q = piece(0, head, token)
         keys = (0..<t).map { piece(1, head, $0) }
         values = (0..<t).map { piece(2, head, $0) }
-        (scores, weights, z) = TokenAttentionExplanation.attend(q: q, keys: keys, values: values, scale: 1 / Double(dh).squareRoot(),
-                                           change: intervention)
+        let scale = 1 / Double(dh).squareRoot()
+        (scores, weights, z) = TokenAttentionExplanation.attend(q: q, keys: keys, values: values, scale: scale,
+                                                                change: intervention)
         var all: [Double] = []
         for h in 0..<attn.numHeads {
             let (qh, kh, vh) = (piece(0, h, token), (0..<t).map { piece(1, h, $0) }, (0..<t).map { piece(2, h, $0) })

@@ -20,12 +20,14 @@ extension TokenAttentionCommands {
         }
         let (heads, t) = (vit.config.heads, vit.config.tokens)
         guard let head = inv.int("head"), (0..<heads).contains(head) else {
-            throw inv.error("say which head of blocks.\(index) to follow", suggestion: "add head=h (heads count from 0: 0…\(heads - 1))")
+            throw inv.error("say which head of blocks.\(index) to follow",
+                            suggestion: "add head=h (heads count from 0: 0…\(heads - 1))")
         }
         let token = inv.int("token") ?? 0
         guard (0..<t).contains(token) else {
             throw inv.error("token=\(token) is not a token of this model", at: "token",
-                            suggestion: "tokens count from 0: token=0…\(t - 1)" + (vit.config.pool == .cls ? " (0 is the class token)" : ""))
+                            suggestion: "tokens count from 0: token=0…\(t - 1)"
+                                + (vit.config.pool == .cls ? " (0 is the class token)" : ""))
         }
         let probe = try probe(ctx, vit)
         let sample = try sample(inv, probe)
@@ -63,17 +65,20 @@ extension TokenAttentionCommands {
             "  T = \(t) tokens, D = \(d), H = \(config.heads), d = \(dh)",
             "1. LayerNorm: n = norm1(x) over D for each token; token \(e.token): x = " + v(e.input),
             "   n = " + v(e.normed),
-            "2. head \(h): q, k, v = n·Wᵢₙᵀ + bᵢₙ, rows \(h * dh)…\((h + 1) * dh - 1) of each third; q [\(dh)], k and v [\(t), \(dh)]",
+            "2. head \(h): q, k, v = n·Wᵢₙᵀ + bᵢₙ, rows \(h * dh)…\((h + 1) * dh - 1) of each third; "
+                + "q [\(dh)], k and v [\(t), \(dh)]",
             "   q = " + v(e.q),
             "   k₀ = " + v(e.keys[0]) + "  v₀ = " + v(e.values[0]),
             "3. scores sⱼ = q·kⱼ/√\(dh) for keys j = 0…\(t - 1):",
             "   " + v(e.scores),
-            "4. softmax aⱼ = exp(sⱼ)/Σₖ exp(sₖ) (sum " + NumberFormat.short(e.weights.reduce(0, +)) + "); largest a\(top) = "
+            "4. softmax aⱼ = exp(sⱼ)/Σₖ exp(sₖ) (sum " + NumberFormat.short(e.weights.reduce(0, +))
+                + "); largest a\(top) = "
                 + NumberFormat.short(e.weights[top]) + " on \(tokenName(top, config))",
             "   " + v(e.weights),
         ]
         if let change = e.intervention {
-            lines.append("   ⚠ intervention on this head: the map is \(change == .zero ? "all 0" : "1/\(t) everywhere") (evaluation only)")
+            let map = change == .zero ? "all 0" : "1/\(t) everywhere"
+            lines.append("   ⚠ intervention on this head: the map is \(map) (evaluation only)")
         }
         lines += [
             "5. z = Σⱼ aⱼ·vⱼ [\(dh)] = " + v(e.z),
