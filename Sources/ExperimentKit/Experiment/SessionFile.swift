@@ -230,7 +230,7 @@ extension SessionFile {
             evaluations: x.evaluations, digests: x.digests,
             autosave: x.autosavePath.flatMap { PathName.isContainedName($0) ? $0 : nil },
             quiz: session.quiz,
-            interventions: (x.model as? UltimusNet).map(interventions), threads: session.threads)
+            interventions: interventions(x.model), threads: session.threads)
         return (entries, record)
     }
 
@@ -259,7 +259,7 @@ extension SessionFile {
             for entry in model.namedModules() {
                 if let d = entry.module as? Dropout, let s = r.dropout[entry.name] { d.generator.state = s }
             }
-            if let net = model as? UltimusNet { try restoreInterventions(r.interventions ?? [:], into: net) }
+            try restoreInterventions(r.interventions ?? [:], into: model)
             x.restoreModel(recipe: recipe, model: model)
             if let settings = r.optimizer {
                 let optimizer = settings.build(parameters: model.parameters())
@@ -295,6 +295,50 @@ extension SessionFile {
 }
 
 extension SessionFile {
+    /// Active interventions of an UltimusNet (by block) or a ViT (by head); `nil` for other models.
+    static func interventions(_ model: Module?) -> [String: String]? {
+        if let net = model as? UltimusNet { return interventions(net) }
+        if let vit = model as? ViT { return headInterventions(vit) }
+        return nil
+    }
+
+    /// Saved interventions back onto an UltimusNet or a ViT; any other model must have none.
+    /// - Throws: ``ExperimentError`` for an unknown block, head or intervention.
+    static func restoreInterventions(_ saved: [String: String], into model: Module) throws {
+        if let net = model as? UltimusNet { return try restoreInterventions(saved, into: net) }
+        if let vit = model as? ViT { return try restoreHeadInterventions(saved, into: vit) }
+        if let name = saved.keys.sorted().first { throw ExperimentError("intervention on '\(name)', which the model does not have") }
+    }
+
+    /// A ViT's ablated heads, keyed `blocks.N head=h` (heads count from 0), as `zero` or `uniform`.
+    static func headInterventions(_ vit: ViT) -> [String: String] {
+        var out: [String: String] = [:]
+        for (b, block) in vit.blocks.enumerated() {
+            for (h, mode) in block.selfAttn.headInterventions.enumerated() {
+                if let mode { out["blocks.\(b) head=\(h)"] = mode.rawValue }
+            }
+        }
+        return out
+    }
+
+    /// Puts saved head interventions back, checking block, head and mode against the model.
+    static func restoreHeadInterventions(_ saved: [String: String], into vit: ViT) throws {
+        var heads = vit.blocks.map(\.selfAttn.headInterventions)
+        for (name, text) in saved.sorted(by: { $0.key < $1.key }) {
+            let parts = name.split(separator: " ")
+            guard parts.count == 2, parts[0].hasPrefix("blocks."), parts[1].hasPrefix("head="),
+                  let b = Int(parts[0].dropFirst(7)), let h = Int(parts[1].dropFirst(5)),
+                  heads.indices.contains(b), heads[b].indices.contains(h) else {
+                throw ExperimentError("intervention on '\(name)', which the model does not have")
+            }
+            guard let mode = HeadIntervention(rawValue: text) else {
+                throw ExperimentError("unknown intervention '\(text)' on \(name) (a head takes zero or uniform)")
+            }
+            heads[b][h] = mode
+        }
+        for (block, h) in zip(vit.blocks, heads) { block.selfAttn.headInterventions = h }
+    }
+
     /// The net's active interventions by block name, as their descriptions.
     static func interventions(_ net: UltimusNet) -> [String: String] {
         var out: [String: String] = [:]

@@ -114,6 +114,7 @@ enum InspectionCommands {
     }
 
     static func explain(_ inv: Invocation, _ ctx: ShellContext) throws {
+        if let vit = ctx.session.experiment.model as? ViT { return try TokenAttentionCommands.explain(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         let block = try ctx.blockName(inv, net)
         let index = Int(block.dropFirst(7))! - 1

@@ -133,6 +133,11 @@ enum TeachingCommands {
         guard let path = inv.string("path") else { return }
         let x = ctx.session.experiment
         let model = try x.requireModel()
+        if model is ViT {
+            throw inv.error("export torch writes UltimusNet scripts; it does not write a ViT's yet",
+                            suggestion: "use 'export weights PATH': the file loads with load_state_dict(strict=True) into the ViT "
+                                + "of shared/bench/torch_vit.py")
+        }
         guard let net = model as? UltimusNet else {
             throw inv.error("export torch writes UltimusNet models; this one was built layer by layer", suggestion: "use 'export weights PATH' for its state dict")
         }

@@ -22,7 +22,7 @@ enum TokenAttentionCommands {
     static func probe(_ ctx: ShellContext, _ vit: ViT) throws -> Probe {
         let data = try ctx.data()
         let test = data.splits.test
-        let indices = ctx.session.experiment.timeline.probes.filter { $0 < test.count }
+        let indices = ctx.session.experiment.probeIndices(data)
         guard !indices.isEmpty, let batch = data.images("test", indices: indices) else {
             throw ExperimentError("the test split has no images to probe")
         }

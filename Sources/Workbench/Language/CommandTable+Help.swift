@@ -1,4 +1,11 @@
 extension CommandTable {
+    /// How blocks, heads, parameters, tokens and samples are named, for every command.
+    static let namingRule = """
+        Names: blocks, heads and parameters are named by their state_dict prefix, as in PyTorch
+        (ultimus1, blocks.0, blocks.0.self_attn.in_proj_weight); heads, tokens and samples count
+        from 0 (head=0; token=0 is the class token; sample=0 is the first probe image).
+        """
+
     /// The overview for `help`: every command with its summary, by area.
     public func overview(width: Int = 80) -> String {
         let column = (commands.map(\.name.count).max() ?? 8) + 4
@@ -11,6 +18,8 @@ extension CommandTable {
                 lines.append("  " + c.name.padding(column - 2) + c.summary)
             }
         }
+        lines.append("")
+        lines.append(Self.namingRule)
         lines.append("")
         lines.append("'help CMD' explains a command; Tab completes; Ctrl-C stops a running command; Ctrl-D quits.")
         return lines.joined(separator: "\n")
