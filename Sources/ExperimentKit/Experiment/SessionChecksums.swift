@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import SafeTensorsIO
 
 /// Checksums of a session file's parts: every tensor and the session JSON, stored in the file's
 /// metadata under `ultimus.checksums` so a flipped byte anywhere is refused at `load`. They detect

@@ -1,3 +1,5 @@
+import Layers
+
 extension CommandTable {
     /// `inspect`, `grads`, `attention`, `explain`, `timeline`, `intervene`, `gradcam`.
     static let inspectionCommands: [CommandSpec] = [
@@ -28,7 +30,7 @@ extension CommandTable {
             effect: .writesOutputs),
         CommandSpec(
             "explain", area: "Inspection", "walk one image through an attention block with real numbers",
-            details: "Prints each intermediate of the block for probe image sample=i (or test image index=N, or image=PATH) — X (48) → K, Q, V → QᵀK/√8 → softmax → V·AM → Out — with its shape and the formula with the numbers substituted for one entry.",
+            details: "Prints each intermediate of the block for probe image sample=i (or test image index=N, or image=PATH) — X (48) → K, Q, V → S = QᵀK/√8 → AM = softmax of each row → Z = V·AM → Out — with its shape and the formula with the numbers substituted for one entry. Notation: \(Ultimus.notation()). \(Ultimus.columnMixingNote).",
             examples: ["explain ultimus2 sample=0", "explain ultimus1 index=57"],
             positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")],
             arguments: CommonArguments.pickImage,
