@@ -264,8 +264,11 @@ enum TrainingCommands {
             let bound = rankBound(model, r.layer).map { "  (at most \($0.bound): \($0.why))" } ?? ""
             ctx.console.write("  \(name)  rank \(String(r.effectiveRank).leftPad(3)) of \(String(r.singularValues.count).leftPad(3))   σ: \(shown)\(more)\(bound)")
         }
-        for r in ranks where r.effectiveRank == 1 && rankBound(model, r.layer) != nil {
-            ctx.console.warning("\(r.layer) passes one number per image: its output has rank 1 of at most \(rankBound(model, r.layer)!.bound), so the block's outputs collapse onto one direction (a one-number bottleneck)")
+        let bottlenecks = ranks.filter { $0.effectiveRank == 1 }.compactMap { r in rankBound(model, r.layer).map { (r.layer, $0.bound) } }
+        if let bound = bottlenecks.first?.1 {
+            let names = bottlenecks.map(\.0).joined(separator: ", ")
+            ctx.console.warning("\(names) pass\(bottlenecks.count == 1 ? "es" : "") one number per image: output rank 1 of at most \(bound), "
+                                + "so the outputs collapse onto one direction (a one-number bottleneck)")
         }
         x.figures = ranks.map { "\($0.layer) rank \($0.effectiveRank)" }
         if let collapse = ranks.first(where: { r in
