@@ -116,7 +116,7 @@ import Testing
         #expect(d?.message == "lr expects a number, got 'fast'")
         #expect(d?.range == SourceRange(line: 1, start: 14, end: 18))
         #expect(diagnostic("train epochs=2.5")?.message == "epochs expects an integer, got '2.5'")
-        #expect(diagnostic("train epochs=0")?.message == "epochs must be at least 1, got 0")
+        #expect(diagnostic("train epochs=0")?.message == "epochs must be between 1 and 1000000000000, got 0")
         #expect(diagnostic("sched onecycle max_lr=1 pct_start=1.5")?.range?.start == 34)
         #expect(diagnostic("model ultimus attention=sample,batch")?.message.contains("one value") == true)
         #expect(diagnostic("summary batch=true")?.message == "batch expects an integer, got 'true'")

@@ -64,6 +64,15 @@ import Testing
         #expect(QuizState.of(bench.shell.session).asked == 0)
     }
 
+    @Test func theAccuracyQuestionIsAnsweredInAScript() {
+        let bench = InspectionBench()
+        bench.run("quiz on")
+        bench.run("train epochs=1")
+        let text = bench.run("train epochs=1")
+        #expect(text.contains("accuracy after the next epoch be higher than"), "\(text)")
+        #expect(text.contains("quiz answer: epoch 2:") && text.contains("(not scored)"), "\(text)")
+    }
+
     @Test func lrWorkingMatchesTheSchedule() throws {
         let one = try OneCycleLR(maxLR: 4e-3, totalSteps: 100, annealStrategy: .linear)
         for step in [0, 10, 29, 30, 31, 77, 100] {

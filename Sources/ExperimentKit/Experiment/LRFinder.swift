@@ -48,6 +48,12 @@ public struct LRFinderResult: Codable, Equatable, Sendable {
 }
 
 extension LRFinderResult {
+    /// Whether the (smoothed) loss never went below its first value: the suggestions then mean little.
+    public var lossNeverFell: Bool {
+        guard let first = losses.first else { return false }
+        return !losses.dropFirst().contains { $0.isFinite && $0 < first }
+    }
+
     /// Computes the three suggestions from the curve (nil where there are too few points).
     mutating func suggest() {
         let n = losses.count
@@ -69,7 +75,8 @@ extension LRFinderResult {
         guard window.count >= 2 else { return }
         if let k = window.indices.min(by: { window[$0] < window[$1] }) {
             minimumIndex = lo + k
-            minimum = lrs[lo + k] / 10
+            // fastai divides by 10 even below the swept range; keep the suggestion inside it.
+            minimum = max(lrs[lo + k] / 10, lrs[0])
         }
         let v = Self.valley(window)
         valleyIndex = lo + v

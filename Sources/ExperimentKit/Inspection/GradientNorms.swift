@@ -42,13 +42,16 @@ public struct GradientNorms: Equatable, Sendable {
     /// ratio, plus a total row.
     public func cells() -> (headers: [String], rows: [[String]]) {
         var body: [[String]] = rows.map { row in
-            let ratio = row.gradientNorm.map { row.weightNorm > 0 ? Self.format($0 / row.weightNorm) : "–" } ?? "–"
+            let ratio = row.gradientNorm.map { row.weightNorm > Self.negligibleWeight ? Self.format($0 / row.weightNorm) : "–" } ?? "–"
             return [row.name, "\(row.shape)", row.gradientNorm.map(Self.format) ?? "–",
                     Self.format(row.weightNorm), ratio + (row.nonFinite ? " NaN/inf!" : "")]
         }
         body.append(["total", "", Self.format(total), "", ""])
         return (["parameter", "shape", "‖grad‖", "‖weight‖", "‖grad‖/‖weight‖"], body)
     }
+
+    /// A weight norm at or below this (a zero or near-zero bias) gives no meaningful ratio: shown as '–'.
+    static let negligibleWeight = 1e-6
 
     static func format(_ v: Double) -> String {
         if v == 0 { return "0" }

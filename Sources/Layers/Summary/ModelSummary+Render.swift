@@ -70,8 +70,10 @@ extension ModelSummary {
         let tokens = projections > 0
         var out = "Not counted by torchinfo (\(blocks) \(tokens ? "MultiheadAttention" : "Ultimus") call\(blocks == 1 ? "" : "s"), batch \(batch)):\n"
         if tokens { out += "  in_proj q, k, v = x·Wᵢₙᵀ + bᵢₙ (torchinfo counts MultiheadAttention as 0): \(Self.grouped(projections)) mult-adds\n" }
-        out += "  attention scores q·kᵀ/√\(tokens ? "d" : "h"): \(Self.grouped(scores)) mult-adds\n"
-        out += (tokens ? "  A·v" : "  Z = v·AM") + ": \(Self.grouped(values)) mult-adds\n"
+        if !tokens { out += "  notation: " + Ultimus.notation() + "\n" }
+        out += "  attention scores " + (tokens ? "q·kᵀ/√d" : "S = QᵀK/√8") + ": \(Self.grouped(scores)) mult-adds\n"
+        out += (tokens ? "  A·v" : "  Z = V·AM") + ": \(Self.grouped(values)) mult-adds\n"
+        if !tokens { out += "  " + Ultimus.columnMixingNote + "\n" }
         out += "  softmax: \(Self.grouped(softmaxExps)) exponentials\n"
         out += "Total mult-adds with attention \(Self.readable(totalMultAdds + attentionMultAdds + projections))\n"
         if tokens {

@@ -93,7 +93,7 @@ enum PlotCommands {
         let name = "images-\(split)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
         let path = try ctx.outputFile(inv, defaultName: name)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
-        ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0) }
+        ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0, firstNumber: 0) }
         ctx.console.write("wrote \(path) (\(n) images, \(grid.width)×\(grid.height))")
     }
 
@@ -107,8 +107,9 @@ enum PlotCommands {
                 let floats = augmentation.apply(draw, image: set.image(at: i), height: set.height, width: set.width, normalization: normalization)
                 rgb = denormalize(floats, height: set.height, width: set.width, normalization: normalization)
             }
-            return ImageTile(image: try RGBImage(width: set.width, height: set.height, pixels: rgb),
-                             caption: [set.classNames.indices.contains(set.labels[i]) ? set.classNames[set.labels[i]] : "\(set.labels[i])"])
+            let label = set.classNames.indices.contains(set.labels[i]) ? set.classNames[set.labels[i]] : "\(set.labels[i])"
+            // Numbered from 0, as index= and sample= count.
+            return ImageTile(image: try RGBImage(width: set.width, height: set.height, pixels: rgb), caption: ["#\(i) \(label)"])
         }
     }
 

@@ -205,6 +205,9 @@ enum TrainingCommands {
         ctx.console.write(chart(result, ctx))
         let line = suggestionLine(result)
         ctx.console.write(line)
+        if result.lossNeverFell {
+            ctx.console.warning("the loss never fell below its first value, so these suggestions mean little: try a lower start= or check the model and data")
+        }
         ctx.console.write("model, optimizer, generators and loader position are as before the test")
         x.figures = [line]
         ctx.recordDigest()
@@ -226,7 +229,7 @@ enum TrainingCommands {
         let first = finite.first?.1 ?? low
         let top = max(first * 1.5, low + 1e-6)
         let chart = Chart(title: "LR range test", xLabel: "learning rate (log)", yLabel: "loss",
-                          series: [ChartSeries(name: "smoothed loss", x: finite.map(\.0), y: finite.map { min($0.1, top) })],
+                          series: [ChartSeries(name: r.settings.smooth == 0 ? "loss" : "smoothed loss", x: finite.map(\.0), y: finite.map { min($0.1, top) })],
                           markers: markers, logX: r.settings.mode != "linear")
         let style = RenderStyle(color: ctx.console.color, unicode: ctx.console.unicode, width: min(ctx.console.width, 100))
         return LineChart.render(chart, style: style, height: 12)
@@ -242,9 +245,15 @@ enum TrainingCommands {
         ctx.recordDigest()
     }
 
+    /// The true rank bound of an Ultimus block's output: fc_out maps h numbers plus a bias (h + 1, not 48).
+    static func rankBound(_ model: Module, _ layer: String) -> (bound: Int, why: String)? {
+        guard let block = model.children.first(where: { $0.0 == layer })?.1 as? Ultimus else { return nil }
+        return (block.heads + 1, "fc_out maps \(block.heads) numbers plus a bias")
+    }
+
     static func checkRank(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
-        _ = try x.requireModel()
+        let model = try x.requireModel()
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         let count = inv.isExplicit("batch") ? (inv.int("batch") ?? 512) : min(512, data.splits.test.count)
         let ranks = try x.layerRanks(count: count, source: ctx.session.dataSource)
@@ -254,7 +263,14 @@ enum TrainingCommands {
             let name = r.layer.padding(toLength: width, withPad: " ", startingAt: 0)
             let shown = r.singularValues.prefix(8).map { Format.number(($0 * 100).rounded() / 100) }.joined(separator: " ")
             let more = r.singularValues.count > 8 ? " …" : ""
-            ctx.console.write("  \(name)  rank \(String(r.effectiveRank).leftPad(3)) of \(String(r.singularValues.count).leftPad(3))   σ: \(shown)\(more)")
+            let bound = rankBound(model, r.layer).map { "  (at most \($0.bound): \($0.why))" } ?? ""
+            ctx.console.write("  \(name)  rank \(String(r.effectiveRank).leftPad(3)) of \(String(r.singularValues.count).leftPad(3))   σ: \(shown)\(more)\(bound)")
+        }
+        let bottlenecks = ranks.filter { $0.effectiveRank == 1 }.compactMap { r in rankBound(model, r.layer).map { (r.layer, $0.bound) } }
+        if let bound = bottlenecks.first?.1 {
+            let names = bottlenecks.map(\.0).joined(separator: ", ")
+            ctx.console.warning("\(names) pass\(bottlenecks.count == 1 ? "es" : "") one number per image: output rank 1 of at most \(bound), "
+                                + "so the outputs collapse onto one direction (a one-number bottleneck)")
         }
         x.figures = ranks.map { "\($0.layer) rank \($0.effectiveRank)" }
         if let collapse = ranks.first(where: { r in

@@ -1,4 +1,5 @@
 import ExperimentKit
+import Layers
 import Foundation
 
 extension AttentionExplanation {
@@ -29,6 +30,7 @@ extension AttentionExplanation {
 
         head("explain \(block) · " + (caption ?? "probe \(sample)")
              + (intervention.map { " · intervention: \($0) (evaluation only)" } ?? ""))
+        body("notation: " + Ultimus.notation(heads: h))
         head("X [\(x.count)]  the block's input: the output of \(inputName) for this image")
         body(NumberFormat.vector(x, perLine: 12, indent: 4))
 
@@ -43,7 +45,7 @@ extension AttentionExplanation {
         body(NumberFormat.vector(v))
 
         let scale = Double(h).squareRoot()
-        head("S = QᵀK/√\(h) [\(h), \(h)]   S[i,j] = Q[i]·K[j]/√\(h): every query slot i against every key slot j")
+        head("S = QᵀK/√\(h) [\(h), \(h)]   the outer product of the rows Q, K [1, \(h)]; S[i,j] = Q[i]·K[j]/√\(h): every query slot i against every key slot j")
         body("S[\(fi),\(fj)] = \(t(q[fi]))·\(t(k[fj]))/\(f(scale)) = \(f(scores[fi][fj]))")
         matrix(scores)
 
@@ -60,6 +62,7 @@ extension AttentionExplanation {
         body("row entropy (nats, uniform = ln \(h) = \(f(Foundation.log(Double(h))))): " + entropy.map(f).joined(separator: " "))
 
         head("Z = V·AM [\(h)]   Z[j] = Σᵢ V[i]·AM[i,j]: column j mixes the values by how much each slot attends to j")
+        body(Ultimus.columnMixingNote)
         body("Z[\(fj)] = " + (0..<h).map { "\(t(v[$0]))·\(t(attention[$0][fj]))" }.joined(separator: " + ") + " = \(f(z[fj]))")
         body(NumberFormat.vector(z))
 

@@ -30,7 +30,7 @@ public enum SessionCharts {
         if let m = result.minimum { markers.append(ChartMarker(x: m, label: "min/10 \(Format.lr(m))")) }
         if let v = result.valley { markers.append(ChartMarker(x: v, label: "valley \(Format.lr(v))")) }
         return Chart(title: "LR range test (\(result.settings.mode), \(result.lrs.count) iterations\(result.diverged ? ", stopped at divergence" : ""))",
-                     xLabel: "learning rate", yLabel: "loss (smoothed)",
+                     xLabel: "learning rate", yLabel: result.settings.smooth == 0 ? "loss" : "loss (smoothed)",
                      series: [ChartSeries(name: "loss", x: result.lrs, y: result.losses)], markers: markers,
                      logX: result.settings.mode != "linear")
     }

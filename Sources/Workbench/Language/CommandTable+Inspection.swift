@@ -1,3 +1,5 @@
+import Layers
+
 extension CommandTable {
     /// `inspect`, `grads`, `attention`, `explain`, `timeline`, `intervene`, `gradcam`.
     static let inspectionCommands: [CommandSpec] = [
@@ -28,7 +30,7 @@ extension CommandTable {
             effect: .writesOutputs),
         CommandSpec(
             "explain", area: "Inspection", "walk one image through an attention block with real numbers",
-            details: "Prints each intermediate of the block for probe image sample=i (or test image index=N, or image=PATH) — X (48) → K, Q, V → QᵀK/√8 → softmax → V·AM → Out — with its shape and the formula with the numbers substituted for one entry. On a ViT, explain blocks.N sample=i head=h token=t follows one query token (default 0) through the block: LayerNorm, that head's q, k, v, the scores q·kᵀ/√d of its row, the softmax, the weighted sum of values, the heads concatenated, out_proj, the residual and the MLP.",
+            details: "Prints each intermediate of the block for probe image sample=i (or test image index=N, or image=PATH) — X (48) → K, Q, V → S = QᵀK/√8 → AM = softmax of each row → Z = V·AM → Out — with its shape and the formula with the numbers substituted for one entry. Notation: \(Ultimus.notation()). \(Ultimus.columnMixingNote). On a ViT, explain blocks.N sample=i head=h token=t follows one query token (default 0) through the block: LayerNorm, that head's q, k, v, the scores q·kᵀ/√d of its row, the softmax, the weighted sum of values, the heads concatenated, out_proj, the residual and the MLP.",
             examples: ["explain ultimus2 sample=0", "explain ultimus1 index=57", "explain blocks.0 sample=0 head=1 token=5"],
             positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4 or blocks.0.. (ViT)")],
             arguments: CommonArguments.pickImage

@@ -19,7 +19,7 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "lrfind", area: "Training", "LR range test: sweep the LR and suggest one",
-            details: "torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or linearly), smooths the loss, stops when it exceeds diverge× the best, and suggests LRs (steepest gradient, minimum/10, valley). Afterwards the model, optimizer, generators and loader position are exactly as before.",
+            details: "torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or linearly), smooths the loss (smooth=0: the raw loss), stops when it exceeds diverge× the best, and suggests LRs: the steepest gradient (torch-lr-finder's, skipping the first 10 and last 5 points) and minimum/10 and valley (fastai's, over the points from iters/10 to the last 5), each kept inside the swept range. It warns when the loss never fell. The terminal chart clips the divergence tail at 1.5× the first loss. Afterwards the model, optimizer, generators and loader position are exactly as before.",
             examples: ["lrfind", "lrfind start=1e-7 end=10 iters=100 mode=exp"],
             arguments: [
                 ArgumentSpec("start", .float, default: .float(1e-7), range: Bounds.positive, "first learning rate"),
@@ -52,9 +52,9 @@ extension CommandTable {
             effect: .changesExperiment),
         CommandSpec(
             "check", area: "Training", "check the model: batch independence, or the rank of each layer",
-            details: "check model runs a batch-composition test in eval mode (an image's output must not change with its batch-mates) and prints PASS or FAIL naming the first layer that breaks it. check rank reports the effective rank of each layer's output over a batch from its singular values and warns when a stack of linear layers collapses. A FAIL is a finding, not an error.",
+            details: "check model runs a batch-composition test in eval mode (an image's output must not change with its batch-mates) and prints PASS or FAIL naming the first layer that breaks it; it uses 64 images unless batch= is given. check rank uses up to 512 test images (batch= to change) and reports the effective rank of each layer's output over a batch from its singular values, against the true bound for an Ultimus block (h + 1 = 9: fc_out of 8 numbers plus a bias), and warns when a stack of linear layers collapses. A FAIL is a finding, not an error.",
             examples: ["check model", "check rank batch=256"],
-            arguments: [ArgumentSpec("batch", .int, default: .int(64), range: 2...10_000, "images used")],
+            arguments: [ArgumentSpec("batch", .int, default: .int(64), range: 2...10_000, "images used (check model: 64; check rank: up to 512)")],
             subcommands: [
                 SubcommandSpec("model", "an image's output must not depend on its batch-mates"),
                 SubcommandSpec("rank", "effective rank of each layer's output"),

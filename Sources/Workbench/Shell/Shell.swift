@@ -127,7 +127,9 @@ public final class Shell {
             return .failed(d.summary)
         }
         let message = Shell.describeFoundationError(error) ?? (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-        console.error((source.map { "\($0):\(lineNumber): " } ?? "") + console.styled("error:", .red) + " " + message)
+        let place = source.map { "\($0):\(lineNumber): " } ?? ""
+        // Stopping on request is not an error.
+        console.error(place + (error is Interrupted ? "" : console.styled("error:", .red) + " ") + message)
         return .failed(message)
     }
 
