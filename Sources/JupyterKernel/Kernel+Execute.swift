@@ -13,6 +13,7 @@ extension Kernel {
         console.parent = request
         defer { console.parent = nil }
         Shell.interruptRequested = false
+        Kernel.cellInterrupted = false
         for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
             if let failure = run(String(line), request: request) {
                 iopub.publish("error", failure, parent: request)
@@ -25,7 +26,7 @@ extension Kernel {
     /// Runs one line and publishes the images it wrote.
     /// - Returns: the error content (`ename`, `evalue`, `traceback`) when the line failed or was interrupted.
     private func run(_ line: String, request: JupyterMessage) -> JSONObject? {
-        if Shell.interruptRequested { return Kernel.interrupted() }
+        if Kernel.isInterrupted { return Kernel.interrupted() }
         let status = shell.execute(line: line)
         for path in status == .ok ? shell.lastOutput?.images ?? [] : [] {
             guard let data = WrittenImages.displayData(path: path) else { continue }
@@ -34,13 +35,24 @@ extension Kernel {
         switch status {
         case .ok, .quit:
             console.flushErrors()
-            return Shell.interruptRequested ? Kernel.interrupted() : nil
+            return Kernel.isInterrupted ? Kernel.interrupted() : nil
         case .failed(let summary):
             let traceback = console.takeErrors().split(separator: "\n").map(String.init)
-            let interrupted = Shell.interruptRequested
+            let interrupted = Kernel.isInterrupted
             return ["ename": interrupted ? "KeyboardInterrupt" : "CommandError", "evalue": summary, "traceback": traceback]
         }
     }
+
+    /// Set with the shell's flag by an interrupt (message or SIGINT) and cleared only when a cell
+    /// starts: a command run inside the interrupted one (an autosave) may clear the shell's flag.
+    nonisolated(unsafe) static var cellInterrupted = false
+
+    static func requestInterrupt() {
+        cellInterrupted = true
+        Shell.interruptRequested = true
+    }
+
+    static var isInterrupted: Bool { cellInterrupted || Shell.interruptRequested }
 
     static func interrupted() -> JSONObject {
         ["ename": "KeyboardInterrupt", "evalue": "interrupted; the rest of the cell did not run",

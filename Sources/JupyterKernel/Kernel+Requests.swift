@@ -14,10 +14,10 @@ extension Kernel {
         case "comm_info_request": content = ["status": "ok", "comms": [String: Any]()]
         case "history_request": content = ["status": "ok", "history": [Any]()]
         case "interrupt_request":
-            Shell.interruptRequested = true
+            Kernel.requestInterrupt()
             content = ["status": "ok"]
         case "shutdown_request":
-            Shell.interruptRequested = true
+            Kernel.requestInterrupt()
             stop()
             content = ["status": "ok", "restart": request.content["restart"] as? Bool ?? false]
         default:

@@ -115,7 +115,7 @@ extension Kernel {
     /// as an `interrupt_request` does; the kernel itself keeps running.
     static func installSignalInterrupt() {
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in Shell.interruptRequested = true }
+        action.__sigaction_handler.sa_handler = { _ in Kernel.requestInterrupt() }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
         sigaction(SIGINT, &action, nil)

@@ -23,12 +23,15 @@ public enum SafeTensors {
     public static func parse(_ data: [UInt8], path: String) throws -> SafeTensorsFile {
         func problem(_ text: String) -> SafeTensorsError { SafeTensorsError(path: path, problem: text) }
         guard data.count >= 8 else { throw problem("file is \(data.count) bytes, too short for a safetensors header") }
+        let length = (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[$1]) << (8 * UInt64($1)) }
         // torch.save writes a zip archive (PK…) or, in the legacy format, a pickle (0x80 protocol byte).
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || (data[0] == 0x80 && (2...5).contains(data[1])) {
+        // A real header can also start with 0x80 (a 896-byte header does), so only a file whose JSON
+        // header is not where the length says is taken for a pickle.
+        let headerStartsJSON = length <= UInt64(data.count - 8) && data.count > 8 && data[8] == UInt8(ascii: "{")
+        if !headerStartsJSON, data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || (data[0] == 0x80 && (2...5).contains(data[1])) {
             throw problem("this is a PyTorch pickle (torch.save), not safetensors; save it with "
                           + "safetensors.torch.save_file(model.state_dict(), 'model.safetensors')")
         }
-        let length = (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[$1]) << (8 * UInt64($1)) }
         guard length <= UInt64(data.count - 8) else {
             throw problem("header length \(length) exceeds the \(data.count - 8) bytes after the length field")
         }
