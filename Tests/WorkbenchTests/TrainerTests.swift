@@ -132,7 +132,8 @@ extension TrainingTests {
             #expect(t.frames.last?.step == 6)
             #expect(t.frames.count >= 3)
             #expect(t.frames[0].blocks == ["ultimus1"])
-            #expect(t.frames[0].maps[0].shape == [8, 8, 8])
+            // One probe image per class of the synthetic data (10), each with its 8×8 map.
+            #expect(t.frames[0].maps[0].shape == [10, 8, 8])
             let rowSum = t.frames[0].maps[0].storage[0..<8].reduce(0, +)
             #expect(abs(rowSum - 1) < 1e-4)
         }
