@@ -28,6 +28,10 @@ import Testing
         #expect(console.output == adam)
         #expect(Shell.helpRewrite("?") == "help")
         #expect(Shell.helpRewrite("predict path=what?") == nil)
+        // Only a command (and one of its subcommands) becomes help; other lines go to the parser.
+        #expect(Shell.helpRewrite("train st7 ?") == nil)
+        #expect(Shell.helpRewrite("?w\u{11}2") == nil)
+        #expect(Shell.helpRewrite("optim adam?") == "help optim adam")
         #expect(sh.session.commandLog.isEmpty)
     }
 

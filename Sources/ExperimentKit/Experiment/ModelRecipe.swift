@@ -33,6 +33,8 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
             let net = LayerNetwork()
             net.weightBudget = maxWeights
             for spec in specs { try net.append(spec, generator: &generator) }
+            // The budget guards building from a file only; layers added or rebuilt later have none.
+            net.weightBudget = .max
             return net
         }
     }

@@ -32,6 +32,14 @@ enum ProtectionCommands {
         ctx.session.lastGood = (bytes, label)
     }
 
+    /// Puts the branch back to kept state bytes (other branches stay as they are).
+    static func restore(_ bytes: [UInt8], _ ctx: ShellContext) throws {
+        let loaded = try SessionFile.decode(bytes, name: "the kept state")
+        let branches = ctx.session.branches
+        SessionFile.install(loaded, into: ctx.session)
+        ctx.session.branches = branches
+    }
+
     /// The LR the next (failed) step used: the schedule's at the current step, else the optimizer's.
     static func nextLR(_ x: Experiment) -> Double {
         if let schedule = x.schedule, let lr = try? schedule.lr(atStep: x.scheduleStep) { return lr }
@@ -43,13 +51,7 @@ enum ProtectionCommands {
             throw inv.error("training has not stopped at a NaN or exploding loss", suggestion: "rollback follows a guard stop of 'train'")
         }
         guard let good = ctx.session.lastGood else { throw inv.error("no good state was kept") }
-        let loaded: LoadedSession
-        do { loaded = try SessionFile.decode(good.bytes, name: "the kept state") } catch let error as ExperimentError {
-            throw inv.error(error.message)
-        }
-        let branches = ctx.session.branches
-        SessionFile.install(loaded, into: ctx.session)
-        ctx.session.branches = branches
+        do { try restore(good.bytes, ctx) } catch let error as ExperimentError { throw inv.error(error.message) }
         ctx.session.guardStop = nil
         let x = ctx.session.experiment
         ctx.console.write("rolled back to \(good.label): \(SessionsCommands.summary(x))")

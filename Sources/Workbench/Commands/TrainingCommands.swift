@@ -85,8 +85,14 @@ enum TrainingCommands {
             if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
             throw Interrupted("train (after \(report.stepsDone) of \(steps) steps; the partial epoch is recorded\(autosaveLocation(ctx).map { " and saved to \($0)" } ?? ""))")
         case .guardStopped(let message):
-            ctx.session.guardStop = (x.globalStep + 1, ProtectionCommands.nextLR(x))
-            if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
+            let stop = (x.globalStep + 1, ProtectionCommands.nextLR(x))
+            if report.stepsDone > 0 {
+                ctx.logPartial("train steps=\(report.stepsDone)")
+            } else if let good = ctx.session.lastGood {
+                // No update was applied: the command changes nothing (the loader's drawn batch included).
+                try? ProtectionCommands.restore(good.bytes, ctx)
+            }
+            ctx.session.guardStop = stop
             throw ExperimentError(message + "; 'rollback' returns to the last good state")
         case .stoppedEarly(let reason):
             // Logged as typed: replaying it stops at the same epoch.

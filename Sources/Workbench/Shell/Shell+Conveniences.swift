@@ -2,16 +2,20 @@ import Foundation
 
 /// What the shell does with a line before parsing it: `CMD?` and `?CMD` as help, `time CMD`, `clear`.
 extension Shell {
-    /// `help CMD` for `CMD?` or `?CMD` (`help` for a lone `?`); `nil` for any other line.
-    static func helpRewrite(_ line: String) -> String? {
+    /// `help CMD` for `CMD?` or `?CMD` (`help` for a lone `?`); `nil` for any other line. CMD is a
+    /// command of `table`, optionally with one of its subcommands (`optim adam?`); anything else
+    /// goes to the parser, which names what is wrong with it.
+    static func helpRewrite(_ line: String, table: CommandTable = .standard) -> String? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.hasPrefix("#") else { return nil }
         if trimmed == "?" { return "help" }
-        if trimmed.hasPrefix("?") { return "help " + trimmed.dropFirst().trimmingCharacters(in: .whitespaces) }
-        if trimmed.hasSuffix("?"), !trimmed.contains("=") {
-            return "help " + trimmed.dropLast().trimmingCharacters(in: .whitespaces)
+        let topic: Substring
+        if trimmed.hasPrefix("?") { topic = trimmed.dropFirst() } else if trimmed.hasSuffix("?") { topic = trimmed.dropLast() } else {
+            return nil
         }
-        return nil
+        let words = topic.split(separator: " ").map(String.init)
+        guard (1...2).contains(words.count), let spec = table.command(named: words[0]) else { return nil }
+        if words.count == 2, !spec.subcommands.contains(where: { $0.name == words[1] }) { return nil }
+        return "help " + words.joined(separator: " ")
     }
 
     /// The command after `time`, when `line` is `time CMD`.

@@ -67,7 +67,7 @@ public final class Shell {
     ///   - lineNumber: the line's number in `source`.
     @discardableResult
     public func execute(line: String, source: String? = nil, lineNumber: Int = 1) -> CommandStatus {
-        if let help = Shell.helpRewrite(line) { return execute(line: help, source: source, lineNumber: lineNumber) }
+        if let help = Shell.helpRewrite(line, table: table) { return execute(line: help, source: source, lineNumber: lineNumber) }
         if let command = Shell.timedCommand(line) { return timed(command, source: source, lineNumber: lineNumber) }
         let invocation: Invocation
         promptWidth = prompt.count
