@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import Workbench
 
@@ -48,7 +49,7 @@ public enum KernelSpec {
     public static func install(at location: Location, executable: String = currentExecutable()) throws -> String {
         let folder = location.folder
         do {
-            try AtomicWrite.write(json(executable: executable), to: folder + "/kernel.json")
+            try AtomicWriter.write(json(executable: executable), to: folder + "/kernel.json", createFolders: true)
             for size in [32, 64] { try logo(size: size).writePNG(to: folder + "/logo-\(size)x\(size).png") }
         } catch {
             throw KernelError("cannot write the kernelspec in \(folder) (\(error)); try --user or --prefix DIR")

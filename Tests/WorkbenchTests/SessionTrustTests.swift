@@ -219,7 +219,7 @@ extension TrainingTests {
             try FileManager.default.createSymbolicLink(atPath: f.folder + "/" + name, withDestinationPath: victim)
         }
         try RenderFile.write("<svg/>", to: f.folder + "/chart.svg")
-        try AtomicWrite.write("note", to: f.folder + "/note.txt")
+        try AtomicWriter.write("note", to: f.folder + "/note.txt", createFolders: true)
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim")
     }
 }

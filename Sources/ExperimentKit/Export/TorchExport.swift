@@ -71,7 +71,7 @@ public enum TorchExport {
                           weightsFile: (weightsPath as NSString).lastPathComponent,
                           dataFile: dataPath.map { ($0 as NSString).lastPathComponent },
                           optimizerFile: optimizerPath.map { ($0 as NSString).lastPathComponent })
-        try AtomicWrite.write(text, to: path)
+        try AtomicWriter.write(text, to: path, createFolders: true)
         return Written(script: path, weights: weightsPath, data: dataPath, parameters: parameters)
     }
 

@@ -30,7 +30,7 @@ enum PlotCommands {
         }
         if let to = inv.string("to"), (to as NSString).pathExtension.lowercased() == "csv" {
             let path = try ctx.outputFile(inv, defaultName: nil, formats: ["csv"])!
-            try AtomicWrite.write(lrFinderCSV(result), to: path)
+            try AtomicWriter.write(lrFinderCSV(result), to: path, createFolders: true)
             ctx.console.write("wrote \(path) (\(result.lrs.count) rows: lr, loss, smoothed_loss)")
             return
         }

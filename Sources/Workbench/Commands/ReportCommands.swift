@@ -80,7 +80,7 @@ enum ReportCommands {
         let report = SessionReport(title: "Ultimus Workbench session report", modelSummary: summary,
                                    trainingLog: SessionReport.log(x.history), details: details(ctx, accuracy: accuracyLine),
                                    figures: figures)
-        try AtomicWrite.write(report.markdown, to: readme)
+        try AtomicWriter.write(report.markdown, to: readme, createFolders: true)
         ctx.console.write("wrote \(readme) with \(written.joined(separator: ", "))")
     }
 

@@ -113,7 +113,7 @@ extension Shell {
         let context = ShellContext(shell: self)
         let script = session.script(header: header) { !ReplayPolicy.scriptKeeps($0, ctx: context) }
         do {
-            try AtomicWrite.write(script, to: expanded)
+            try AtomicWriter.write(script, to: expanded, createFolders: true)
         } catch {
             throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
         }
@@ -132,7 +132,7 @@ extension Shell {
             throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
         }
         do {
-            try AtomicWrite.write(Notebook.json(of: session), to: expanded)
+            try AtomicWriter.write(Notebook.json(of: session), to: expanded, createFolders: true)
         } catch {
             throw inv.error("cannot write '\(path)': \(Shell.describeFileError(error))", at: "path")
         }

@@ -8,7 +8,7 @@ extension ShellContext {
     /// Without `to=`, the file is `defaultName` in the session's output folder (created if
     /// needed) and may be replaced. With `to=PATH`, an existing file outside the output folder is
     /// only replaced when `force=true`. Call it before changing any state; write the file with
-    /// ``AtomicWrite``.
+    /// ``AtomicWriter``.
     /// - Throws: a ``Diagnostic`` pointing at `to=` when the file exists and `force` is not set.
     public func outputPath(for invocation: Invocation, defaultName: String) throws -> String {
         let folder = PathName.expandingTilde(session.outputDirectory)
