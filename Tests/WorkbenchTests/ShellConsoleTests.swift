@@ -34,7 +34,7 @@ import Testing
         }
         #expect(shell.execute(line: "train") == .failed("train interrupted"))
         #expect(console.output == "EPOCH = 1 | 3/98\n")
-        #expect(console.errors == "error: train interrupted\n")
+        #expect(console.errors == "train interrupted\n")  // an interrupt is not printed as an error
     }
 
     @Test func stylesOnlyWithColour() {
