@@ -12,8 +12,8 @@ extension Kernel {
         if !silent { iopub.publish("execute_input", ["code": code, "execution_count": executionCount], parent: request) }
         console.parent = request
         defer { console.parent = nil }
-        Shell.interruptRequested = false
-        Kernel.cellInterrupted = false
+        shell.interrupt.clear()
+        cellInterrupt.clear()
         for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
             if let failure = run(String(line), request: request) {
                 iopub.publish("error", failure, parent: request)
@@ -26,7 +26,7 @@ extension Kernel {
     /// Runs one line and publishes the images it wrote.
     /// - Returns: the error content (`ename`, `evalue`, `traceback`) when the line failed or was interrupted.
     private func run(_ line: String, request: JupyterMessage) -> JSONObject? {
-        if Kernel.isInterrupted { return Kernel.interrupted() }
+        if isInterrupted { return Kernel.interrupted() }
         let status = shell.execute(line: line)
         for path in status == .ok ? shell.lastOutput?.images ?? [] : [] {
             guard let data = WrittenImages.displayData(path: path) else { continue }
@@ -35,24 +35,20 @@ extension Kernel {
         switch status {
         case .ok, .quit:
             console.flushErrors()
-            return Kernel.isInterrupted ? Kernel.interrupted() : nil
+            return isInterrupted ? Kernel.interrupted() : nil
         case .failed(let summary):
             let traceback = console.takeErrors().split(separator: "\n").map(String.init)
-            let interrupted = Kernel.isInterrupted
+            let interrupted = isInterrupted
             return ["ename": interrupted ? "KeyboardInterrupt" : "CommandError", "evalue": summary, "traceback": traceback]
         }
     }
 
-    /// Set with the shell's flag by an interrupt (message or SIGINT) and cleared only when a cell
-    /// starts: a command run inside the interrupted one (an autosave) may clear the shell's flag.
-    nonisolated(unsafe) static var cellInterrupted = false
-
-    static func requestInterrupt() {
-        cellInterrupted = true
-        Shell.interruptRequested = true
+    func requestInterrupt() {
+        cellInterrupt.raise()
+        shell.interrupt.raise()
     }
 
-    static var isInterrupted: Bool { cellInterrupted || Shell.interruptRequested }
+    var isInterrupted: Bool { cellInterrupt.isRaised || shell.interrupt.isRaised }
 
     static func interrupted() -> JSONObject {
         ["ename": "KeyboardInterrupt", "evalue": "interrupted; the rest of the cell did not run",

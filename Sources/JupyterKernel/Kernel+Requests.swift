@@ -14,10 +14,10 @@ extension Kernel {
         case "comm_info_request": content = ["status": "ok", "comms": [String: Any]()]
         case "history_request": content = ["status": "ok", "history": [Any]()]
         case "interrupt_request":
-            Kernel.requestInterrupt()
+            requestInterrupt()
             content = ["status": "ok"]
         case "shutdown_request":
-            Kernel.requestInterrupt()
+            requestInterrupt()
             stop()
             content = ["status": "ok", "restart": request.content["restart"] as? Bool ?? false]
         default:

@@ -18,6 +18,9 @@ public final class Kernel {
     let iopub: IOPub
     let console: KernelConsole
     let shell: Shell
+    /// Raised with the shell's Ctrl-C by an interrupt (message or SIGINT) and cleared only when a
+    /// cell starts: a command run inside the interrupted one (an autosave) may clear the shell's.
+    let cellInterrupt = CancellationToken()
     /// Number of the last cell run with `store_history`.
     var executionCount = 0
     private let stopLock = NSLock()
@@ -107,15 +110,22 @@ extension Kernel {
     /// Starts a kernel on the connection file at `path` and serves it until shutdown.
     public static func serve(connectionFile path: String, options: ShellOptions) throws {
         let kernel = try Kernel(connection: ConnectionFile.read(path), options: options)
-        installSignalInterrupt()
+        installSignalInterrupt(kernel)
         kernel.run()
     }
 
+    /// The tokens SIGINT raises: the served kernel's (a signal handler cannot capture it).
+    nonisolated(unsafe) private static var signalled: (CancellationToken, CancellationToken)?
+
     /// SIGINT (`interrupt_mode: signal` clients) stops the running command at the next batch,
     /// as an `interrupt_request` does; the kernel itself keeps running.
-    static func installSignalInterrupt() {
+    static func installSignalInterrupt(_ kernel: Kernel) {
+        signalled = (kernel.shell.interrupt, kernel.cellInterrupt)
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in Kernel.requestInterrupt() }
+        action.__sigaction_handler.sa_handler = { _ in
+            Kernel.signalled?.0.raise()
+            Kernel.signalled?.1.raise()
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
         sigaction(SIGINT, &action, nil)

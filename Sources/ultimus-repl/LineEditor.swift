@@ -48,7 +48,7 @@ final class LineEditor {
         let raw = readline(prompt)
         LineEditor.isReading = false
         guard let raw else {
-            return errno == EINTR || Shell.interruptRequested ? .interrupted : .endOfInput
+            return errno == EINTR || Signals.interrupt.isRaised ? .interrupted : .endOfInput
         }
         defer { free(raw) }
         return .line(String(cString: raw))

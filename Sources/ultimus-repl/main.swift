@@ -80,7 +80,7 @@ struct UltimusREPL: ParsableCommand {
         let prompt = stays && terminal
         let shell = Shell(options: ShellOptions(
             seed: seed, threads: threads, dataDirectory: data, outputDirectory: out, console: console,
-            alignsCaretsUnderPrompt: prompt))
+            alignsCaretsUnderPrompt: prompt, interrupt: Signals.interrupt))
         installInterruptHandler()
         installTerminationHandler()
         if let script {
@@ -102,7 +102,7 @@ struct UltimusREPL: ParsableCommand {
         if let interactiveScript {
             failed = shell.runScript(path: interactiveScript, stopOnError: true) != 0
             if shell.quitRequested { throw ExitCode(failed ? 1 : 0) }
-            Shell.interruptRequested = false
+            Signals.interrupt.clear()
         }
         if let editor {
             interactiveLoop(shell, editor: editor)
@@ -121,7 +121,7 @@ struct UltimusREPL: ParsableCommand {
                 shell.console.write("")
                 return
             case .interrupted:
-                Shell.interruptRequested = false
+                Signals.interrupt.clear()
                 shell.console.write("^C")
             case .line(let line):
                 editor.remember(line)
@@ -142,7 +142,7 @@ struct UltimusREPL: ParsableCommand {
             case .failed: failed = true
             case .quit: return failed
             }
-            if Shell.interruptRequested || Shell.terminationSignal != 0 { return true }
+            if Signals.interrupt.isRaised || Shell.terminationSignal != 0 { return true }
         }
         return failed
     }
@@ -152,20 +152,25 @@ extension Console {
     static func environment(_ key: String) -> String? { getenv(key).map { String(cString: $0) } }
 }
 
+/// What the signal handlers raise: the one shell's Ctrl-C.
+enum Signals {
+    static let interrupt = CancellationToken()
+}
+
 /// Ctrl-C: at the prompt libedit returns with EINTR (the line is cleared); during a command the
 /// flag asks it to stop at the next batch; a second Ctrl-C during the same command quits. At the
 /// prompt a second Ctrl-C never quits: when the first arrives just before libedit blocks in
 /// `read`, libedit misses it, and the user presses again.
 private func installInterruptHandler() {
-    Shell.interruptRequested = false
+    Signals.interrupt.clear()
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { _ in
-        if Shell.interruptRequested, !LineEditor.isReading {
+        if Signals.interrupt.isRaised, !LineEditor.isReading {
             let message = "\nultimus-repl: interrupted twice, quitting\n"
             _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             _exit(130)
         }
-        Shell.interruptRequested = true
+        Signals.interrupt.raise()
     }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
@@ -180,7 +185,7 @@ private func installTerminationHandler() {
     action.__sigaction_handler.sa_handler = { signal in
         if Shell.terminationSignal != 0 || LineEditor.isReading { _exit(128 + signal) }
         Shell.terminationSignal = signal
-        Shell.interruptRequested = true
+        Signals.interrupt.raise()
     }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0

@@ -4,8 +4,8 @@ import Testing
 @testable import ExperimentKit
 @testable import Workbench
 
-/// The training, session-file and script tests, run one at a time: they share the process-wide
-/// Ctrl-C flag (`Shell.interruptRequested`) and the kernels' thread count.
+/// The training, session-file and script tests, run one at a time: they share the kernels'
+/// process-wide thread count.
 @Suite(.serialized) enum TrainingTests {}
 
 /// A shell on a capturing console with its own temporary output folder, for the training tests.

@@ -183,7 +183,7 @@ final class TemporaryFolder {
 
     @Test func handlersSeeTheInterruptFlagResetPerCommand() {
         let shell = makeShell()
-        Shell.interruptRequested = true
+        shell.interrupt.raise()
         var seen: Bool?
         shell.handlers["eval"] = { _, ctx in seen = ctx.interruptRequested }
         shell.execute(line: "eval")

@@ -74,19 +74,19 @@ extension TrainingTests {
             // A terminal console that "presses Ctrl-C" once the first epoch's progress line is complete.
             final class InterruptingConsole: Console {
                 var text = ""
+                let interrupt = CancellationToken()
                 init() { super.init(isTerminal: true, color: false, unicode: true, width: 120) }
                 override func emit(_ text: String, toError: Bool) {
                     self.text += text
-                    if text.contains("4/4") { Shell.interruptRequested = true }
+                    if text.contains("4/4") { interrupt.raise() }
                 }
             }
             let console = InterruptingConsole()
             let folder = NSTemporaryDirectory() + "ultimus-train-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let shell = Shell(options: ShellOptions(seed: 3, outputDirectory: folder, console: console))
+            let shell = Shell(options: ShellOptions(seed: 3, outputDirectory: folder, console: console, interrupt: console.interrupt))
             for line in TrainingBench.tiny { #expect(shell.execute(line: line) == .ok) }
             let status = shell.execute(line: "train epochs=3")
-            Shell.interruptRequested = false
             guard case .failed(let message) = status else { Issue.record("an interrupted train must fail"); return }
             #expect(message.contains("interrupted"))
             let x = shell.session.experiment

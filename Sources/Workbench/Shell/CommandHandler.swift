@@ -17,7 +17,7 @@ public struct ShellContext {
     public var console: Console { shell.console }
 
     /// True once Ctrl-C was pressed during this command: long loops stop at the next batch.
-    public var interruptRequested: Bool { Shell.interruptRequested }
+    public var interruptRequested: Bool { shell.interrupt.isRaised }
 
     /// Asks the user a question at the terminal and returns the typed answer (trimmed), or `nil`
     /// when the session is not interactive or the user pressed Ctrl-C/Ctrl-D. For `quiz`.

@@ -43,12 +43,12 @@ extension Shell {
 
     /// Runs the lines of `text` as a script named `source`.
     public func runLines(_ text: String, source: String, stopOnError: Bool) -> Int32 {
-        if scriptDepth == 0, Shell.terminationSignal == 0 { Shell.interruptRequested = false }
+        if scriptDepth == 0, Shell.terminationSignal == 0 { interrupt.clear() }
         scriptDepth += 1
         defer { scriptDepth -= 1 }
         var failed = false
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if Shell.interruptRequested {
+            if interrupt.isRaised {
                 console.error("\(source):\(index + 1): interrupted")
                 return 130
             }
@@ -57,7 +57,7 @@ extension Shell {
             case .quit: return failed ? 1 : 0
             case .failed:
                 failed = true
-                if Shell.interruptRequested { return 130 }
+                if interrupt.isRaised { return 130 }
                 if stopOnError { return 1 }
             }
         }

@@ -11,8 +11,6 @@ import Foundation
 /// shell.runScript(path: "sessions/quickstart.ult", stopOnError: true)
 /// ```
 public final class Shell {
-    /// Set from the SIGINT handler; long commands poll it and stop at the next batch.
-    nonisolated(unsafe) public static var interruptRequested = false
     /// SIGTERM or SIGHUP received: the running command stops as after Ctrl-C (a partial epoch is
     /// recorded and autosaved), then the program exits with status 128 + this signal.
     nonisolated(unsafe) public static var terminationSignal: Int32 = 0
@@ -29,6 +27,8 @@ public final class Shell {
     public private(set) var session: Session
     public let console: Console
     public let options: ShellOptions
+    /// This shell's Ctrl-C (``ShellOptions/interrupt``).
+    public var interrupt: CancellationToken { options.interrupt }
     /// This shell's handlers (``defaultHandlers`` unless replaced, e.g. by tests).
     public var handlers: [String: CommandHandler]
     /// Number of the next prompt, `[3]>`: counts every non-blank line entered.
@@ -94,7 +94,7 @@ public final class Shell {
         }
         // A Ctrl-C pressed while a script runs must stop the script, so only a command typed at
         // the top level starts with a clear flag.
-        if scriptDepth == 0, Shell.terminationSignal == 0 { Shell.interruptRequested = false }
+        if scriptDepth == 0, Shell.terminationSignal == 0 { interrupt.clear() }
         let start = DispatchTime.now().uptimeNanoseconds
         let recording = OutputRecording(console: console)
         do {

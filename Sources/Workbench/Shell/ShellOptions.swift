@@ -13,10 +13,13 @@ public struct ShellOptions {
     /// Input is typed after the shell's prompt on a terminal: error carets then line up under the
     /// typed text, which is still on screen; otherwise the offending line is echoed above the caret.
     public var alignsCaretsUnderPrompt: Bool
+    /// This shell's Ctrl-C; the REPL's signal handler and the Jupyter kernel raise it.
+    public var interrupt: CancellationToken
 
     public init(
         seed: UInt64 = 1, threads: Int? = nil, dataDirectory: String? = nil, outputDirectory: String = "ultimus-out",
-        console: Console = Console.standard(), alignsCaretsUnderPrompt: Bool = false
+        console: Console = Console.standard(), alignsCaretsUnderPrompt: Bool = false,
+        interrupt: CancellationToken = CancellationToken()
     ) {
         self.seed = seed
         self.threads = threads
@@ -24,6 +27,7 @@ public struct ShellOptions {
         self.outputDirectory = outputDirectory
         self.console = console
         self.alignsCaretsUnderPrompt = alignsCaretsUnderPrompt
+        self.interrupt = interrupt
     }
 }
 
