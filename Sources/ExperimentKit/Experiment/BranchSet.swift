@@ -55,7 +55,7 @@ public final class BranchSet {
         for (name, text) in stored.parked {
             guard let data = Data(base64Encoded: text) else { throw ExperimentError("branch \(name) is damaged (not base64)") }
             let bytes = [UInt8](data)
-            do { _ = try SessionFile.decode(bytes, name: "branch \(name)") } catch let error as ExperimentError {
+            do { _ = try SessionFile.decodePart(bytes, name: "branch \(name)") } catch let error as ExperimentError {
                 throw ExperimentError(error.message)
             }
             set.parked[name] = bytes

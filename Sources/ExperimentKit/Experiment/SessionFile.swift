@@ -53,6 +53,11 @@ public enum SessionFile {
 
     /// Builds the state held in session-file bytes (`name` labels errors), touching no live session.
     public static func decode(_ bytes: [UInt8], name path: String) throws -> LoadedSession {
+        try decode(bytes, name: path, part: false)
+    }
+
+    /// Decodes a session file, or with `part` a session kept inside one (which may hold no other).
+    static func decode(_ bytes: [UInt8], name path: String, part: Bool) throws -> LoadedSession {
         let file: SafeTensorsFile
         do { file = try SafeTensors.parse(bytes, path: path) } catch let error as SafeTensorsError {
             throw ExperimentError("\(path): not a readable session file (\(error.problem))")
@@ -74,10 +79,12 @@ public enum SessionFile {
             throw ExperimentError("\(path): \(error.message)")
         }
         do {
+            if part { try checkPart(file, record) }
             try record.validate()
             let experiment = try restore(record, file: file)
             let branches = try BranchSet.read(file.metadata[BranchSet.metadataKey])
-            return LoadedSession(record: record, experiment: experiment, verified: verified, branches: branches)
+            return LoadedSession(record: record, experiment: experiment, verified: verified, branches: branches,
+                                 rollback: try restoreRollback(record, file: file))
         } catch let error as ExperimentError {
             throw ExperimentError("\(path): \(error.message)")
         } catch {
@@ -118,11 +125,15 @@ public struct SessionCheckpoint {
     public var branches: BranchSet?
     /// Worker threads of the kernels: bit-identical results need the same count.
     public var threads: Int?
+    /// A pending guard stop and the state `rollback` returns to (`nil` in a branch's own snapshot).
+    public var rollback: RollbackState?
 
     public init(seed: UInt64, generator: SeededGenerator, commandLog: [LoggedCommand], experiment: Experiment,
-                quiz: SessionRecord.QuizRecord?, threads: Int? = nil, branches: BranchSet? = nil) {
+                quiz: SessionRecord.QuizRecord?, threads: Int? = nil, branches: BranchSet? = nil,
+                rollback: RollbackState? = nil) {
         (self.seed, self.generator, self.commandLog) = (seed, generator, commandLog)
         (self.experiment, self.quiz, self.threads, self.branches) = (experiment, quiz, threads, branches)
+        self.rollback = rollback
     }
 }
 
@@ -134,6 +145,8 @@ public struct LoadedSession {
     public var verified = true
     /// The session's other branches, when it has any.
     public var branches: BranchSet?
+    /// A pending guard stop and the state `rollback` returns to, when the file kept them.
+    public var rollback: RollbackState?
 }
 
 /// The JSON part of a session file.
@@ -175,6 +188,10 @@ public struct SessionRecord: Codable {
     /// Worker threads the session ran with (absent in files saved before it was kept): sums split
     /// across threads round differently, so bit-identical results need the same count.
     public var threads: Int?
+    /// The kept best weights' numbers (absent when none are kept, and in files saved before they were).
+    public var best: BestRecord?
+    /// A pending guard stop and its last good state (absent without one, and in older files).
+    public var rollback: RollbackRecord?
 
     /// The shell's quiz: on or off, and the score.
     public struct QuizRecord: Codable {
@@ -217,6 +234,9 @@ extension SessionFile {
         for entry in x.model?.namedModules() ?? [] {
             if let d = entry.module as? Dropout { dropout[entry.name] = d.generator.state }
         }
+        let (bestEntries, best) = bestSnapshot(x.best)
+        let (rollbackEntries, rollback) = rollbackSnapshot(session.rollback)
+        entries += bestEntries + rollbackEntries
         let loader = x.data?.trainLoader.state ?? x.pendingLoaderState
         let record = SessionRecord(
             version: version, startSeed: session.experiment.startSeed, seed: session.seed, generator: session.generator.state, commandLog: session.commandLog,
@@ -230,7 +250,7 @@ extension SessionFile {
             evaluations: x.evaluations, digests: x.digests,
             autosave: x.autosavePath.flatMap { PathName.isContainedName($0) ? $0 : nil },
             quiz: session.quiz,
-            interventions: interventions(x.model), threads: session.threads)
+            interventions: interventions(x.model), threads: session.threads, best: best, rollback: rollback)
         return (entries, record)
     }
 
@@ -261,6 +281,7 @@ extension SessionFile {
             }
             try restoreInterventions(r.interventions ?? [:], into: model)
             x.restoreModel(recipe: recipe, model: model)
+            x.best = try restoreBest(r, file: file, model: model)
             if let settings = r.optimizer {
                 let optimizer = settings.build(parameters: model.parameters())
                 var state = StateDict()
@@ -274,6 +295,7 @@ extension SessionFile {
         } else if let settings = r.optimizer {
             x.restoreOptimizer(settings, optimizer: nil)
         }
+        if x.model == nil { x.best = try restoreBest(r, file: file, model: nil) }
         if let settings = r.schedule { try x.setSchedule(settings) }
         x.scheduleStep = r.scheduleStep
         x.globalStep = r.globalStep

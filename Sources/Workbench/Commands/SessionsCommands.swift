@@ -54,8 +54,8 @@ enum SessionsCommands {
         if !loaded.verified { ctx.console.warning(unverified(path)) }
         SessionFile.install(loaded, into: ctx.session)
         ctx.session.branches = loaded.branches ?? BranchSet()
-        ctx.session.lastGood = nil
-        ctx.session.guardStop = nil
+        ctx.session.lastGood = loaded.rollback?.lastGood
+        ctx.session.guardStop = loaded.rollback?.guardStop
         // The loaded log stands for the 'load' (it is not logged); numbering goes on after it, so
         // command numbers (and the digests keyed by them) stay unique.
         ctx.shell.promptNumber = max(ctx.shell.promptNumber, (ctx.session.commandLog.last?.number ?? 0) + 1)

@@ -10,13 +10,15 @@ extension Session {
     /// The session as the value a session file stores.
     public var checkpoint: SessionCheckpoint {
         SessionCheckpoint(seed: seed, generator: generator, commandLog: commandLog, experiment: experiment,
-                          quiz: QuizState.of(self).record, threads: threads, branches: branches)
+                          quiz: QuizState.of(self).record, threads: threads, branches: branches,
+                          rollback: RollbackState(lastGood: lastGood, guardStop: guardStop))
     }
 
-    /// The branch in use alone (no other branches): what a parked branch and `rollback` keep.
+    /// The branch in use alone (no other branches, no rollback state): what a parked branch and `rollback` keep.
     var branchCheckpoint: SessionCheckpoint {
         var c = checkpoint
         c.branches = nil
+        c.rollback = nil
         return c
     }
 }
