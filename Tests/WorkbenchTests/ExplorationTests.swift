@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+@testable import ExperimentKit
 @testable import Workbench
 
 /// A shell over a tiny layer network on synthetic data (fast enough for a debug build).
@@ -162,6 +163,37 @@ final class ExplorationBench {
             let log = { (bench: ExplorationBench) in bench.shell.session.commandLog.map(\.text).filter { !$0.hasPrefix("save ") } }
             #expect(log(a) == log(b))
         }
+    }
+
+    @Test func branchListAndCompareWorkAfterALoadAndTheListIsChecksummed() throws {
+        let a = ExplorationBench()
+        a.run("train epochs=1")
+        a.run("branch new slow")
+        a.run("optim sgd lr=0.001")
+        a.run("train epochs=1")
+        let path = a.folder.path + "/two.session"
+        a.run("save \(path)")
+        let b = ExplorationBench(setup: false)
+        let loaded = b.run("load \(path)")
+        #expect(!loaded.contains("cannot be verified"), "\(loaded)")
+        let list = b.run("branch")
+        #expect(list.contains("  main") && list.contains("* slow"), "\(list)")
+        #expect(b.run("compare metric=loss").contains("Branches: training loss"))
+        let svg = try String(contentsOfFile: b.folder.path + "/out/compare-loss.svg", encoding: .utf8)
+        #expect(svg.contains(">main<") && svg.contains(">slow<"))
+        // A branch list changed after saving (here only its order) is refused; the session stays as it was.
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        var (header, data) = try TrainingTests.HostileFileTests.split(bytes)
+        var metadata = try #require(header["__metadata__"] as? [String: String])
+        let list0 = try #require(metadata[BranchSet.metadataKey])
+        metadata[BranchSet.metadataKey] = list0.replacingOccurrences(of: #"["main","slow"]"#, with: #"["slow","main"]"#)
+        #expect(metadata[BranchSet.metadataKey] != list0)
+        header["__metadata__"] = metadata
+        let edited = a.folder.path + "/edited.session"
+        try Data(try TrainingTests.HostileFileTests.join(header, data)).write(to: URL(fileURLWithPath: edited))
+        let c = ExplorationBench(setup: false)
+        #expect(c.fail("load \(edited)").contains("the branch list does not match its checksum"))
+        #expect(c.shell.session.branches.names == ["main"] && c.experiment.model == nil)
     }
 
     @Test func compareOverlaysBranchesWithALegend() throws {

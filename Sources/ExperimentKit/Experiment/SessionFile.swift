@@ -26,9 +26,10 @@ public enum SessionFile {
         var (entries, record) = try snapshot(checkpoint)
         record.startSeed = startSeed ?? checkpoint.experiment.startSeed
         let json = try encoder().encode(record)
+        let branches = try checkpoint.branches?.metadata()
         var metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)",
-                        SessionChecksums.metadataKey: SessionChecksums.table(entries, json: Array(json))]
-        if let branches = try checkpoint.branches?.metadata() { metadata[BranchSet.metadataKey] = branches }
+                        SessionChecksums.metadataKey: SessionChecksums.table(entries, json: Array(json), branches: branches)]
+        if let branches { metadata[BranchSet.metadataKey] = branches }
         var names = Set<String>()
         for e in entries where e.name == "__metadata__" || !names.insert(e.name).inserted {
             throw ExperimentError("tensor name '\(e.name)' is reserved or repeated")
