@@ -35,18 +35,37 @@ extension TrainingTests {
             #expect(bench.experiment.model.map { try? Experiment.outputClasses($0, side: 16) } == 3)
         }
 
+        @Test func modelUltimusTakesTheFolderClassCount() throws {
+            let bench = TrainingBench()
+            let root = bench.folder + "/images"
+            try Self.mixedFolder(root)
+            #expect(bench.run(["data folder path=\(root) size=16 batch=3 augment=none", "model ultimus"]))
+            #expect(bench.console.output.contains("model: UltimusNet variant=spec attention=sample classes=3"))
+            let model = try #require(bench.experiment.model)
+            #expect(try Experiment.outputClasses(model, side: 16) == 3)
+            #expect(bench.experiment.modelRecipe == .ultimus(variant: "spec", attention: "sample", classes: 3))
+            #expect(bench.run(["train steps=2", "save \(bench.folder)/three.session"]))
+            let digest = bench.experiment.weightDigest
+            let fresh = TrainingBench()
+            #expect(fresh.run(["load \(bench.folder)/three.session"]))
+            #expect(fresh.experiment.weightDigest == digest)
+            // A recipe saved before the head was sized reads as the 10-class network.
+            let old = try JSONDecoder().decode(ModelRecipe.self, from: Data(#"{"ultimus":{"variant":"spec","attention":"batch"}}"#.utf8))
+            #expect(old == .ultimus(variant: "spec", attention: "batch"))
+        }
+
         @Test func aHeadThatDoesNotMatchTheFolderIsRefusedInOneLine() throws {
             let bench = TrainingBench()
             let root = bench.folder + "/images"
             try Self.mixedFolder(root)
-            #expect(bench.run(["data folder path=\(root)"]))
-            guard case .failed(let message) = bench.run("model ultimus") else {
-                Issue.record("a 10-class UltimusNet on a 3-class folder must be refused")
+            #expect(bench.run(["data folder path=\(root)", "model new", "layer flatten", "layer linear out=10"]))
+            guard case .failed(let message) = bench.run("train steps=1") else {
+                Issue.record("a 10-class head on a 3-class folder must be refused")
                 return
             }
+            #expect(bench.experiment.globalStep == 0)
             #expect(message.contains("the model gives 10 class scores but the image folder has 3 classes"), "\(message)")
             #expect(!message.contains("CIFAR-10") && !message.contains("\n"))
-            #expect(bench.experiment.model == nil)
             // The other way round: a folder loaded under a model whose head does not match.
             #expect(bench.run(["data synthetic n=64 batch=16", "model ultimus"]))
             guard case .failed(let second) = bench.run("data folder path=\(root)") else {

@@ -217,7 +217,8 @@ public final class Experiment {
         let out = try outputClasses(model, side: side)
         if source == .folder, out != classes {
             throw ExperimentError("the model gives \(out) class scores but the image folder has \(classes) classes; "
-                                  + "end the model with 'layer linear out=\(classes)' or use 'model vit' (it takes the classes)")
+                                  + "end the model with 'layer linear out=\(classes)' or build it after the data "
+                                  + "('model ultimus' and 'model vit' take the classes)")
         }
         guard out >= classes else {
             throw ExperimentError("the model gives \(out) class scores but the data has \(classes) classes; end the model with 'layer linear out=\(classes)'")

@@ -3,14 +3,16 @@ import Layers
 /// How the current model was built, so that it can be rebuilt (before loading saved weights) and
 /// described: `model ultimus variant= attention=`, `model vit ...`, or `model new` followed by `layer ...` lines.
 public enum ModelRecipe: Codable, Equatable, Sendable {
-    case ultimus(variant: String, attention: String)
+    /// UltimusNet; `classes` is the head's size when an image folder set it (`nil`: 10, as CIFAR-10).
+    case ultimus(variant: String, attention: String, classes: Int? = nil)
     case layers([LayerSpec])
     case vit(ViTRecipe)
 
     /// The commands that build it.
     public var commands: [String] {
         switch self {
-        case .ultimus(let variant, let attention): return ["model ultimus variant=\(variant) attention=\(attention)"]
+        case .ultimus(let variant, let attention, let classes):
+            return ["model ultimus variant=\(variant) attention=\(attention)" + (classes.map { " classes=\($0)" } ?? "")]
         case .layers(let specs): return ["model new"] + specs.map(\.command)
         case .vit(let r): return ["model vit " + r.arguments]
         }
@@ -22,11 +24,12 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
     ///   that would pass it is refused before it is allocated.
     public func build(generator: inout SeededGenerator, maxWeights: Int = .max) throws -> Module {
         switch self {
-        case .ultimus(let variant, let attention):
+        case .ultimus(let variant, let attention, let classes):
             guard let v = UltimusNet.Variant(rawValue: variant), let a = AttentionMode(rawValue: attention) else {
                 throw ShapeError("unknown UltimusNet variant '\(variant)' or attention '\(attention)'; use spec|bnrelu and sample|batch")
             }
-            return UltimusNet(variant: v, attention: a, generator: &generator)
+            if let classes, !(2...1000).contains(classes) { throw ShapeError("classes=\(classes) is outside 2...1000") }
+            return UltimusNet(variant: v, attention: a, classes: classes ?? 10, generator: &generator)
         case .vit(let r):
             return try ViT(try r.config(), generator: &generator)
         case .layers(let specs):

@@ -1,4 +1,5 @@
-/// The assignment's network on CIFAR-10 images `[N, 3, 32, 32]` → logits `[N, 10]`.
+/// The assignment's network on CIFAR-10 images `[N, 3, 32, 32]` → logits `[N, 10]` (another class
+/// count sizes the head: `fc` is 48→`classes`; pooling makes any image side work).
 ///
 /// `.spec`: conv1..3 (3→16→32→48, 3×3, padding 1, no activation), global average pooling
 /// (`x.mean(dim=(2, 3))`), ultimus1..4 (48→8→48), fc (48→10): 25,882 parameters.
@@ -17,7 +18,8 @@ public final class UltimusNet: Module {
     public let blocks: [Ultimus]
     public let fc: Linear
 
-    public init(variant: Variant = .spec, attention: AttentionMode = .sample, generator: inout SeededGenerator) {
+    public init(variant: Variant = .spec, attention: AttentionMode = .sample, classes: Int = 10,
+                generator: inout SeededGenerator) {
         self.variant = variant
         let widths = [3, 16, 32, 48]
         convs = (0..<3).map { i in
@@ -25,7 +27,7 @@ public final class UltimusNet: Module {
         }
         norms = variant == .bnrelu ? widths.dropFirst().map { BatchNorm2d($0) } : []
         blocks = (0..<4).map { _ in Ultimus(dModel: 48, heads: 8, attention: attention, generator: &generator) }
-        fc = Linear(inputFeatures: 48, outputFeatures: 10, generator: &generator)
+        fc = Linear(inputFeatures: 48, outputFeatures: classes, generator: &generator)
     }
 
     /// The attention mode of every block; setting it sets all four.

@@ -121,7 +121,7 @@ enum BranchCommands {
 
     static func modelName(_ x: Experiment) -> String {
         switch x.modelRecipe {
-        case .ultimus(let v, let a)?: return "UltimusNet \(v)/\(a)"
+        case .ultimus(let v, let a, _)?: return "UltimusNet \(v)/\(a)"
         case .layers(let specs)?: return "\(specs.count) layers"
         case .vit?: return "ViT"
         case nil: return "-"

@@ -22,7 +22,8 @@ enum ModelCommands {
                 throw inv.error("UltimusNet always has 4 attention blocks (the assignment's network)", at: "blocks",
                                 suggestion: "for \(blocks) blocks build the network with 'model new', then 'layer ultimus' once per block")
             }
-            let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec", attention: inv.string("attention") ?? "sample")
+            let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec", attention: inv.string("attention") ?? "sample",
+                                             classes: folderClasses(x))
             var generator = ctx.session.generator
             try x.setModel(recipe, generator: &generator)
             ctx.session.generator = generator
@@ -38,9 +39,7 @@ enum ModelCommands {
             r.heads = inv.int("heads") ?? r.heads
             r.mlpRatio = inv.int("mlp_ratio") ?? r.mlpRatio
             r.pool = inv.string("pool") ?? r.pool
-            if let data = x.data, data.settings.source == .folder {
-                (r.classes, r.image) = (data.classNames.count, data.splits.train.height)
-            }
+            if let classes = folderClasses(x) { (r.classes, r.image) = (classes, x.data?.splits.train.height) }
             var generator = ctx.session.generator
             do { try x.setModel(.vit(r), generator: &generator) } catch let error as ShapeError { throw inv.error(error.message) }
             ctx.session.generator = generator
@@ -61,12 +60,19 @@ enum ModelCommands {
         ctx.recordDigest()
     }
 
+    /// The class count of a loaded image folder, which a model built after it takes (`nil` for other data).
+    static func folderClasses(_ x: Experiment) -> Int? {
+        guard let data = x.data, data.settings.source == .folder else { return nil }
+        return data.classNames.count
+    }
+
     static func describe(_ x: Experiment, _ ctx: ShellContext) {
         guard let model = x.model else { return }
         let params = DataState.grouped(model.parameterCount)
         switch x.modelRecipe {
-        case .ultimus(let variant, let attention)?:
-            ctx.console.write("model: UltimusNet variant=\(variant) attention=\(attention) · \(params) parameters")
+        case .ultimus(let variant, let attention, let classes)?:
+            let head = classes.map { " classes=\($0)" } ?? ""
+            ctx.console.write("model: UltimusNet variant=\(variant) attention=\(attention)\(head) · \(params) parameters")
         case .vit(let r)?:
             let tokens = (model as? ViT).map { "\($0.config.tokens) tokens of \($0.config.dim)" } ?? ""
             ctx.console.write("model: ViT \(r.arguments) · \(tokens) · \(params) parameters")
