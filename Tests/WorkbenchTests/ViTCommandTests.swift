@@ -77,6 +77,21 @@ import Testing
         #expect(bench.fail("rollout sample=0").contains("build one with 'model vit'"))
     }
 
+    @Test func overlaysAndRolloutAreShownInlineWithABitmapProtocol() {
+        let bench = Self.bench()
+        let kitty = "\u{1B}_Ga=T,f=100"
+        for line in ["attention blocks.0 sample=0", "attention all sample=0", "rollout sample=0"] {
+            #expect(!bench.run(line).contains("\u{1B}"), "\(line) in a pipe")
+        }
+        bench.run("set images=kitty")
+        for line in ["attention blocks.0 sample=0", "attention all sample=0", "rollout sample=0"] {
+            #expect(bench.run(line).components(separatedBy: kitty).count == 2, "\(line) shows one picture")
+        }
+        bench.run("set images=blocks")
+        let blocks = bench.run("rollout sample=0")
+        #expect(!blocks.contains(kitty) && blocks.contains("rollout · probe 0"))
+    }
+
     @Test func zeroingAHeadChangesEvalAndClearRestoresIt() {
         let bench = Self.bench()
         bench.run("train steps=2")

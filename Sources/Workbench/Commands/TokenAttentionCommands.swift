@@ -105,6 +105,8 @@ enum TokenAttentionCommands {
         let overPath = (path as NSString).deletingPathExtension + "-overlay.png"
         try PNGCodec.write(rgb: maps.pixels, width: maps.width, height: maps.height, to: path)
         try PNGCodec.write(rgb: over.pixels, width: over.width, height: over.height, to: overPath)
+        // Elsewhere the terminal maps above stand for the pictures.
+        if ctx.console.images.isBitmap { ctx.showPicture(over) { _ in "" } }
         ctx.console.write(ctx.console.styled("rows are query tokens, columns key tokens (token 0 is the class token with pool=cls, "
             + "then the patches row by row); each row sums to 1 over the keys.", .dim))
         ctx.console.write("wrote \(path) (\(tiles.count) maps of \(t)×\(t)) and \(overPath) (the image and each head's "
@@ -142,6 +144,7 @@ enum TokenAttentionCommands {
         let grid2 = ImageGrid.compose(tiles, columns: 2, scale: 1, title: "attention rollout")
         let path = try ctx.outputFile(inv, defaultName: "rollout-sample\(sample).png")!
         try PNGCodec.write(rgb: grid2.pixels, width: grid2.width, height: grid2.height, to: path)
+        if ctx.console.images.isBitmap { ctx.showPicture(grid2) { _ in "" } }
         ctx.console.write(ctx.console.styled("rollout (Abnar & Zuidema, 2020): per block the heads' mean, A = 0.5·A + 0.5·I, rows "
             + "renormalised; rollout = A_last · … · A_first. Shown: " + (vit.config.pool == .cls ? "the class token's row" : "the mean row")
             + " over the patches.", .dim))
