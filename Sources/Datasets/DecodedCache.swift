@@ -9,7 +9,7 @@ import Foundation
 /// CIFAR-10 binary records:
 ///
 /// ```
-/// "ULTIMG02"  then little-endian UInt32 height, width, count, classCount,
+/// "ULTIMG03"  then little-endian UInt32 height, width, count, classCount, resized (files resized when decoded),
 /// classCount × (UInt16 length, UTF-8 name), count label bytes, then count × 3·height·width CHW bytes
 /// ```
 /// The pixels are one block, so a load reads them straight into the set's array (no per-image copies).
@@ -35,7 +35,7 @@ public struct DecodedCache: Sendable {
         var md5 = MD5()
         let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().standardizedFileURL.path
         let mode = resizing.map { "|\($0.fit.rawValue)|\($0.strict ? "strict" : "lenient")" } ?? ""
-        md5.update(Array("ultimus-images-v3|\(real)|\(split)|\(height)x\(width)\(mode)|\(listing.classNames.joined(separator: "/"))\n".utf8))
+        md5.update(Array("ultimus-images-v4|\(real)|\(split)|\(height)x\(width)\(mode)|\(listing.classNames.joined(separator: "/"))\n".utf8))
         for i in 0..<listing.files.count {
             md5.update(Array("\(listing.files[i])|\(listing.sizes[i])|\(listing.modified[i])\n".utf8))
         }
@@ -45,26 +45,32 @@ public struct DecodedCache: Sendable {
 
     /// The cached set at `path`, or `nil` when it is missing or fails any check.
     public func load(path: String, expectedCount: Int, height: Int, width: Int) -> ImageSet? {
+        loadEntry(path: path, expectedCount: expectedCount, height: height, width: width)?.set
+    }
+
+    /// The cached set at `path` and how many of its files were resized when it was decoded.
+    public func loadEntry(path: String, expectedCount: Int, height: Int, width: Int) -> (set: ImageSet, resized: Int)? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try? Self.read(path: path, expectedCount: expectedCount, height: height, width: width)
     }
 
     /// Saves `set` at `path` atomically, creating the cache folder if needed.
-    public func store(_ set: ImageSet, path: String) throws {
+    /// - Parameter resized: how many of its files were resized when decoded (reported again on a cache hit).
+    public func store(_ set: ImageSet, resized: Int = 0, path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw DatasetError(file: folder, "cannot create the cache folder (set ULTIMUS_CACHE to a writable folder)")
         }
-        try AtomicFile.write(Self.encode(set), to: path)
+        try AtomicFile.write(Self.encode(set, resized: resized), to: path)
     }
 
-    static let magic = Array("ULTIMG02".utf8)
+    static let magic = Array("ULTIMG03".utf8)
 
-    static func encode(_ set: ImageSet) -> [UInt8] {
+    static func encode(_ set: ImageSet, resized: Int = 0) -> [UInt8] {
         var out = magic
         func u32(_ v: Int) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
-        u32(set.height); u32(set.width); u32(set.count); u32(set.classNames.count)
+        u32(set.height); u32(set.width); u32(set.count); u32(set.classNames.count); u32(resized)
         for name in set.classNames {
             let utf8 = Array(name.utf8.prefix(65535))
             out.append(UInt8(utf8.count & 255)); out.append(UInt8(utf8.count >> 8))
@@ -77,7 +83,7 @@ public struct DecodedCache: Sendable {
     }
 
     /// Reads and checks a cache file; every size comes from the request, the header must agree with it.
-    static func read(path: String, expectedCount: Int, height: Int, width: Int) throws -> ImageSet {
+    static func read(path: String, expectedCount: Int, height: Int, width: Int) throws -> (set: ImageSet, resized: Int) {
         let size = 3 * height * width
         let file = try FileReader(path: path, limit: 64 + 256 * 65_540 + expectedCount * (size + 1))
         func u32() throws -> Int { try file.bytes(4).reversed().reduce(0) { $0 << 8 | Int($1) } }
@@ -87,6 +93,8 @@ public struct DecodedCache: Sendable {
         }
         let classCount = try u32()
         guard (1...256).contains(classCount) else { throw DatasetError(file: path, "bad class count") }
+        let resized = try u32()
+        guard resized <= expectedCount else { throw DatasetError(file: path, "bad resized count") }
         var names = [String]()
         for _ in 0..<classCount {
             let length = try file.bytes(2).reversed().reduce(0) { $0 << 8 | Int($1) }
@@ -96,7 +104,7 @@ public struct DecodedCache: Sendable {
         let labels = try file.bytes(expectedCount).map { Int($0) }
         guard labels.allSatisfy({ $0 < classCount }) else { throw DatasetError(file: path, "bad label") }
         let images = try file.bytes(expectedCount * size)
-        return ImageSet(images: images, labels: labels, height: height, width: width, classNames: names)
+        return (ImageSet(images: images, labels: labels, height: height, width: width, classNames: names), resized)
     }
 }
 
@@ -125,9 +133,10 @@ extension ImageFolder {
             let cachePath = cache?.path(for: listing, folder: splitFolder, split: split, height: height, width: width,
                                         resizing: resizing)
             if let cache, let cachePath,
-               let set = cache.load(path: cachePath, expectedCount: listing.files.count, height: height, width: width),
+               let (set, resized) = cache.loadEntry(path: cachePath, expectedCount: listing.files.count, height: height, width: width),
                set.labels == listing.labels, set.classNames == listing.classNames {
                 sets.append(set)
+                report.resized += resized
                 cached += 1
             } else {
                 let offset = base
@@ -138,7 +147,7 @@ extension ImageFolder {
                 report.resized += splitReport.resized
                 report.skipped += splitReport.skipped
                 if let cache, let cachePath, splitReport.skipped.isEmpty {
-                    do { try cache.store(set, path: cachePath) } catch { cacheProblem = "\(error)" }
+                    do { try cache.store(set, resized: splitReport.resized, path: cachePath) } catch { cacheProblem = "\(error)" }
                 }
                 sets.append(set)
             }
@@ -151,11 +160,12 @@ extension ImageFolder {
         return DataSplits(train: sets[0], test: sets[1], source: source)
     }
 
-    /// `, 12 files resized to 32×32 (squash), 1 unreadable file skipped: a/b.png` for the source line.
+    /// `, 12 files resized to 32×32 (squash), 1 unreadable file skipped: a/b.png` for the source line;
+    /// the count is the same whether the splits were decoded or read from the cache (which says so).
     static func describe(_ report: DecodeReport, size: String, fit: Fit, cachedSplits: Int) -> String {
-        var text = cachedSplits == 2 ? ", resized to \(size) (\(fit.rawValue)), both splits from the cache"
-            : ", \(report.resized) file\(report.resized == 1 ? "" : "s") resized to \(size) (\(fit.rawValue))"
-        if cachedSplits == 1 { text += " (the other split from the cache)" }
+        var text = ", \(report.resized) file\(report.resized == 1 ? "" : "s") resized to \(size) (\(fit.rawValue))"
+        if cachedSplits == 2 { text += ", both splits from the cache" }
+        if cachedSplits == 1 { text += " (one split from the cache)" }
         if !report.skipped.isEmpty {
             let shown = report.skipped.prefix(3).joined(separator: ", ") + (report.skipped.count > 3 ? ", …" : "")
             text += ", \(report.skipped.count) unreadable file\(report.skipped.count == 1 ? "" : "s") skipped: \(shown)"

@@ -113,6 +113,10 @@ import Testing
         let again = try ImageFolder.loadSplits(root: folder.file("set"), cache: cache, height: 24, width: 24,
                                                resizing: .init(fit: .crop))
         #expect(again.source.contains("both splits from the cache") && again.train.images == first.train.images)
+        // The cached load reports the files resized as the cold load did.
+        let count = { (source: String) in source.components(separatedBy: ", ").first { $0.contains("resized to") } }
+        #expect(count(first.source) == "12 files resized to 24×24 (crop)", "\(first.source)")
+        #expect(count(again.source) == count(first.source), "\(again.source)")
         let squashed = try ImageFolder.loadSplits(root: folder.file("set"), cache: cache, height: 24, width: 24,
                                                   resizing: .init(fit: .squash))
         #expect(!squashed.source.contains("from the cache") && squashed.train.images != first.train.images)
