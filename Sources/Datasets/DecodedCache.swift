@@ -133,7 +133,8 @@ extension ImageFolder {
             let cachePath = cache?.path(for: listing, folder: splitFolder, split: split, height: height, width: width,
                                         resizing: resizing)
             if let cache, let cachePath,
-               let (set, resized) = cache.loadEntry(path: cachePath, expectedCount: listing.files.count, height: height, width: width),
+               let (set, resized) = cache.loadEntry(path: cachePath, expectedCount: listing.files.count,
+                                                    height: height, width: width),
                set.labels == listing.labels, set.classNames == listing.classNames {
                 sets.append(set)
                 report.resized += resized

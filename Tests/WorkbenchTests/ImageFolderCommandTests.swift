@@ -50,7 +50,8 @@ extension TrainingTests {
             #expect(fresh.run(["load \(bench.folder)/three.session"]))
             #expect(fresh.experiment.weightDigest == digest)
             // A recipe saved before the head was sized reads as the 10-class network.
-            let old = try JSONDecoder().decode(ModelRecipe.self, from: Data(#"{"ultimus":{"variant":"spec","attention":"batch"}}"#.utf8))
+            let json = #"{"ultimus":{"variant":"spec","attention":"batch"}}"#
+            let old = try JSONDecoder().decode(ModelRecipe.self, from: Data(json.utf8))
             #expect(old == .ultimus(variant: "spec", attention: "batch"))
         }
 

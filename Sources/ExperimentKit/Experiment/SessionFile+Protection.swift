@@ -70,11 +70,14 @@ extension SessionFile {
             return nil
         }
         try SessionRecord.count("best.epoch", b.epoch, from: 1)
-        try SessionRecord.check(b.accuracy.isFinite && (0...100).contains(b.accuracy), "best.accuracy", "\(b.accuracy) is not a percentage")
-        try SessionRecord.check(["test", "valid", "train"].contains(b.split), "best.split", "'\(b.split)' is not test, valid or train")
+        try SessionRecord.check(b.accuracy.isFinite && (0...100).contains(b.accuracy), "best.accuracy",
+                                "\(b.accuracy) is not a percentage")
+        try SessionRecord.check(["test", "valid", "train"].contains(b.split), "best.split",
+                                "'\(b.split)' is not test, valid or train")
         guard let model else { throw ExperimentError("kept best weights without a model") }
         let expected = model.stateDict()
-        try SessionRecord.check(entries.count == expected.keys.count, "best", "\(entries.count) tensors for a model of \(expected.keys.count)")
+        try SessionRecord.check(entries.count == expected.keys.count, "best",
+                                "\(entries.count) tensors for a model of \(expected.keys.count)")
         var state = StateDict()
         for (key, want) in expected {
             guard let entry = file[bestPrefix + key] else { throw ExperimentError("the kept best weights lack '\(key)'") }
@@ -87,14 +90,20 @@ extension SessionFile {
     private static func bestValue(_ entry: SafeTensorsEntry, like want: StateDict.Value) throws -> StateDict.Value {
         switch want {
         case .float32(let t):
-            guard entry.dtype == .f32, entry.shape == t.shape else { throw ExperimentError("tensor \(entry.name) does not fit the model") }
+            guard entry.dtype == .f32, entry.shape == t.shape else { throw misfit(entry) }
             let value = entry.tensor()
-            guard value.storage.allSatisfy(\.isFinite) else { throw ExperimentError("tensor \(entry.name) holds NaN or Inf; the file is damaged") }
+            guard value.storage.allSatisfy(\.isFinite) else {
+                throw ExperimentError("tensor \(entry.name) holds NaN or Inf; the file is damaged")
+            }
             return .float32(value)
         case .int64(let shape, _):
-            guard entry.dtype == .i64, entry.shape == shape else { throw ExperimentError("tensor \(entry.name) does not fit the model") }
+            guard entry.dtype == .i64, entry.shape == shape else { throw misfit(entry) }
             return .int64(shape: shape, values: entry.int64s)
         }
+    }
+
+    private static func misfit(_ entry: SafeTensorsEntry) -> ExperimentError {
+        ExperimentError("tensor \(entry.name) does not fit the model (type or shape)")
     }
 
     /// The pending guard stop and last good state of a file; the state is checked by decoding it

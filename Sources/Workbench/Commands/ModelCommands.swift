@@ -22,8 +22,8 @@ enum ModelCommands {
                 throw inv.error("UltimusNet always has 4 attention blocks (the assignment's network)", at: "blocks",
                                 suggestion: "for \(blocks) blocks build the network with 'model new', then 'layer ultimus' once per block")
             }
-            let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec", attention: inv.string("attention") ?? "sample",
-                                             classes: folderClasses(x))
+            let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec",
+                                             attention: inv.string("attention") ?? "sample", classes: folderClasses(x))
             var generator = ctx.session.generator
             try x.setModel(recipe, generator: &generator)
             ctx.session.generator = generator
