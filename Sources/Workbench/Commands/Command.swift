@@ -21,10 +21,11 @@ public struct Command {
 
     /// A command with a handler per subcommand; `run`, when given, runs it without a subcommand.
     /// Every subcommand of `spec` has a handler and every handler a subcommand, or this stops the
-    /// program at start-up.
+    /// program when the command list is first built (the first shell; every test of a shell).
     public init(_ spec: CommandSpec, run: CommandHandler? = nil, subcommands: [String: CommandHandler]) {
         let names = Set(spec.subcommands.map(\.name))
-        precondition(names == Set(subcommands.keys), "'\(spec.name)': subcommands \(names.sorted()) need one handler each")
+        precondition(names == Set(subcommands.keys),
+                     "'\(spec.name)': subcommands \(names.sorted()) need one handler each")
         precondition(run != nil || spec.subcommandRequired, "'\(spec.name)' without a subcommand needs a handler")
         self.spec = spec
         var handlers = Dictionary(uniqueKeysWithValues: subcommands.map { (spec.name + " " + $0.key, $0.value) })
