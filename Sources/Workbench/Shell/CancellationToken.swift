@@ -1,18 +1,17 @@
 import Synchronization
 
-/// A Ctrl-C flag for one shell: raised by a signal handler or another thread, polled by long
-/// commands between batches, cleared when a top-level command starts. Lock-free, so a signal
-/// handler may raise it.
-@available(macOS 15.0, *)
+/// One shell's Ctrl-C: raised by a signal handler or a Jupyter `interrupt_request`, polled by long
+/// commands, which stop at the next batch. Each shell has its own, so two shells in one process
+/// (tests, a kernel beside a script) never stop each other. Lock-free, so a signal handler may
+/// raise it.
 public final class CancellationToken: Sendable {
-    private let flag = Atomic<Bool>(false)
+    private let raised = Atomic<Bool>(false)
 
     public init() {}
 
-    /// Whether a stop was asked for since the last ``clear()``.
-    public var isRaised: Bool { flag.load(ordering: .acquiring) }
+    public var isRaised: Bool { raised.load(ordering: .sequentiallyConsistent) }
 
-    public func raise() { flag.store(true, ordering: .releasing) }
+    public func raise() { raised.store(true, ordering: .sequentiallyConsistent) }
 
-    public func clear() { flag.store(false, ordering: .releasing) }
+    public func clear() { raised.store(false, ordering: .sequentiallyConsistent) }
 }
