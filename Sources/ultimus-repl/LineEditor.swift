@@ -42,7 +42,12 @@ final class LineEditor {
     }
 
     /// Reads one line with `prompt`.
+    ///
+    /// Keys typed while a command ran are dropped first: the terminal was in canonical mode then, and
+    /// a Ctrl-D left an end-of-file mark that libedit read as a NUL, after which it inserted the next
+    /// Ctrl-D into the line as a literal character instead of quitting.
     func read(prompt: String) -> Input {
+        tcflush(STDIN_FILENO, TCIFLUSH)
         errno = 0
         LineEditor.isReading = true
         let raw = readline(prompt)

@@ -207,7 +207,10 @@ final class ExplorationBench {
         #expect(out.contains("≠ optimizer") && out.contains("same in every branch: data synthetic"))
         let svg = try String(contentsOfFile: bench.folder.path + "/out/compare-accuracy.svg", encoding: .utf8)
         #expect(svg.contains(">main<") && svg.contains(">slow<"))
-        #expect(bench.fail("compare main nope").contains("no branch called 'nope'"))
+        let unknown = bench.fail("compare main nope")
+        #expect(unknown.contains("no branch called 'nope'"))
+        // The caret points at the unknown name.
+        #expect(unknown.contains("compare main nope\n" + String(repeating: " ", count: 15) + "^~~~\n"), "\(unknown)")
         bench.run("set images=kitty")
         #expect(bench.run("compare main slow").contains("\u{1B}_Ga=T,f=100"))
     }

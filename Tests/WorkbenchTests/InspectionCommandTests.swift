@@ -135,6 +135,19 @@ final class InspectionBench {
         #expect(bench.fail("timeline attention ultimus9").contains("no attention block"))
     }
 
+    /// Grad-CAM says which tensor it used and the raw range before scaling, and its PNG carries a
+    /// jet colour bar from 0 (dark blue) to 1 (dark red).
+    @Test func gradcamNamesTheTensorPrintsTheRawRangeAndDrawsAColourBar() throws {
+        let bench = InspectionBench()
+        let text = bench.run("gradcam layer=conv3 sample=2")
+        #expect(text.contains("conv3 output before BatchNorm and ReLU"), "\(text)")
+        #expect(text.contains("raw map range before scaling: "), "\(text)")
+        let png = try PNGCodec.read(path: bench.folder.path + "/out/gradcam-conv3-test2.png")
+        let bottom = (png.height - 30) * png.width
+        let colours = Set(stride(from: 3 * bottom, to: png.rgb.count, by: 3).map { RGB(png.rgb[$0], png.rgb[$0 + 1], png.rgb[$0 + 2]) })
+        #expect(colours.contains(Colormap.jet.color(0)) && colours.contains(Colormap.jet.color(1)))
+    }
+
     @Test func gradcamWritesAGridOfImageHeatmapOverlay() throws {
         let bench = InspectionBench()
         bench.run("gradcam layer=relu3 sample=2")

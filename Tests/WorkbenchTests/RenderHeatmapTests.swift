@@ -82,6 +82,27 @@ import Testing
         #expect(texts.contains { $0.contains("collapsed: uniform") })
     }
 
+    /// A near-uniform attention map (every weight 0.12…0.13) in compact cells is not all one shade:
+    /// the cells use the map's own range, printed under it.
+    @Test func terminal_CompactCellsUseEachMapsOwnScale() {
+        var values: [Double] = []
+        for r in 0..<8 { for c in 0..<8 { values.append(0.12 + 0.01 * Double((r + c) % 8) / 7) } }
+        let map = HeatmapMatrix(rows: 8, columns: 8, values: values)
+        let style = RenderStyle(color: false, unicode: true, width: 80)
+        let text = Heatmap.render(map, style: style, detail: .compact)
+        let shades = Set(text.filter { "░▒▓█".contains($0) })
+        #expect(shades.count >= 3, "\(text)")
+        #expect(text.contains("scale 0.12…0.13"), "\(text)")
+    }
+
+    @Test func image_HasAColourBarStatingTheScale() {
+        let img = Heatmap.image([Self.attention(sharpness: 3)], cellSize: 28)
+        let bottom = (img.height - 30)
+        var colours = Set<RGB>()
+        for y in bottom..<img.height { for x in 0..<img.width { colours.insert(img[x, y]) } }
+        #expect(colours.contains(Colormap.viridis.color(0)) && colours.contains(Colormap.viridis.color(1)))
+    }
+
     @Test func image_HasOneCellPerValueColouredByWeight() {
         let map = Self.attention(sharpness: 3)
         let img = Heatmap.image([map], cellSize: 28)

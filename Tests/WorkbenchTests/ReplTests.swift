@@ -257,6 +257,41 @@ struct ReplTests {
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
     }
 
+    /// Ctrl-D typed while a command runs (the terminal is in canonical mode, so the line discipline
+    /// keeps an end-of-file mark, which libedit read at the next prompt as a NUL and then inserted the
+    /// next Ctrl-D as a literal `\u{04}`, so `history` became unknown): Ctrl-D at the next prompt quits.
+    @Test func ctrlDTypedDuringTrainLeavesTheNextPromptClean() throws {
+        let repl = try PseudoTerminalSession(arguments: ["--threads", "1", "--out", folder.path + "/out"], home: folder.path)
+        #expect(repl.waitFor("[1]> "), "\(repl.output.debugDescription)")
+        repl.send("data synthetic n=256 batch=4\r")
+        #expect(repl.waitFor("[2]> "), "\(repl.output.debugDescription)")
+        repl.send("model ultimus variant=bnrelu\r")
+        #expect(repl.waitFor("[3]> "), "\(repl.output.debugDescription)")
+        // Type Ctrl-D while `train` runs; should a fast machine finish the epoch before the key
+        // arrives, train again (the prompt number says which line is next).
+        var number = 3
+        var typedDuringTrain = false
+        for _ in 0..<5 where !typedDuringTrain {
+            let mark = repl.end
+            repl.send("train epochs=1\r")
+            number += 1
+            #expect(repl.waitFor("EPOCH = ", after: mark, timeout: 120), "\(repl.output.debugDescription)")
+            repl.send("\u{04}")
+            typedDuringTrain = !repl.output[mark...].contains("[\(number)]> ")
+            #expect(repl.waitFor("[\(number)]> ", after: mark, timeout: 300), "\(repl.output.debugDescription)")
+        }
+        #expect(typedDuringTrain, "every epoch ended before Ctrl-D arrived")
+        let mark = repl.end
+        repl.sendEndOfInput()
+        if let status = repl.exitStatus() {
+            #expect(status == 0, "\(repl.output[mark...].debugDescription)")
+            return
+        }
+        repl.send("history\r")
+        repl.pump(milliseconds: 2000)
+        Issue.record("Ctrl-D at the prompt after the command did not quit: \(repl.output[mark...].debugDescription)")
+    }
+
     @Test func pipedInputRunsEveryLineAndReportsFailureInTheExitCode() throws {
         let ok = try runPiped([], input: "set seed=3\nhistory\n", directory: folder.path)
         #expect(ok.status == 0)

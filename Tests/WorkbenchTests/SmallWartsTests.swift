@@ -5,6 +5,14 @@ import Testing
 
 /// Messages that said something false or unhelpful.
 @Suite(.serialized) struct SmallWartsTests {
+    /// The pixel font's `g` sits on the x-height with a descender hook, as `q` does, not full height like `9`.
+    @Test func pixelFontGIsNotANine() {
+        let g = BitmapFont.rows("g"), nine = BitmapFont.rows("9"), q = BitmapFont.rows("q")
+        #expect(g != nine)
+        #expect(g[0] == 0 && g[1] == 0 && g[0..<2] == q[0..<2])
+        #expect(g[6] != 0)
+    }
+
     @Test func aPyTorchPickleIsNamedAsSuch() {
         var zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
         zip += [UInt8](repeating: 7, count: 60)

@@ -264,7 +264,10 @@ extension Experiment {
         figures.append(String(format: "epoch %d: train loss %.4f, accuracy %.2f%%", epoch, record.trainLoss, record.trainAccuracy))
         if let evaluation { figures.append(evaluation.line) }
         callbacks.epochEnded?(record, evaluation)
-        if let warning = chanceWarning(record, classes: data.classNames.count) { callbacks.warning?(warning) }
+        if !stopping.warnedAtChance, let warning = chanceWarning(record, classes: data.classNames.count) {
+            stopping.warnedAtChance = true
+            callbacks.warning?(warning)
+        }
         guard let evaluation else {
             callbacks.checkpoint?()
             return nil
@@ -282,7 +285,12 @@ extension Experiment {
                               complete: complete, seconds: accumulator.seconds)
     }
 
-    /// A warning when a whole epoch's loss stayed at chance level, ln(classes).
+    /// Steps before a loss at chance counts as "not learning": a one-cycle warm-up or a small LR
+    /// keeps the loss near ln(classes) for the first dozens of steps of a run that then learns.
+    static let chanceWarningMinimumSteps = 100
+
+    /// A warning when a whole epoch's loss stayed at chance level, ln(classes), once at least
+    /// ``chanceWarningMinimumSteps`` steps have been trained.
     func chanceWarning(_ record: TrainingHistory.Epoch, classes: Int) -> String? {
         let chance = log(Double(classes))
         // The epoch's mean and the mean of its last quarter of steps both at chance: a warm-up
@@ -290,7 +298,7 @@ extension Experiment {
         let losses = history.steps.filter { $0.epoch == record.epoch }.map(\.loss)
         let tail = losses.suffix(max(1, losses.count / 4))
         let tailMean = tail.isEmpty ? record.trainLoss : tail.reduce(0, +) / Double(tail.count)
-        guard record.complete, abs(record.trainLoss - chance) < 0.02 * chance, abs(tailMean - chance) < 0.02 * chance,
+        guard record.complete, record.lastStep >= Self.chanceWarningMinimumSteps, abs(record.trainLoss - chance) < 0.02 * chance, abs(tailMean - chance) < 0.02 * chance,
               record.trainAccuracy < 100 * 1.5 / Double(classes) else { return nil }
         var causes = ["the LR is too high (the weights jumped to a flat region) or too low: run 'lrfind'"]
         if (model as? UltimusNet)?.isBatchMixing == true { causes.append("attention=batch mixes images across the batch: run 'check model'") }

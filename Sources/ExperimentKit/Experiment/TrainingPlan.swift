@@ -35,6 +35,8 @@ public struct BestWeights {
 struct EarlyStopping {
     var best: Double?
     var sinceBest = 0
+    /// The "not learning" warning was printed in this run (it is printed once per run).
+    var warnedAtChance = false
 
     /// Takes epoch `epoch`'s evaluation; returns why training stops, if it does.
     mutating func update(_ evaluation: EvaluationResult, epoch: Int, plan: TrainingPlan) -> String? {

@@ -25,6 +25,16 @@ public enum GradCAM {
         public var height: Int
         /// Largest value of ReLU(Σ w_k A_k) before normalising (0: no evidence for the class).
         public var rawMax: Double
+        /// Smallest value of ReLU(Σ w_k A_k) before normalising.
+        public var rawMin: Double = 0
+    }
+
+    /// Which tensor `layer` names, in words: for bnrelu `convN` is the convolution's output before
+    /// BatchNorm and ReLU, `reluN` the output after them.
+    public static func describe(layer: String, of model: UltimusNet) -> String {
+        let n = layer.drop { !$0.isNumber }
+        if layer.hasPrefix("relu") { return "output of ReLU(BatchNorm(conv\(n)))" }
+        return model.variant == .bnrelu ? "\(layer) output before BatchNorm and ReLU" : "\(layer) output"
     }
 
     /// The layers Grad-CAM accepts for `model`: `conv1`…`conv3`, and for bnrelu `relu1`…`relu3`
@@ -92,7 +102,7 @@ public enum GradCAM {
             let normalised = resized.map { hi > lo ? Float(($0 - lo) / (hi - lo)) : 0 }
             return Result(targetClass: chosen[b], predicted: predicted[b], probability: probabilities[b][predicted[b]],
                           weights: weights, map: normalised, width: images.shape[3], height: images.shape[2],
-                          rawMax: cam.max() ?? 0)
+                          rawMax: cam.max() ?? 0, rawMin: cam.min() ?? 0)
         }
     }
 

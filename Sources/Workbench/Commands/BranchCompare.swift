@@ -4,11 +4,12 @@ import Foundation
 extension BranchCommands {
     static func compare(_ inv: Invocation, _ ctx: ShellContext) throws {
         let set = ctx.session.branches
-        let asked = (1...6).compactMap { inv.string("branch\($0)") }
-        let names = asked.isEmpty ? set.names : asked
-        for name in names where !set.names.contains(name) {
-            throw inv.error("no branch called '\(name)'", suggestion: EditDistance.suggestion(for: name, in: set.names) ?? "the branches are \(set.names.joined(separator: ", "))")
+        let asked = (1...6).compactMap { k in inv.string("branch\(k)").map { (argument: "branch\(k)", name: $0) } }
+        for (argument, name) in asked where !set.names.contains(name) {
+            throw inv.error("no branch called '\(name)'", at: argument,
+                            suggestion: EditDistance.suggestion(for: name, in: set.names) ?? "the branches are \(set.names.joined(separator: ", "))")
         }
+        let names = asked.isEmpty ? set.names : asked.map(\.name)
         let metric = inv.string("metric") ?? "loss"
         let states = try names.map { try state($0, ctx).experiment }
         let chart = try compareChart(zip(names, states).map { ($0, $1) }, metric: metric, inv)

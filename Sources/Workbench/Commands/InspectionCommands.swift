@@ -171,7 +171,7 @@ enum InspectionCommands {
         let style = ctx.style
         ctx.console.write(maps.count == 1 ? Heatmap.render(maps[0], style: style) : Heatmap.renderSideBySide(maps, style: style))
         if !net.isBatchMixing {
-            ctx.console.write(ctx.console.styled("rows are query slots i, columns key slots j; each row sums to 1 (softmax over j). H = row entropy, ln 8 = 2.08 is uniform.", .dim))
+            ctx.console.write(ctx.console.styled("rows are query slots i, columns key slots j; each row sums to 1 (softmax over j). H = row entropy, ln 8 = 2.08 is uniform. Two-character cells are shaded from each map's own smallest to largest weight (its 'scale' line).", .dim))
         }
         for block in blocks {
             if let intervention = net.blocks[Int(block.dropFirst(7))! - 1].intervention {
@@ -371,13 +371,18 @@ enum InspectionCommands {
             listing.append(ImageTile(image: CAMOverlay.overlay(image: image, mask: r.map, maskWidth: r.width, maskHeight: r.height),
                                      caption: caption + [r.rawMax > 0 ? "peak \(peakText(r))" : "no evidence"]))
         }
-        let grid = ImageGrid.compose(tiles, columns: results.count > 1 ? 6 : 3, scale: 3, title: title)
+        let grid = ColorBar.appended(to: ImageGrid.compose(tiles, columns: results.count > 1 ? 6 : 3, scale: 3, title: title),
+                                     colormap: .jet, low: "0", high: "1",
+                                     caption: "jet: 0 = each map's raw min, 1 = its raw max")
         let defaultName = inv.string("which") == "misclassified" ? "gradcam-\(layer)-misclassified.png"
             : "gradcam-\(layer)-" + (images.indices[0].map { "test\($0)" } ?? "image") + ".png"
         let path = try ctx.outputFile(inv, defaultName: defaultName)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
         ctx.showPicture(grid) { ImageGrid.terminalListing(listing, style: $0) }
-        ctx.console.write("Grad-CAM of \(layer) for the predicted class: weights = spatial mean of ∂score/∂activation, map = ReLU(Σ_c w_c·A_c), resized and scaled to 0…1")
+        ctx.console.write("Grad-CAM of \(layer) (\(GradCAM.describe(layer: layer, of: net))) for the predicted class: weights = spatial mean of ∂score/∂activation, map = ReLU(Σ_c w_c·A_c)")
+        let ranges = results.map { "\(NumberFormat.short($0.rawMin))…\(NumberFormat.short($0.rawMax))" }
+        ctx.console.write("raw map range before scaling: " + ranges.joined(separator: ", ")
+                          + "; each map is then resized and scaled to 0…1 (jet colour bar: 0 = its minimum, 1 = its maximum)")
         ctx.console.write("wrote \(path) (\(grid.width)×\(grid.height): image, heatmap, overlay per test image)")
     }
 

@@ -198,14 +198,22 @@ enum PlotCommands {
     }
 
     /// Draws charts in the terminal and writes them as one SVG (`to=` or `name` in the output folder).
+    /// Shows `charts` and writes them as SVG, or as a PNG (the bitmap renderer) when `to=` ends in `.png`.
     static func draw(_ charts: [Chart], columns: Int, name: String, _ inv: Invocation, _ ctx: ShellContext) throws {
-        let path = try ctx.outputFile(inv, defaultName: name)!
+        let path = try ctx.outputFile(inv, defaultName: name, formats: ["svg", "png"])!
         let style = ctx.style
         ctx.showCharts(charts, columns: columns) {
             charts.count == 1 ? LineChart.render(charts[0], style: style, height: 12)
                 : LineChart.renderGrid(charts, columns: style.width >= 100 ? columns : 1, style: style, height: 8)
         }
-        if charts.count == 1 { try SVGChart.write(charts[0], to: path) } else { try SVGChart.writeGrid(charts, columns: columns, to: path) }
+        if path.lowercased().hasSuffix(".png") {
+            let image = charts.count == 1 ? RasterChart.image(charts[0]) : RasterChart.grid(charts, columns: columns)
+            try PNGCodec.write(rgb: image.pixels, width: image.width, height: image.height, to: path)
+        } else if charts.count == 1 {
+            try SVGChart.write(charts[0], to: path)
+        } else {
+            try SVGChart.writeGrid(charts, columns: columns, to: path)
+        }
         ctx.console.write("wrote \(path)")
     }
 

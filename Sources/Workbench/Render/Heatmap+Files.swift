@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 extension Heatmap {
@@ -57,7 +58,21 @@ extension Heatmap {
                             y: top + map.rows * cs + 3, color: RGB(0, 0, 0))
             x0 += widths[k]
         }
-        return canvas
+        return withColorBar(canvas, maps)
+    }
+
+    /// The image with the scale of `maps` under it: the fixed √ scale of attention weights, or each
+    /// map's own range.
+    static func withColorBar(_ canvas: RGBImage, _ maps: [HeatmapMatrix]) -> RGBImage {
+        if maps.allSatisfy(\.isProbability) {
+            return ColorBar.appended(to: canvas, colormap: .viridis, low: "0", high: "1",
+                                     caption: "sqrt scale, same for all maps")
+        }
+        let finite = maps.flatMap(\.values).filter(\.isFinite)
+        let low = maps.count == 1 ? NumberFormat.short(finite.min() ?? 0) : "min"
+        let high = maps.count == 1 ? NumberFormat.short(finite.max() ?? 0) : "max"
+        return ColorBar.appended(to: canvas, colormap: .viridis, low: low, high: high,
+                                 caption: "linear, each map min to max")
     }
 
     /// Values in a cell of the image: `.27` for probabilities, else three significant digits.

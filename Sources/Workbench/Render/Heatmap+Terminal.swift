@@ -114,20 +114,34 @@ public enum Heatmap {
                 ? String(format: "\(mean) %.2f max %.2f", meanH, map.peak)
                 : String(format: "\(mean) %.3f (uniform ln %d = %.3f), peak %.3f", meanH, map.columns, log(Double(map.columns)), map.peak))
         }
+        if compact {
+            // Two-character cells carry no digits: their shade is scaled to this map's own range, so a
+            // near-uniform map still shows its structure; the range says what the extremes are.
+            let r = compactRange(map)
+            out.append(String(format: style.unicode ? "scale %.3g…%.3g" : "scale %.3g-%.3g", r.lowerBound, r.upperBound))
+        }
         let w = width(map, detail)
         out = out.map { ANSI.truncate($0, to: w) }
         return out
     }
 
+    /// The smallest and largest finite values of `map` (widened when equal): the compact cells' scale.
+    static func compactRange(_ map: HeatmapMatrix) -> ClosedRange<Double> {
+        let finite = map.values.filter { $0.isFinite }
+        return Chart.widen(finite.min() ?? 0, finite.max() ?? 1)
+    }
+
     static func cell(_ v: Double, map: HeatmapMatrix, width: Int, compact: Bool, style: RenderStyle) -> String {
-        let t = map.colorPosition(v)
         if compact {
+            let r = compactRange(map)
+            let t = (v - r.lowerBound) / (r.upperBound - r.lowerBound)
             if style.color {
                 return ANSI.background256(ANSI.cubeIndex(Colormap.viridis.color(t))) + "  " + ANSI.reset
             }
             let ch = Colormap.shade(t, unicode: style.unicode)
             return String(repeating: ch, count: 2)
         }
+        let t = map.colorPosition(v)
         let text = ANSI.pad(format(v, map), to: width, right: true)
         guard style.color, v.isFinite else { return text }
         let bg = Colormap.viridis.color(t)
