@@ -70,6 +70,16 @@ import Testing
         if width >= 240 { #expect(ANSI.strip(text).contains("0.12")) }
     }
 
+    @Test func sideBySide_TitleWiderThanASmallMapIsNotCut() {
+        var small = HeatmapMatrix(rows: 4, columns: 4, values: (0..<16).map { Double($0) / 16 })
+        small.title = "over the 4×4 patches"
+        let big = Self.attention(sharpness: 1, title: "blocks.0 head 0")
+        let text = ANSI.strip(Heatmap.renderSideBySide([big, small], style: RenderStyle(width: 120)))
+        let first = text.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.contains("blocks.0 head 0") && first.contains("over the 4×4 patches"))
+        #expect(Heatmap.render(small, style: .plain, detail: .compact).contains("over the 4x4 patches"))
+    }
+
     @Test func svg_IsWellFormedWithCellsValuesAndStats() throws {
         let maps = [Self.attention(sharpness: 0, title: "ultimus1"), Self.attention(sharpness: 3, title: "ultimus2")]
         let xml = try XMLDocument(xmlString: Heatmap.svg(maps), options: [])

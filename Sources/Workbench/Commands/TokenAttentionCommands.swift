@@ -40,7 +40,8 @@ enum TokenAttentionCommands {
         let sample = inv.int("sample") ?? 0
         guard sample < probe.indices.count else {
             throw inv.error("sample=\(sample) is not a probe image", at: "sample",
-                            suggestion: "the probes are the first \(probe.indices.count) test images: sample=0…\(probe.indices.count - 1)")
+                            suggestion: "there are \(probe.indices.count) probe images (one per class unless 'set probes=' chose them): "
+                                + "sample=0…\(probe.indices.count - 1)")
         }
         return sample
     }
