@@ -77,6 +77,42 @@ import Testing
         #expect(bench.fail("rollout sample=0").contains("build one with 'model vit'"))
     }
 
+    @Test func timelineListsEntropyAndDistancePerHeadOverTraining() throws {
+        let bench = Self.bench()
+        #expect(bench.fail("timeline attention").contains("train first"))
+        bench.run("train steps=3")
+        let frames = bench.experiment.timeline.frames
+        #expect(frames.map(\.step) == [1, 2, 3])
+        #expect(frames.last?.blocks == ["blocks.0", "blocks.1"])
+        let stats = try #require(frames.last?.maps.first)
+        let probes = bench.experiment.probeIndices(try #require(bench.experiment.data)).count
+        #expect(stats.shape == [probes, 2, 2])
+        let text = bench.run("timeline attention")
+        for part in ["blocks.0 head 0", "blocks.0 head 1", "blocks.1 head 1", "entropy", "distance", "mean of \(probes) probe images",
+                     "ln T = ln 17 = 2.83", "patches of 8 px"] {
+            #expect(text.contains(part), "missing '\(part)' in\n\(text)")
+        }
+        let one = bench.run("timeline attention blocks.1 sample=2")
+        #expect(one.contains("probe 2") && one.contains("blocks.1 head 0") && !one.contains("blocks.0 head 0"))
+        // The table's last entropy of blocks.0 head 0 is the last frame's mean over the probes.
+        let mean = (0..<probes).map { Double(stats.storage[$0 * 4]) }.reduce(0, +) / Double(probes)
+        let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("blocks.0 head 0") })
+        #expect(row.contains(String(format: "%.2f", mean)))
+        #expect(bench.fail("timeline attention blocks.7").contains("no transformer block called 'blocks.7'"))
+        #expect(bench.fail("timeline attention sample=\(probes)").contains("sample=\(probes) is not a probe image"))
+    }
+
+    @Test func timelineFramesSurviveSaveAndLoad() {
+        let bench = Self.bench()
+        bench.run("train steps=2")
+        let before = bench.run("timeline attention")
+        let path = bench.folder.path + "/s.ult-session"
+        bench.run("save \(path)")
+        let other = Self.bench()
+        other.run("load \(path)")
+        #expect(other.run("timeline attention") == before)
+    }
+
     @Test func zeroingAHeadChangesEvalAndClearRestoresIt() {
         let bench = Self.bench()
         bench.run("train steps=2")

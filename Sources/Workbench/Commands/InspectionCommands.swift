@@ -140,6 +140,7 @@ enum InspectionCommands {
 
     static func timeline(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
+        if let vit = x.model as? ViT { return try TokenAttentionCommands.timeline(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         let block = try ctx.blockName(inv, net)
         let frames = x.timeline.frames
