@@ -113,6 +113,63 @@ import Testing
         #expect(other.run("timeline attention") == before)
     }
 
+    /// `model new` and token layers: patch=8 dim=16, two blocks of 2 heads, norm, pool, linear.
+    static func layered(_ bench: InspectionBench, pool: String = "cls") {
+        bench.run("model new")
+        bench.run("layer patches patch=8 dim=16" + (pool == "mean" ? " cls=false" : ""))
+        bench.run("layer block heads=2 mlp_ratio=2")
+        bench.run("layer block heads=2 mlp_ratio=2 dim=16")
+        bench.run("layer norm")
+        bench.run("layer pool mode=\(pool)")
+        #expect(bench.run("layer linear out=10").contains("layer head"))
+    }
+
+    @Test(arguments: ["cls", "mean"])
+    func layerByLayerViTEqualsModelVit(pool: String) throws {
+        let bench = InspectionBench()
+        Self.layered(bench, pool: pool)
+        let net = try #require(bench.experiment.model as? LayerNetwork)
+        var config = ViTConfig()
+        (config.patch, config.dim, config.depth, config.heads, config.mlpRatio) = (8, 16, 2, 2, 2)
+        config.pool = pool == "cls" ? .cls : .mean
+        var g = SeededGenerator(seed: 3)
+        let vit = try ViT(config, generator: &g)
+        #expect(Array(net.stateDict().keys) == Array(vit.stateDict().keys))
+        #expect(net.parameterCount == vit.parameterCount)
+        try net.load(stateDict: vit.stateDict())
+        let x = Tensor.randn([2, 3, 32, 32], using: &g)
+        net.eval()
+        vit.eval()
+        #expect(net(x).storage == vit(x).storage)
+        let commands = bench.experiment.modelRecipe?.commands ?? []
+        #expect(commands.contains("layer block dim=16 heads=2 mlp_ratio=2 name=blocks.1"))
+        #expect(commands.contains("layer pool mode=\(pool) name=pool"))
+    }
+
+    @Test func layerByLayerViTSavesAndLoads() throws {
+        let bench = InspectionBench()
+        Self.layered(bench)
+        bench.run("train steps=1")
+        let path = bench.folder.path + "/layered.ult-session"
+        bench.run("save \(path)")
+        let other = InspectionBench()
+        other.run("load \(path)")
+        #expect(other.experiment.weightDigest == bench.experiment.weightDigest)
+    }
+
+    @Test func tokenLayerRulesAreOneLineErrors() {
+        let bench = InspectionBench()
+        bench.run("model new")
+        #expect(bench.fail("layer block").contains("needs tokens [T, D]"))
+        #expect(bench.fail("layer patches patch=5").contains("not divisible by patch 5"))
+        bench.run("layer patches patch=8 dim=16 cls=false")
+        #expect(bench.fail("layer block heads=3").contains("dim 16 is not divisible by heads 3"))
+        #expect(bench.fail("layer block dim=32").contains("does not match the tokens' 16 features"))
+        #expect(bench.fail("layer pool").contains("the tokens have none"))
+        #expect(bench.fail("layer linear out=10").contains("needs features [N]"))
+        #expect(bench.fail("layer conv out=4").contains("needs images [C, H, W]"))
+    }
+
     @Test func zeroingAHeadChangesEvalAndClearRestoresIt() {
         let bench = Self.bench()
         bench.run("train steps=2")

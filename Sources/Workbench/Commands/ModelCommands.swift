@@ -84,11 +84,14 @@ enum ModelCommands {
         }
         if kind == "remove" { return try removeLayer(inv, ctx, net) }
         var settings: [String: Double] = [:]
-        for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim"] where inv.isExplicit(key) {
+        for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim", "patch", "heads", "mlp_ratio"]
+        where inv.isExplicit(key) {
             if let v = inv.double(key) { settings[key] = v }
         }
         if kind == "maxpool", inv.isExplicit("stride"), let v = inv.double("stride") { settings["stride"] = v }
         if inv.isExplicit("bias"), let b = inv.bool("bias") { settings["bias"] = b ? 1 : 0 }
+        if inv.isExplicit("cls"), let b = inv.bool("cls") { settings["cls"] = b ? 1 : 0 }
+        if kind == "pool", inv.isExplicit("mode") { settings["mean"] = inv.string("mode") == "mean" ? 1 : 0 }
         if ["conv", "linear"].contains(kind), settings["out"] == nil, let v = inv.double("out") { settings["out"] = v }
         let name = inv.string("name") ?? net.defaultName(kind: kind)
         do {
