@@ -88,15 +88,17 @@ import Testing
         let probes = bench.experiment.probeIndices(try #require(bench.experiment.data)).count
         #expect(stats.shape == [probes, 2, 2])
         let text = bench.run("timeline attention")
-        for part in ["blocks.0 head 0", "blocks.0 head 1", "blocks.1 head 1", "entropy", "distance", "mean of \(probes) probe images",
+        for part in ["entropy", "distance", "mean of \(probes) probe images",
                      "ln T = ln 17 = 2.83", "patches of 8 px"] {
             #expect(text.contains(part), "missing '\(part)' in\n\(text)")
         }
         let one = bench.run("timeline attention blocks.1 sample=2")
-        #expect(one.contains("probe 2") && one.contains("blocks.1 head 0") && !one.contains("blocks.0 head 0"))
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("blocks.") }.map { $0.prefix(8) + " " + $0.split(separator: " ")[1] }
+                == ["blocks.0 0", "blocks.0 1", "blocks.1 0", "blocks.1 1"])
+        #expect(one.contains("probe 2") && one.contains("blocks.1 ") && !one.contains("blocks.0 "))
         // The table's last entropy of blocks.0 head 0 is the last frame's mean over the probes.
         let mean = (0..<probes).map { Double(stats.storage[$0 * 4]) }.reduce(0, +) / Double(probes)
-        let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("blocks.0 head 0") })
+        let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("blocks.0") })
         #expect(row.contains(String(format: "%.2f", mean)))
         #expect(bench.fail("timeline attention blocks.7").contains("no transformer block called 'blocks.7'"))
         #expect(bench.fail("timeline attention sample=\(probes)").contains("sample=\(probes) is not a probe image"))

@@ -7,7 +7,8 @@ import Layers
 extension TokenAttentionCommands {
     /// One head's numbers over the frames.
     struct HeadSeries {
-        var name: String
+        var block: String
+        var head: Int
         var entropy: [Double] = []
         var distance: [Double] = []
     }
@@ -33,7 +34,7 @@ extension TokenAttentionCommands {
     /// Each wanted head's entropy and distance per frame, for probe `sample` or the mean of the probes.
     static func headSeries(_ inv: Invocation, _ frames: [AttentionTimeLapse.Frame], blocks: [Int], heads: Int,
                            sample: Int?) throws -> [HeadSeries] {
-        var series = blocks.flatMap { b in (0..<heads).map { HeadSeries(name: "blocks.\(b) head \($0)") } }
+        var series = blocks.flatMap { b in (0..<heads).map { HeadSeries(block: "blocks.\(b)", head: $0) } }
         for frame in frames {
             for (k, b) in blocks.enumerated() {
                 guard let i = frame.blocks.firstIndex(of: "blocks.\(b)"), i < frame.maps.count else { continue }
@@ -61,30 +62,33 @@ extension TokenAttentionCommands {
         return samples.reduce(0.0) { $0 + Double(stats.storage[($1 * h + head) * 2 + value]) } / Double(samples.count)
     }
 
-    /// One row per head: entropy and distance at the first and last frame with a sparkline between.
+    /// One row per head: entropy and distance at the first and last frame with a sparkline between,
+    /// each sparkline on the scale shared by all the heads shown (lowest to highest value).
     static func timelineTable(_ series: [HeadSeries], config: ViTConfig, style: RenderStyle) -> Table {
-        let maxH = log(Double(config.tokens)), maxD = Double(config.grid - 1) * 2.0.squareRoot()
-        let width = min(24, series.first?.entropy.count ?? 0)
+        let width = min(10, series.first?.entropy.count ?? 0)
+        func scale(_ values: [Double]) -> ClosedRange<Double> {
+            let lo = values.min() ?? 0, hi = values.max() ?? 1
+            return hi > lo ? lo...hi : (lo - 1)...(hi + 1)
+        }
+        let hRange = scale(series.flatMap(\.entropy)), dRange = scale(series.flatMap(\.distance))
+        func number(_ v: Double?) -> String { String(format: "%.2f", v ?? .nan) }
         let rows = series.map { s -> [String] in
-            [s.name,
-             String(format: "%.2f", s.entropy.first ?? .nan), Sparkline.render(s.entropy, width: width, range: 0...maxH, unicode: style.unicode),
-             String(format: "%.2f", s.entropy.last ?? .nan),
-             String(format: "%.2f", s.distance.first ?? .nan),
-             Sparkline.render(s.distance, width: width, range: 0...max(maxD, 1e-9), unicode: style.unicode),
-             String(format: "%.2f", s.distance.last ?? .nan),
+            [s.block, String(s.head), number(s.entropy.first), Sparkline.render(s.entropy, width: width, range: hRange, unicode: style.unicode),
+             number(s.entropy.last), number(s.distance.first),
+             Sparkline.render(s.distance, width: width, range: dRange, unicode: style.unicode), number(s.distance.last),
              String(format: "%.1f", (s.distance.last ?? .nan) * Double(config.patch))]
         }
-        return Table(headers: ["head", "entropy", "over training", "now", "distance", "over training", "now", "now px"],
-                     rows: rows, rightAligned: [false, true, false, true, true, false, true, true])
+        return Table(headers: ["block", "head", "H start", "entropy", "H now", "d start", "distance", "d now", "d px"],
+                     rows: rows, rightAligned: [false, true, true, false, true, true, false, true, true])
     }
 
     static func timelineNote(_ config: ViTConfig) -> String {
         let t = config.tokens
-        return String(format: "entropy: −Σ A·ln A of each query row, in nats, mean over the %d queries; uniform attention "
-                      + "(every key 1/T) has the maximum ln T = ln %d = %.2f, one key per query has 0. distance: the mean "
+        return String(format: "entropy H: −Σ A·ln A of each query row, in nats, mean over the %d queries; uniform attention "
+                      + "(every key 1/T) has the maximum ln T = ln %d = %.2f, one key per query has 0. distance d: the mean "
                       + "attention distance (ViT paper, fig. 7), the attention-weighted distance between query and key "
                       + "patches in patches of %d px (class token left out); at most %.2f patches across the %d×%d grid. "
-                      + "'over training' runs from the first recorded frame to the last.",
+                      + "Sparklines run from the first recorded frame to the last, on a scale shared by the heads.",
                       t, t, log(Double(t)), config.patch, Double(config.grid - 1) * 2.0.squareRoot(), config.grid, config.grid)
     }
 }
