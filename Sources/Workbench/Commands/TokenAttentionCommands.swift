@@ -117,7 +117,8 @@ enum TokenAttentionCommands {
         var small = TokenAttentionImage.downsampled(map, rows: t, columns: t)
         small.title = title + (small.rows < t ? " (\(t)×\(t) averaged to \(small.rows)×\(small.columns))" : "")
         var patches = TokenAttentionImage.downsampled(row, rows: grid, columns: grid)
-        patches.title = "over the \(grid)×\(grid) patches"
+        patches.title = "over the \(grid)×\(grid) patches (0 to its max)"
+        patches.scaledToPeak = true
         (patches.rowPrefix, patches.columnPrefix) = ("y", "x")
         ctx.console.write(Heatmap.renderSideBySide([small, patches], style: ctx.style))
     }
@@ -139,7 +140,8 @@ enum TokenAttentionCommands {
         let picture = probe.pictures[sample]
         let tiles = [ImageTile(image: picture.upscaled(by: 4), caption: [caption]),
                      ImageTile(image: TokenAttentionImage.overlay(image: picture, weights: row, grid: grid),
-                               caption: ["rollout over \(vit.blocks.count) blocks"])]
+                               caption: ["rollout over \(vit.blocks.count) blocks",
+                                         String(format: "blue 0 to red %.3f", Double(row.max() ?? 0))])]
         let grid2 = ImageGrid.compose(tiles, columns: 2, scale: 1, title: "attention rollout")
         let path = try ctx.outputFile(inv, defaultName: "rollout-sample\(sample).png")!
         try PNGCodec.write(rgb: grid2.pixels, width: grid2.width, height: grid2.height, to: path)
