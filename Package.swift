@@ -76,7 +76,7 @@ let package = Package(
         ], swiftSettings: v5),
         // Thin executables.
         .executableTarget(name: "ultimus-repl", dependencies: [
-            "Workbench", "JupyterKernel", "CEditLine", "CPUCheck",
+            "Workbench", "JupyterKernel", "CEditLine", "Autograd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
         .executableTarget(name: "ultimus-bench", dependencies: ["Workbench", "ExperimentKit"], swiftSettings: numeric),

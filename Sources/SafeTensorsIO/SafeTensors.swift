@@ -14,37 +14,64 @@ public enum SafeTensors {
 
     /// Reads and validates the file at `path`. Every claim of the header is checked against the file
     /// before it is used: header length, JSON, dtypes, shapes, offsets in range, sizes equal to
-    /// `product(shape) · dtype size`, and tensors covering the data without gaps or overlaps.
+    /// `product(shape) · dtype size`, and tensors covering the data without gaps or overlaps. Only
+    /// then are the tensors read, each in bounded pieces into its own buffer: the whole file is
+    /// never held in memory as one piece.
     public static func read(path: String) throws -> SafeTensorsFile {
-        try parse(try readBytes(path), path: path)
+        let file = try OpenFile(path: path)
+        return try parse(file, path: path)
     }
 
     /// Validates and decodes safetensors bytes; `path` names the source in errors.
     public static func parse(_ data: [UInt8], path: String) throws -> SafeTensorsFile {
+        try parse(BytesInMemory(bytes: data), path: path)
+    }
+
+    private static func parse(_ data: some ByteSource, path: String) throws -> SafeTensorsFile {
         func problem(_ text: String) -> SafeTensorsError { SafeTensorsError(path: path, problem: text) }
         guard data.count >= 8 else { throw problem("file is \(data.count) bytes, too short for a safetensors header") }
-        let length = (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[$1]) << (8 * UInt64($1)) }
-        // torch.save writes a zip archive (PK…) or, in the legacy format, a pickle (0x80 protocol byte).
-        // A real header can also start with 0x80 (a 896-byte header does), so only a file whose JSON
-        // header is not where the length says is taken for a pickle.
-        let headerStartsJSON = length <= UInt64(data.count - 8) && data.count > 8 && data[8] == UInt8(ascii: "{")
-        if !headerStartsJSON, data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || (data[0] == 0x80 && (2...5).contains(data[1])) {
-            throw problem("this is a PyTorch pickle (torch.save), not safetensors; save it with "
-                          + "safetensors.torch.save_file(model.state_dict(), 'model.safetensors')")
-        }
+        let start = try data.bytes(0..<min(data.count, 9))
+        let length = (0..<8).reduce(UInt64(0)) { $0 | UInt64(start[$1]) << (8 * UInt64($1)) }
+        try refusePickle(start, length: length, count: data.count, problem)
         guard length <= UInt64(data.count - 8) else {
             throw problem("header length \(length) exceeds the \(data.count - 8) bytes after the length field")
         }
         guard length <= UInt64(maxHeaderLength) else { throw problem("header length \(length) exceeds the limit \(maxHeaderLength)") }
         let headerEnd = 8 + Int(length)
         let header: JSONValue
-        do { header = try JSONValue.parse(bytes: Array(data[8..<headerEnd])) } catch {
+        do { header = try JSONValue.parse(bytes: try data.bytes(8..<headerEnd)) } catch let error as SafeTensorsError {
+            throw error
+        } catch {
             throw problem("header is not valid JSON (\(error))")
         }
+        let (metadata, spans) = try members(of: header, dataSize: data.count - headerEnd, problem)
+        let entries = try spans.map {
+            SafeTensorsEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape,
+                             bytes: try data.bytes(headerEnd + $0.begin ..< headerEnd + $0.end))
+        }
+        return SafeTensorsFile(path: path, metadata: metadata, entries: entries)
+    }
+
+    /// torch.save writes a zip archive (PK…) or, in the legacy format, a pickle (0x80 protocol byte).
+    /// A real header can also start with 0x80 (a 896-byte header does), so only a file whose JSON
+    /// header is not where the length says is taken for a pickle.
+    private static func refusePickle(_ start: [UInt8], length: UInt64, count: Int,
+                                     _ problem: (String) -> SafeTensorsError) throws {
+        let headerStartsJSON = length <= UInt64(count - 8) && start.count > 8 && start[8] == UInt8(ascii: "{")
+        if !headerStartsJSON, start.starts(with: [0x50, 0x4B, 0x03, 0x04]) || (start[0] == 0x80 && (2...5).contains(start[1])) {
+            throw problem("this is a PyTorch pickle (torch.save), not safetensors; save it with "
+                          + "safetensors.torch.save_file(model.state_dict(), 'model.safetensors')")
+        }
+    }
+
+    private typealias Span = (name: String, dtype: DType, shape: [Int], begin: Int, end: Int)
+
+    /// The header's metadata and tensor records, checked to cover the `dataSize` bytes exactly.
+    private static func members(of header: JSONValue, dataSize: Int, _ problem: (String) -> SafeTensorsError)
+        throws -> ([String: String], [Span]) {
         guard case let .object(members) = header else { throw problem("header is not a JSON object") }
-        let dataSize = data.count - headerEnd
         var metadata: [String: String] = [:]
-        var spans: [(name: String, dtype: DType, shape: [Int], begin: Int, end: Int)] = []
+        var spans: [Span] = []
         var seen = Set<String>()
         for (name, value) in members {
             guard seen.insert(name).inserted else { throw problem("header lists '\(name)' twice") }
@@ -70,16 +97,12 @@ public enum SafeTensors {
         guard position == dataSize else {
             throw problem("tensors cover \(position) bytes but the data section has \(dataSize)")
         }
-        let entries = spans.map {
-            SafeTensorsEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape,
-                             bytes: Array(data[headerEnd + $0.begin ..< headerEnd + $0.end]))
-        }
-        return SafeTensorsFile(path: path, metadata: metadata, entries: entries)
+        return (metadata, spans)
     }
 
     /// Checks one tensor's header record.
     private static func span(_ name: String, _ value: JSONValue, dataSize: Int, _ problem: (String) -> SafeTensorsError)
-        throws -> (name: String, dtype: DType, shape: [Int], begin: Int, end: Int) {
+        throws -> Span {
         guard case .object = value else { throw problem("tensor '\(name)' is not described by an object") }
         guard let dtypeName = value["dtype"]?.stringValue else { throw problem("tensor '\(name)' has no dtype") }
         guard let dtype = DType(rawValue: dtypeName) else { throw problem("tensor '\(name)' has unsupported dtype \(dtypeName)") }
@@ -106,39 +129,6 @@ public enum SafeTensors {
             throw problem("tensor '\(name)' has \(end - begin) bytes but shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.size)")
         }
         return (name, dtype, shape, begin, end)
-    }
-
-    /// The largest file `read` loads: half the machine's memory (at most 64 GB), so a huge or
-    /// sparse file is refused before anything is allocated for it.
-    public static var sizeLimit: Int {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, pageSize > 0 else { return 1 << 32 }
-        let (memory, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-        return overflow ? 1 << 36 : min(memory / 2, 1 << 36)
-    }
-
-    /// The file's bytes (sized by the file itself, never by its contents), read in bounded
-    /// pieces. FIFOs, devices and folders are refused without blocking.
-    public static func readBytes(_ path: String) throws -> [UInt8] {
-        func problem(_ text: String) -> SafeTensorsError { SafeTensorsError(path: path, problem: text) }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw problem("cannot open (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw problem("not a regular file") }
-        let size = Int(info.st_size), limit = sizeLimit
-        guard size <= limit else { throw problem("file is \(size) bytes, more than the \(limit) this machine can load") }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while done < size {
-                let n = pread(fd, buffer.baseAddress! + done, min(size - done, 1 << 26), off_t(done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw problem("read \(done) of \(size) bytes") }
-                done += n
-            }
-        }
-        return bytes
     }
 
     /// The bytes of a safetensors file holding `entries` in order and `metadata` (keys sorted).

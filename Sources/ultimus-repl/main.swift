@@ -1,5 +1,5 @@
 import ArgumentParser
-import CPUCheck
+import Autograd
 import JupyterKernel
 import Workbench
 #if canImport(Glibc)
@@ -8,8 +8,8 @@ import Workbench
 
 // The numeric kernels are compiled for AVX2+FMA: say so instead of dying on an illegal instruction.
 // ULTIMUS_ASSUME_NO_AVX2=1 takes the same path on any CPU (for the test of this message).
-if cpucheck_has_avx2_fma() == 0 || getenv("ULTIMUS_ASSUME_NO_AVX2").map({ String(cString: $0) == "1" }) == true {
-    fputs("ultimus-repl needs an x86-64 CPU with AVX2 and FMA (Intel Haswell / AMD Zen or newer); this one lacks them.\n", stderr)
+if !CPUFeatures.supportsNumericKernels || getenv("ULTIMUS_ASSUME_NO_AVX2").map({ String(cString: $0) == "1" }) == true {
+    fputs("ultimus-repl: \(CPUFeatures.requirement).\n", stderr)
     exit(1)
 }
 // libedit drops every non-ASCII byte in the "C" locale.

@@ -1,4 +1,5 @@
 import Foundation
+import Autograd
 import Testing
 
 /// The kernels need AVX2 and FMA: without them `ultimus-repl` says so in one line at start.
@@ -13,7 +14,7 @@ struct PortabilityTests {
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
-        #expect(result.stderr.contains("needs an x86-64 CPU with AVX2 and FMA"))
+        #expect(result.stderr.contains(CPUFeatures.requirement))
     }
 
     @Test func theCheckRunsBeforeAnyCommand() throws {

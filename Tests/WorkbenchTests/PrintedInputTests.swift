@@ -30,4 +30,20 @@ import Testing
         #expect(shell.execute(line: "run /dev/zero") != .ok)
         #expect(console.transcript.contains("not a regular file"))
     }
+
+    /// A device given where an image is expected is refused at once, never read without end.
+    @Test func imagesFromDevicesAreRefusedWithoutReading() throws {
+        let folder = TemporaryFolder()
+        let console = CapturingConsole()
+        let shell = Shell(options: ShellOptions(seed: 1, outputDirectory: folder.path + "/out", console: console))
+        #expect(shell.execute(line: "data synthetic n=64") == .ok)
+        #expect(shell.execute(line: "model ultimus") == .ok)
+        for device in ["/dev/zero", "/dev/urandom"] {
+            guard case .failed(let message) = shell.execute(line: "predict \(device)") else {
+                Issue.record("predict \(device) must fail")
+                continue
+            }
+            #expect(message.contains("not a regular file"), "\(message)")
+        }
+    }
 }

@@ -59,7 +59,8 @@ extension Experiment {
                 return BatchCompositionCheck(passed: false, layer: layer, line: line)
             }
         }
-        let line = "check model: PASS (\(m) test images give the same outputs in a batch of \(n) and of \(m); \(compared) recorded layers compared, largest relative difference \(String(format: "%.1e", worst)))"
+        let capped = n < available ? "; batch=\(count) capped at \(n) so the recorded activations stay within 1 GiB" : ""
+        let line = "check model: PASS (\(m) test images give the same outputs in a batch of \(n) and of \(m); \(compared) recorded layers compared, largest relative difference \(String(format: "%.1e", worst))\(capped))"
         return BatchCompositionCheck(passed: true, layer: nil, line: line)
     }
 

@@ -42,23 +42,24 @@ public enum SessionFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ExperimentError("\(path): no such file")
         }
-        let bytes: [UInt8]
-        do { bytes = try SafeTensors.readBytes(path) } catch let error as SafeTensorsError {
-            throw ExperimentError("\(path): not a readable session file (\(error.problem))")
-        } catch {
-            throw ExperimentError("\(path): not a readable session file (\(error))")
-        }
-        return try decode(bytes, name: path)
+        return try decode(try safeTensors { try SafeTensors.read(path: path) }, name: path)
     }
 
     /// Builds the state held in session-file bytes (`name` labels errors), touching no live session.
     public static func decode(_ bytes: [UInt8], name path: String) throws -> LoadedSession {
-        let file: SafeTensorsFile
-        do { file = try SafeTensors.parse(bytes, path: path) } catch let error as SafeTensorsError {
-            throw ExperimentError("\(path): not a readable session file (\(error.problem))")
+        try decode(try safeTensors { try SafeTensors.parse(bytes, path: path) }, name: path)
+    }
+
+    /// The safetensors container `read` returns, its errors as one-line session-file errors.
+    private static func safeTensors(_ read: () throws -> SafeTensorsFile) throws -> SafeTensorsFile {
+        do { return try read() } catch let error as SafeTensorsError {
+            throw ExperimentError("\(error.path): not a readable session file (\(error.problem))")
         } catch {
-            throw ExperimentError("\(path): not a readable session file (\(error))")
+            throw ExperimentError("not a readable session file (\(error))")
         }
+    }
+
+    private static func decode(_ file: SafeTensorsFile, name path: String) throws -> LoadedSession {
         guard let json = file.metadata[metadataKey] else {
             throw ExperimentError("\(path): a safetensors file without a workbench session (no '\(metadataKey)' metadata); to load weights only, use 'import weights \(path)'")
         }

@@ -99,7 +99,6 @@ extension Experiment {
                             side: data.splits.train.height)
         let (optimizer, _) = try ensureOptimizer()
         let loader = data.trainLoader
-        let classes = data.classNames.count
         var done = 0
         var outcome = TrainingOutcome.finished
         var stopping = EarlyStopping()
@@ -107,81 +106,133 @@ extension Experiment {
         while done < steps {
             if callbacks.shouldStop() { outcome = .interrupted; break }
             if loader.batchIndex >= loader.batchesPerEpoch { _ = loader.next() }
-            let epoch = loader.epoch + 1, batchIndex = loader.batchIndex
-            let volatile = captureVolatile()
-            if let schedule { try schedule.apply(step: scheduleStep, to: optimizer) }
-            let start = DispatchTime.now().uptimeNanoseconds
-            guard let batch = loader.next() else { break }
-            let lr = optimizer.lr, beta1 = optimizer.beta1
-            let logits = model(batch.images)
-            guard logits.rank == 2, logits.shape[1] >= classes else {
-                restoreVolatile(volatile)
-                throw ExperimentError("the model's output \(logits.shape) is not [batch, \(classes)] class scores")
-            }
-            let loss = crossEntropy(logits, labels: batch.labels)
-            let lossValue = Double(loss.item)
-            if !lossValue.isFinite || lossValue > Self.explodingLossFactor * log(Double(classes)) {
-                let message = diagnoseLoss(lossValue, lr: lr, epoch: epoch, batchIndex: batchIndex, batch: batch)
-                restoreVolatile(volatile)
+            let step: TakenStep
+            switch try trainStep(model: model, optimizer: optimizer, loader: loader, classes: data.classNames.count) {
+            case .noBatch: return finishRun(done: done, outcome: outcome, loader: loader, callbacks: callbacks)
+            case .stopped(let message):
                 outcome = .guardStopped(message)
-                break
+                return finishRun(done: done, outcome: outcome, loader: loader, callbacks: callbacks)
+            case .taken(let taken): step = taken
             }
-            optimizer.zeroGrad()
-            loss.backward()
-            let norms = gradientNorms(model)
-            if let bad = norms.first(where: { !$0.norm.isFinite }) ?? norms.max(by: { $0.norm < $1.norm }).flatMap({ $0.norm > Self.explodingGradientNorm ? $0 : nil }) {
-                lastGradientNorms = norms
-                restoreVolatile(volatile)
-                outcome = .guardStopped("training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr)): the gradient of \(bad.name) blew up (norm \(Format.number(bad.norm))), loss \(String(format: "%.4f", lossValue)); the update was not applied. Lower the LR (try 'lrfind') or add BatchNorm")
-                break
-            }
-            lastGradientNorms = norms
-            // A finite gradient can still make a non-finite update (NaN in the optimizer state, an
-            // overflowing step): check the weights after the step and undo it if one went bad.
-            let parameters = model.namedParameters()
-            let weightsBefore = parameters.map { $0.tensor.storage }
-            let optimizerBefore = optimizer.stateTensors()
-            optimizer.step()
-            if let bad = parameters.first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
-                for (p, saved) in zip(parameters, weightsBefore) { p.tensor.storage = saved }
-                try? optimizer.loadStateTensors(optimizerBefore)
-                let state = optimizerBefore.first { entry in
-                    if case .float32(let t) = entry.value { return !t.storage.allSatisfy(\.isFinite) }
-                    return false
-                }
-                restoreVolatile(volatile)
-                // `state.3.exp_avg_sq` names the 4th parameter's state: show it by the parameter's name.
-                let stateName = state.map { entry -> String in
-                    let parts = entry.key.split(separator: ".", maxSplits: 2).map(String.init)
-                    guard parts.count == 3, let i = Int(parts[1]), parameters.indices.contains(i) else { return entry.key }
-                    return "\(parameters[i].name) \(parts[2])"
-                }
-                let cause = stateName.map { "the optimizer state \($0) holds NaN or Inf" } ?? "the step overflowed"
-                outcome = .guardStopped("training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr)): the update made weight \(bad.name) NaN or Inf (\(cause)); the update was not applied. Rebuild the optimizer with 'optim ...' or lower the LR")
-                break
-            }
-            scheduleStep += 1
-            globalStep += 1
             done += 1
-            let correct = zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            accumulator.lossSum += lossValue
-            accumulator.correct += correct
-            accumulator.seen += batch.count
-            accumulator.batches += 1
-            accumulator.seconds += seconds
-            history.steps.append(.init(step: globalStep, epoch: epoch, loss: lossValue, lr: lr, beta1: beta1,
-                                       accuracy: Double(correct) / Double(max(1, batch.count))))
-            let every = timeline.every ?? AttentionTimeLapse.interval(batchesPerEpoch: loader.batchesPerEpoch)
-            if done == 1 || globalStep % every == 0 || done == steps { recordAttentionFrame(epoch: epoch) }
-            callbacks.batch?(BatchProgress(epoch: epoch, batch: batchIndex, batchesPerEpoch: loader.batchesPerEpoch, loss: lossValue,
-                                           lr: lr, accuracy: accumulator.accuracy, seconds: accumulator.seconds))
+            record(step, done: done, of: steps, loader: loader, callbacks: callbacks)
             if loader.batchIndex >= loader.batchesPerEpoch,
-               let reason = try finishEpoch(epoch, data: data, callbacks: callbacks, stopping: &stopping) {
+               let reason = try finishEpoch(step.epoch, data: data, callbacks: callbacks, stopping: &stopping) {
                 outcome = .stoppedEarly(reason)
                 break
             }
         }
+        return finishRun(done: done, outcome: outcome, loader: loader, callbacks: callbacks)
+    }
+
+    /// A step the loop took: what recording it needs.
+    private struct TakenStep {
+        var epoch: Int, batchIndex: Int
+        var batch: Batch
+        var logits: Tensor
+        var loss: Double, lr: Double, beta1: Double
+        /// When the step started (`DispatchTime` nanoseconds).
+        var start: UInt64
+    }
+
+    /// What became of one step.
+    private enum StepResult {
+        /// The loader had no batch: nothing changed beyond the schedule's LR.
+        case noBatch
+        /// A guard refused the step; the state is as before it.
+        case stopped(String)
+        case taken(TakenStep)
+    }
+
+    /// One optimizer step on the loader's next batch, or the guard message that refused it.
+    private func trainStep(model: Module, optimizer: Optimizer, loader: DataLoader, classes: Int) throws -> StepResult {
+        let epoch = loader.epoch + 1, batchIndex = loader.batchIndex
+        let volatile = captureVolatile()
+        if let schedule { try schedule.apply(step: scheduleStep, to: optimizer) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let batch = loader.next() else { return .noBatch }
+        let lr = optimizer.lr, beta1 = optimizer.beta1
+        let logits = model(batch.images)
+        guard logits.rank == 2, logits.shape[1] >= classes else {
+            restoreVolatile(volatile)
+            throw ExperimentError("the model's output \(logits.shape) is not [batch, \(classes)] class scores")
+        }
+        let loss = crossEntropy(logits, labels: batch.labels)
+        let lossValue = Double(loss.item)
+        let place = "step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr))"
+        let refusal: String?
+        if !lossValue.isFinite || lossValue > Self.explodingLossFactor * log(Double(classes)) {
+            refusal = diagnoseLoss(lossValue, lr: lr, epoch: epoch, batchIndex: batchIndex, batch: batch)
+        } else {
+            optimizer.zeroGrad()
+            loss.backward()
+            refusal = gradientRefusal(model, loss: lossValue, at: place) ?? updateRefusal(model, optimizer, at: place)
+        }
+        if let refusal {
+            restoreVolatile(volatile)
+            return .stopped(refusal)
+        }
+        scheduleStep += 1
+        globalStep += 1
+        return .taken(TakenStep(epoch: epoch, batchIndex: batchIndex, batch: batch, logits: logits, loss: lossValue,
+                                lr: lr, beta1: beta1, start: start))
+    }
+
+    /// Records the gradient norms; why the step must not be applied when one is non-finite or exploding.
+    private func gradientRefusal(_ model: Module, loss: Double, at place: String) -> String? {
+        let norms = gradientNorms(model)
+        lastGradientNorms = norms
+        let exploding = norms.max(by: { $0.norm < $1.norm }).flatMap { $0.norm > Self.explodingGradientNorm ? $0 : nil }
+        guard let bad = norms.first(where: { !$0.norm.isFinite }) ?? exploding else { return nil }
+        return "training stopped at \(place): the gradient of \(bad.name) blew up (norm \(Format.number(bad.norm))), loss \(String(format: "%.4f", loss)); the update was not applied. Lower the LR (try 'lrfind') or add BatchNorm"
+    }
+
+    /// Applies `optimizer.step()`. A finite gradient can still make a non-finite update (NaN in the
+    /// optimizer state, an overflowing step): if a weight went bad, undoes the step and says why.
+    private func updateRefusal(_ model: Module, _ optimizer: Optimizer, at place: String) -> String? {
+        let parameters = model.namedParameters()
+        let weightsBefore = parameters.map { $0.tensor.storage }
+        let optimizerBefore = optimizer.stateTensors()
+        optimizer.step()
+        guard let bad = parameters.first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) else { return nil }
+        for (p, saved) in zip(parameters, weightsBefore) { p.tensor.storage = saved }
+        try? optimizer.loadStateTensors(optimizerBefore)
+        let state = optimizerBefore.first { entry in
+            if case .float32(let t) = entry.value { return !t.storage.allSatisfy(\.isFinite) }
+            return false
+        }
+        // `state.3.exp_avg_sq` names the 4th parameter's state: show it by the parameter's name.
+        let stateName = state.map { entry -> String in
+            let parts = entry.key.split(separator: ".", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let i = Int(parts[1]), parameters.indices.contains(i) else { return entry.key }
+            return "\(parameters[i].name) \(parts[2])"
+        }
+        let cause = stateName.map { "the optimizer state \($0) holds NaN or Inf" } ?? "the step overflowed"
+        return "training stopped at \(place): the update made weight \(bad.name) NaN or Inf (\(cause)); the update was not applied. Rebuild the optimizer with 'optim ...' or lower the LR"
+    }
+
+    /// Adds a taken step to the epoch's running figures, the history and the attention time-lapse,
+    /// and reports it.
+    private func record(_ step: TakenStep, done: Int, of steps: Int, loader: DataLoader, callbacks: TrainingCallbacks) {
+        let correct = zip(step.logits.argmax(axis: 1), step.batch.labels).filter { $0 == $1 }.count
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - step.start) / 1e9
+        accumulator.lossSum += step.loss
+        accumulator.correct += correct
+        accumulator.seen += step.batch.count
+        accumulator.batches += 1
+        accumulator.seconds += seconds
+        history.steps.append(.init(step: globalStep, epoch: step.epoch, loss: step.loss, lr: step.lr, beta1: step.beta1,
+                                   accuracy: Double(correct) / Double(max(1, step.batch.count))))
+        let every = timeline.every ?? AttentionTimeLapse.interval(batchesPerEpoch: loader.batchesPerEpoch)
+        if done == 1 || globalStep % every == 0 || done == steps { recordAttentionFrame(epoch: step.epoch) }
+        callbacks.batch?(BatchProgress(epoch: step.epoch, batch: step.batchIndex, batchesPerEpoch: loader.batchesPerEpoch,
+                                       loss: step.loss, lr: step.lr, accuracy: accumulator.accuracy,
+                                       seconds: accumulator.seconds))
+    }
+
+    /// Ends a run: the last attention frame, the partial epoch's record, the autosave after an interrupt.
+    private func finishRun(done: Int, outcome: TrainingOutcome, loader: DataLoader,
+                           callbacks: TrainingCallbacks) -> TrainingReport {
         if done > 0, timeline.frames.last?.step != globalStep { recordAttentionFrame(epoch: loader.epoch + 1) }
         if accumulator.batches > 0 {
             let partial = epochRecord(epoch: loader.epoch + 1, complete: false, batchesPerEpoch: loader.batchesPerEpoch)

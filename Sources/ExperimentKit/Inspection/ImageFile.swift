@@ -14,6 +14,9 @@ public struct ImageFile: Equatable {
     /// Reads `path` (already expanded) shown as `name`.
     /// - Throws: ``InspectionError`` with one line naming the problem: missing, a folder, not a
     ///   PNG or JPEG (by its first bytes, whatever the extension), or undecodable.
+    /// Image files larger than this are refused before they are read (a 32×32 picture needs KBs).
+    static let largestFile = 256 << 20
+
     public init(path: String, name: String) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -21,8 +24,11 @@ public struct ImageFile: Equatable {
         }
         if isFolder.boolValue { throw InspectionError("'\(name)' is a folder, not an image; give a PNG or JPEG file") }
         let bytes: [UInt8]
-        do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw InspectionError("cannot read '\(name)': \(error.localizedDescription)")
+        do {
+            let file = try RegularFile(path: path, limit: Self.largestFile)
+            bytes = try file.bytes(at: 0, count: file.size)
+        } catch {
+            throw InspectionError("cannot read '\(name)': \(error.reason)")
         }
         let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
         let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF])

@@ -1,15 +1,39 @@
 import Foundation
 import Layers
 
-extension CommandAreas {
-    /// `branch`, `branch new|switch|delete`, `compare`.
-    static let branches: [String: CommandHandler] = [
-        "branch": { inv, ctx in try BranchCommands.list(inv, ctx) },
-        "branch new": { inv, ctx in try BranchCommands.new(inv, ctx) },
-        "branch switch": { inv, ctx in try BranchCommands.switchTo(inv, ctx) },
-        "branch delete": { inv, ctx in try BranchCommands.delete(inv, ctx) },
-        "compare": { inv, ctx in try BranchCommands.compare(inv, ctx) },
-    ]
+extension Command {
+    static let branch = Command(
+        CommandSpec(
+            "branch", area: "Session", "list, create, switch or delete named branches",
+            details: "A session holds named branches (the first is main), each with its own data, model, optimizer, schedule, generators, loader, histories and command log. 'branch' lists them; branch new NAME copies the current state (or the state after command from=N, replayed) into NAME and switches to it, keeping the parent; branch switch NAME; branch delete NAME. save and load keep every branch.",
+            examples: ["branch", "branch new fix", "branch new retry from=5", "branch switch main", "branch delete retry"],
+            subcommands: [
+                SubcommandSpec("new", "copy the current state into a new branch and switch to it",
+                               positionals: [PositionalSpec("name", .string, "the new branch's name")],
+                               arguments: [ArgumentSpec("from", .int, range: Bounds.atLeastOne, "start from the state after command N (see 'history')")]),
+                SubcommandSpec("switch", "continue on another branch", positionals: [PositionalSpec("name", .string, "the branch")]),
+                SubcommandSpec("delete", "forget a branch (not the one in use)", positionals: [PositionalSpec("name", .string, "the branch")]),
+            ],
+            subcommandRequired: false, logged: false, effect: .changesExperiment),
+        run: BranchCommands.list,
+        subcommands: [
+            "new": BranchCommands.new,
+            "switch": BranchCommands.switchTo,
+            "delete": BranchCommands.delete,
+        ])
+
+    static let compare = Command(
+        CommandSpec(
+            "compare", area: "Session", "overlay branches' curves and compare their settings",
+            details: "Draws one chart with a line per branch (all branches, or those named): metric=loss (training loss per step), accuracy (evaluated accuracy per epoch) or lr (per step), in the terminal and as an SVG with the branch names in the legend; then a table of each branch's settings and final figures, the rows that differ marked.",
+            examples: ["compare", "compare main fix metric=accuracy"],
+            positionals: (1...6).map { PositionalSpec("branch\($0)", .string, required: false, "a branch to include") },
+            arguments: [
+                ArgumentSpec("metric", .choice(["loss", "accuracy", "lr"]), default: .string("loss"), "what to overlay"),
+                CommonArguments.to,
+            ],
+            logged: false, effect: .writesOutputs),
+        run: BranchCommands.compare)
 }
 
 /// Named branches of one session, side by side.

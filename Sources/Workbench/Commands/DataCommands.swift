@@ -3,12 +3,46 @@ import Datasets
 import ExperimentKit
 import Foundation
 
-extension CommandAreas {
-    /// `data`, `download`.
-    static let data: [String: CommandHandler] = [
-        "data": { inv, ctx in try DataCommands.data(inv, ctx) },
-        "download": { inv, ctx in try DataCommands.download(inv, ctx) },
-    ]
+extension Command {
+    static let data = Command(
+        CommandSpec(
+            "data", area: "Data and model", "load a dataset: cifar10, folder or synthetic",
+            details: "data cifar10 path=DIR accepts the folder holding train/ and test/, the cifar-10-batches-bin folder, or its parent, and detects which. data folder reads any image-folder dataset (DIR/train/<class>/ and DIR/test/<class>/, JPEG or PNG of any size, resized to size= square; fit=crop takes the centre square first; an unreadable file is an error naming it, or with strict=false is skipped and counted). data synthetic makes a small labelled set for quick experiments (n= images). valid=N holds out N training images for validation. augment= lists the training augmentations (pad-4 random crop, horizontal flip, cutout) or none. 'data' prints what it loaded: source, classes and the image count of each split.",
+            examples: ["data synthetic n=512 batch=64", "data cifar10 path=data/cifar10 batch=512 augment=crop,flip,cutout", "data folder path=~/images valid=1000", "data folder path=~/photos size=48 fit=crop"],
+            arguments: [
+                ArgumentSpec("batch", .int, default: .int(512), range: Bounds.count, "images per training batch"),
+                ArgumentSpec("augment", .list(.choice(CommonArguments.augmentations)), "training augmentations (crop, flip, cutout) or none"),
+                ArgumentSpec("subset", .int, range: Bounds.count, "use only the first N training images (classes in turn)"),
+                ArgumentSpec("valid", .int, range: 0...1e12, "hold out N training images for validation"),
+            ],
+            subcommands: [
+                SubcommandSpec("cifar10", "CIFAR-10 from disk (binary batches or PNG folders)", arguments: [ArgumentSpec("path", .path, "where CIFAR-10 is (default: --data or the usual places)")]),
+                SubcommandSpec("folder", "an image-folder dataset: DIR/train/<class>/<image> and DIR/test/<class>/<image>", arguments: [
+                    ArgumentSpec("path", .path, required: true, "the dataset's root folder, holding train/ and test/"),
+                    ArgumentSpec("size", .int, default: .int(32), range: 8...512, "images are resized to size×size"),
+                    ArgumentSpec("fit", .choice(["squash", "crop"]), default: .string("squash"),
+                                 "crop: take the centre square before resizing; squash: resize the whole image"),
+                    ArgumentSpec("strict", .bool, default: .bool(true), "false: skip and count unreadable files"),
+                ]),
+                SubcommandSpec("synthetic", "a small generated dataset for quick runs", arguments: [
+                    ArgumentSpec("n", .int, default: .int(1024), range: Bounds.count, "number of training images"),
+                    ArgumentSpec("classes", .int, default: .int(10), range: 2...1000, "number of classes"),
+                ]),
+            ],
+            subcommandRequired: false,
+            effect: .changesExperiment),
+        run: DataCommands.data)
+
+    static let download = Command(
+        CommandSpec(
+            "download", area: "Data and model", "download CIFAR-10",
+            details: "Downloads and unpacks the CIFAR-10 binary version into path= (default: the data folder), with a progress line, and checks its digest.",
+            examples: ["download cifar10 path=data"],
+            arguments: [ArgumentSpec("path", .path, "folder to unpack into"),
+                        ArgumentSpec("url", .string, "a mirror of cifar-10-binary.tar.gz (http or https; its MD5 is still checked)")],
+            subcommands: [SubcommandSpec("cifar10", "the CIFAR-10 binary version (163 MB)")],
+            effect: .fetches),
+        run: DataCommands.download)
 }
 
 enum DataCommands {
@@ -123,9 +157,9 @@ enum DataCommands {
     }
 }
 
-extension CommandAreas {
-    /// Layer, tensor and attention-block names of the current model, for Tab completion.
-    static func experimentNames(_ kind: NameKind, _ session: Session) -> [String] {
+/// Layer, tensor and attention-block names of the current model, for Tab completion.
+enum CompletionNames {
+    static func names(_ kind: NameKind, _ session: Session) -> [String] {
         guard let model = session.experiment.model else { return [] }
         switch kind {
         case .layer:

@@ -4,17 +4,53 @@ import ExperimentKit
 import Foundation
 import Layers
 
-extension CommandAreas {
-    /// `plot loss|lrfind|lr|schedule|confusion`, `show images`, `misclassified`.
-    static let plots: [String: CommandHandler] = [
-        "plot loss": { inv, ctx in try PlotCommands.loss(inv, ctx) },
-        "plot lrfind": { inv, ctx in try PlotCommands.lrfind(inv, ctx) },
-        "plot lr": { inv, ctx in try PlotCommands.lr(inv, ctx) },
-        "plot schedule": { inv, ctx in try PlotCommands.schedule(inv, ctx) },
-        "plot confusion": { inv, ctx in try PlotCommands.confusion(inv, ctx) },
-        "show images": { inv, ctx in try PlotCommands.showImages(inv, ctx) },
-        "misclassified": { inv, ctx in try PlotCommands.misclassified(inv, ctx) },
-    ]
+extension Command {
+    static let plot = Command(
+        CommandSpec(
+            "plot", area: "Plots and reports", "draw a chart in the terminal and as an SVG file",
+            details: "plot loss: train/test loss and accuracy per epoch (2×2, as the seed). plot lrfind: the LR finder curve with its suggestions. plot lr: LR and β1 per step. plot schedule: a preview of the configured schedule before training. plot confusion: the confusion matrix with per-class accuracy. Files are SVG and go to the output folder unless to= is given; to= naming another image format (x.png) is refused. plot lrfind to=NAME.csv writes the series (lr, loss, smoothed_loss) as CSV instead.",
+            examples: ["plot loss", "plot schedule", "plot confusion to=confusion.svg", "plot lrfind to=lrfind.csv"],
+            arguments: CommonArguments.fileOutput,
+            subcommands: [
+                SubcommandSpec("loss", "train/test loss and accuracy per epoch"),
+                SubcommandSpec("lrfind", "the LR finder curve with its suggestions"),
+                SubcommandSpec("lr", "LR and β1 per step"),
+                SubcommandSpec("schedule", "preview of the configured schedule"),
+                SubcommandSpec("confusion", "confusion matrix with per-class accuracy"),
+            ],
+            effect: .writesOutputs),
+        subcommands: [
+            "loss": PlotCommands.loss,
+            "lrfind": PlotCommands.lrfind,
+            "lr": PlotCommands.lr,
+            "schedule": PlotCommands.schedule,
+            "confusion": PlotCommands.confusion,
+        ])
+
+    static let show = Command(
+        CommandSpec(
+            "show", area: "Plots and reports", "a grid of training or test images with class names",
+            details: "Writes a PNG grid and prints a compact listing. augmented=true shows the images as training sees them.",
+            examples: ["show images n=20 split=train augmented=true"],
+            arguments: [
+                ArgumentSpec("n", .int, default: .int(20), range: 1...1000, "number of images"),
+                ArgumentSpec("split", .choice(["train", "test", "valid"]), default: .string("train"), "which split"),
+                ArgumentSpec("augmented", .bool, default: .bool(true), "apply the training augmentations"),
+            ] + CommonArguments.fileOutput,
+            subcommands: [SubcommandSpec("images", "a grid of images")],
+            effect: .writesOutputs),
+        subcommands: [
+            "images": PlotCommands.showImages,
+        ])
+
+    static let misclassified = Command(
+        CommandSpec(
+            "misclassified", area: "Plots and reports", "test images the model gets wrong",
+            details: "A PNG grid with the true and predicted class and the probability, and a compact terminal listing. Shows what there is when fewer than n are wrong.",
+            examples: ["misclassified n=20"],
+            arguments: [ArgumentSpec("n", .int, default: .int(20), range: 1...10_000, "number of images")] + CommonArguments.fileOutput,
+            effect: .writesOutputs),
+        run: PlotCommands.misclassified)
 }
 
 /// Charts in the terminal and as SVG files; image grids as PNG files with a terminal listing.

@@ -1,12 +1,25 @@
 import Foundation
 import Layers
 
-extension CommandAreas {
-    /// `restore best`, `rollback`.
-    static let protection: [String: CommandHandler] = [
-        "restore best": { inv, ctx in try ProtectionCommands.restoreBest(inv, ctx) },
-        "rollback": { inv, ctx in try ProtectionCommands.rollback(inv, ctx) },
-    ]
+extension Command {
+    static let restore = Command(
+        CommandSpec(
+            "restore", area: "Training", "bring back the best weights kept by 'train ... best=true'",
+            details: "restore best loads the weights of the epoch with the best validation (else test) accuracy kept during 'train ... best=true'. The optimizer state, schedule position and histories stay as they are.",
+            examples: ["restore best"],
+            subcommands: [SubcommandSpec("best", "the best epoch's weights")],
+            effect: .changesExperiment),
+        subcommands: [
+            "best": ProtectionCommands.restoreBest,
+        ])
+
+    static let rollback = Command(
+        CommandSpec(
+            "rollback", area: "Training", "return to the last good state after a guard stop",
+            details: "After training stopped at a NaN or exploding loss, returns the whole branch (weights, optimizer, schedule, generators, loader, histories, command log) to the state at the last finished epoch or at the start of that 'train', names the LR that caused the stop and suggests one from the LR finder.",
+            examples: ["rollback"],
+            effect: .changesExperiment),
+        run: ProtectionCommands.rollback)
 }
 
 /// Training that protects itself: best weights and the way back after a guard stop.

@@ -4,12 +4,26 @@ import ExperimentKit
 import Foundation
 import Layers
 
-extension CommandAreas {
-    /// `report`, `predict`.
-    static let reports: [String: CommandHandler] = [
-        "report": { inv, ctx in try ReportCommands.report(inv, ctx) },
-        "predict": { inv, ctx in try ReportCommands.predict(inv, ctx) },
-    ]
+extension Command {
+    static let predict = Command(
+        CommandSpec(
+            "predict", area: "Training", "classify your own image",
+            details: "Reads a PNG or JPEG of any size, resizes it to 32×32, and shows the top-5 classes with probabilities and the image's attention maps.",
+            examples: ["predict photos/cat.jpg"],
+            positionals: [PositionalSpec("path", .path, "a PNG or JPEG image")],
+            arguments: [ArgumentSpec("top", .int, default: .int(5), range: 1...1000, "classes shown")],
+            effect: .shows),
+        run: ReportCommands.predict)
+
+    static let report = Command(
+        CommandSpec(
+            "report", area: "Plots and reports", "write a Markdown report of the session",
+            details: "Writes DIR/README.md with the seed README's sections (model summary, training log, training details, loss/accuracy charts, LR finder graph, LR history, misclassified images) and its charts and images beside it. DIR defaults to the folder report/ in the output folder, so the report never replaces a file you made; the training log is quoted as it was printed (the LR and loss of each epoch's last batch). The test predictions are reused while the weights are unchanged.",
+            examples: ["report", "report runs/s9-report"],
+            positionals: [PositionalSpec("dir", .path, required: false, "folder for the report")],
+            arguments: [CommonArguments.force],
+            effect: .writesOutputs),
+        run: ReportCommands.report)
 }
 
 enum ReportCommands {

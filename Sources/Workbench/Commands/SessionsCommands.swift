@@ -3,18 +3,111 @@ import ExperimentKit
 import Foundation
 import Layers
 
-extension CommandAreas {
-    /// `save`, `load`, `export weights`, `import weights`, `replay`, `fork`, and `set autosave=`.
-    static let sessions: [String: CommandHandler] = [
-        "save": { inv, ctx in try SessionsCommands.save(inv, ctx) },
-        "load": { inv, ctx in try SessionsCommands.load(inv, ctx) },
-        "export weights": { inv, ctx in try SessionsCommands.exportWeights(inv, ctx) },
-        "import weights": { inv, ctx in try SessionsCommands.importWeights(inv, ctx) },
-        "replay": { inv, ctx in try SessionsCommands.replay(inv, ctx) },
-        "fork": { inv, ctx in try SessionsCommands.fork(inv, ctx) },
-        "set": { inv, ctx in try SessionsCommands.set(inv, ctx) },
-        "status": { _, ctx in SessionsCommands.status(ctx) },
-    ]
+extension Command {
+    static let status = Command(
+        CommandSpec(
+            "status", area: "Session", "where the session stands: data, model, optimizer, schedule, epoch, seed",
+            details: "One line each for the data (with its normalisation), the model, the optimizer, the schedule and its position, the epoch and step, the seed and thread count, active interventions, the probe images and the output folder.",
+            examples: ["status"], logged: false,
+            effect: .shows),
+        run: { _, ctx in SessionsCommands.status(ctx) })
+
+    static let set = Command(
+        CommandSpec(
+            "set", area: "Session", "change the seed, the thread count or the output folder",
+            details: "seed=N reseeds every generator of the session (weights created afterwards, shuffling, augmentation, dropout). threads=N sets the worker threads of the kernels. out=DIR is where plots, images, reports and autosaves go (default ./ultimus-out). probes=LIST chooses the probe images that attention, explain, intervene, gradcam and the time-lapse look at: test indices and image files, comma-separated (probes=3,57,cat.png); probes=classes restores the default, the first test image of each class. Image files are not kept in saved sessions. images= chooses how pictures and charts appear: kitty, iterm or sixel at full resolution (written even into a pipe), blocks (coloured half-blocks), off (captions only), auto (detected; a pipe or NO_COLOR gets no escapes).",
+            examples: ["set seed=1", "set threads=2 out=runs/today", "set probes=3,57,cat.png", "set images=sixel"],
+            arguments: [
+                ArgumentSpec("seed", .int, range: Bounds.nonNegative, "seed of the session's generators"),
+                ArgumentSpec("threads", .int, range: 1...256, "worker threads for the kernels"),
+                ArgumentSpec("out", .path, "folder for generated files"),
+                ArgumentSpec("autosave", .path, "autosave file after each epoch (in the output folder), or off"),
+                ArgumentSpec("images", .choice(["auto"] + TerminalImageProtocol.allCases.map(\.rawValue)),
+                             "how pictures appear: kitty, iterm, sixel, blocks, off or auto"),
+                ArgumentSpec("probes", .list(.string), "test indices and image files, comma-separated, or classes (one per class)"),
+            ],
+            effect: .changesExperiment),
+        run: SessionsCommands.set)
+
+    static let save = Command(
+        CommandSpec(
+            "save", area: "Session", "save the session to a file, or its commands as a script",
+            details: "save PATH writes the whole session (model, optimizer, schedule position, generators, data settings, histories and the command log) as one safetensors file that 'load' restores exactly. save script PATH writes the session's commands as a replayable script. save notebook PATH.ipynb writes them as a Jupyter notebook (kernel ultimus) with their text, charts and images, comments as Markdown. Existing files outside the output folder need force=true.",
+            examples: ["save runs/s9.session", "save script runs/s9.ult", "save notebook runs/s9.ipynb"],
+            positionals: [PositionalSpec("path", .path, "the file to write")],
+            arguments: [CommonArguments.force],
+            subcommands: [SubcommandSpec("script", "write the session's commands as a script", positionals: [PositionalSpec("path", .path, "the script to write")]),
+                          SubcommandSpec("notebook", "write the session as a Jupyter notebook with its outputs",
+                                         positionals: [PositionalSpec("path", .path, "the .ipynb file to write")])],
+            subcommandRequired: false,
+            effect: .writesFiles),
+        run: SessionsCommands.save,
+        subcommands: [
+            "script": { inv, ctx in try ctx.shell.saveScript(inv) },
+            "notebook": { inv, ctx in try ctx.shell.saveNotebook(inv) },
+        ])
+
+    static let load = Command(
+        CommandSpec(
+            "load", area: "Session", "restore a session saved with 'save'",
+            details: "Replaces the current session with the saved one: the next 'train' continues bit-for-bit as if the session had never stopped. A missing, truncated or corrupt file leaves the current session untouched.",
+            examples: ["load runs/s9.session"],
+            positionals: [PositionalSpec("path", .path, "the session file")],
+            logged: false,
+            effect: .changesExperiment),
+        run: SessionsCommands.load)
+
+    static let export = Command(
+        CommandSpec(
+            "export", area: "Session", "write the weights, or the session as a PyTorch script",
+            details: "export weights PATH writes the model's state dict as safetensors with PyTorch names. export torch PATH.py writes a runnable PyTorch script equivalent to the session (model, weights, optimizer, schedule, augmentation, epochs).",
+            examples: ["export weights runs/model.safetensors", "export torch runs/train.py"],
+            arguments: [CommonArguments.force],
+            subcommands: [
+                SubcommandSpec("weights", "the model's state dict as safetensors", positionals: [PositionalSpec("path", .path, "the file to write")]),
+                SubcommandSpec(
+                    "torch", "a runnable PyTorch script equivalent to the session",
+                    positionals: [PositionalSpec("path", .path, "the .py file to write")],
+                    arguments: [ArgumentSpec("weights", .choice(["initial", "current"]), default: .string("current"), "which weights the script starts from")]),
+            ],
+            effect: .writesFiles),
+        subcommands: [
+            "weights": SessionsCommands.exportWeights,
+            "torch": TeachingCommands.exportTorch,
+        ])
+
+    static let `import` = Command(
+        CommandSpec(
+            "import", area: "Session", "load weights from a safetensors file",
+            details: "Copies every tensor whose PyTorch name and shape match the current model; reports missing and unexpected names. Nothing changes when a shape differs.",
+            examples: ["import weights runs/model.safetensors"],
+            arguments: [ArgumentSpec("strict", .bool, default: .bool(true), "require every name to match")],
+            subcommands: [SubcommandSpec("weights", "a state dict in safetensors format", positionals: [PositionalSpec("path", .path, "the file to read")])],
+            effect: .changesExperiment),
+        subcommands: [
+            "weights": SessionsCommands.importWeights,
+        ])
+
+    static let replay = Command(
+        CommandSpec(
+            "replay", area: "Session", "re-run a saved session and check its results",
+            details: "Re-executes the commands recorded in a saved session. With verify=true it compares each command's weight digests and printed figures with the recorded ones and stops at the first difference, showing both.",
+            examples: ["replay runs/s9.session verify=true"],
+            positionals: [PositionalSpec("path", .path, "the saved session")],
+            arguments: [ArgumentSpec("verify", .bool, default: .bool(true), "stop at the first command whose results differ")],
+            logged: false,
+            effect: .rerunsLog),
+        run: SessionsCommands.replay)
+
+    static let fork = Command(
+        CommandSpec(
+            "fork", area: "Session", "start a branch from the state after command N",
+            details: "Same as 'branch new fork-N from=N': replays the session's commands up to number N (see 'history') into a new branch called fork-N, so you can try something else from there; the current branch is kept.",
+            examples: ["fork 5"],
+            positionals: [PositionalSpec("n", .int, "command number from 'history'")],
+            logged: false,
+            effect: .rerunsLog),
+        run: SessionsCommands.fork)
 }
 
 enum SessionsCommands {

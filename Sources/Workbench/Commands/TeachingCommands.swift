@@ -2,24 +2,23 @@ import ExperimentKit
 import Foundation
 import Layers
 
-extension CommandAreas {
-    /// `quiz on|off|score`, `export torch`, and the quiz's questions before `train`, `attention`,
-    /// `explain` and `inspect` (listed after the areas whose handlers they wrap).
-    static var teaching: [String: CommandHandler] {
-        var handlers: [String: CommandHandler] = [
-            "quiz on": { _, ctx in TeachingCommands.setQuiz(true, ctx) },
-            "quiz off": { _, ctx in TeachingCommands.setQuiz(false, ctx) },
-            "quiz score": { _, ctx in ctx.console.write("quiz: " + QuizState.of(ctx.session).summary) },
-            "export torch": { inv, ctx in try TeachingCommands.exportTorch(inv, ctx) },
-        ]
-        let wrapped: [(String, [String: CommandHandler])] = [("train", training), ("attention", inspection),
-                                                             ("explain", inspection), ("inspect", inspection)]
-        for (key, area) in wrapped {
-            guard let original = area[key] else { continue }
-            handlers[key] = { inv, ctx in try TeachingCommands.withQuiz(inv, ctx, original) }
-        }
-        return handlers
-    }
+extension Command {
+    static let quiz = Command(
+        CommandSpec(
+            "quiz", area: "Teaching", "predict, then reveal: questions before selected steps",
+            details: "quiz on makes the workbench ask for a prediction before selected steps (a tensor's shape, which axis of the attention map sums to 1, the LR the next batch will use, whether accuracy goes up) and then reveals the answer with the worked computation. The score is kept in the session.",
+            examples: ["quiz on", "quiz off", "quiz score"],
+            subcommands: [
+                SubcommandSpec("on", "start asking"),
+                SubcommandSpec("off", "stop asking"),
+                SubcommandSpec("score", "show the score so far"),
+            ],
+            effect: .changesExperiment),
+        subcommands: [
+            "on": { _, ctx in TeachingCommands.setQuiz(true, ctx) },
+            "off": { _, ctx in TeachingCommands.setQuiz(false, ctx) },
+            "score": { _, ctx in ctx.console.write("quiz: " + QuizState.of(ctx.session).summary) },
+        ])
 }
 
 enum TeachingCommands {

@@ -36,7 +36,7 @@ extension CommandTable {
         guard let first = positionals.first else {
             if !spec.subcommandRequired { return nil }
             throw Diagnostic(
-                "'\(spec.name)' needs one of \(listed)", at: endOf(statement), in: statement.source,
+                "'\(spec.name)' needs one of \(listed)", at: Self.endOf(statement), in: statement.source,
                 suggestion: "for example: \(spec.examples.first ?? spec.name)")
         }
         if case .word(let w) = first.kind, let sub = spec.subcommand(named: w) {
@@ -51,7 +51,7 @@ extension CommandTable {
             suggestion: EditDistance.suggestion(for: typed, in: choices))
     }
 
-    func endOf(_ statement: Statement) -> SourceRange {
+    static func endOf(_ statement: Statement) -> SourceRange {
         let end = statement.range.end
         return SourceRange(line: statement.line, start: end, end: end + 1)
     }
@@ -101,7 +101,7 @@ private struct Builder {
         }
         for p in specs.dropFirst(given.count) where p.required {
             throw Diagnostic(
-                "'\(title)' needs \(p.name.uppercased()) (\(p.help))", at: CommandTable.standard.endOf(statement),
+                "'\(title)' needs \(p.name.uppercased()) (\(p.help))", at: CommandTable.endOf(statement),
                 in: line, suggestion: example().map { "for example: \($0)" })
         }
     }
@@ -158,7 +158,7 @@ private struct Builder {
         for arg in arguments {
             if arg.required, !explicit.contains(arg.name) {
                 throw Diagnostic(
-                    "'\(title)' needs \(arg.name)=\(arg.type) (\(arg.help))", at: CommandTable.standard.endOf(statement),
+                    "'\(title)' needs \(arg.name)=\(arg.type) (\(arg.help))", at: CommandTable.endOf(statement),
                     in: line, suggestion: example(containing: "\(arg.name)=").map { "for example: \($0)" })
             }
             if values[arg.name] == nil, let d = arg.defaultValue { values[arg.name] = d }

@@ -4,10 +4,6 @@ public struct CommandTable: Sendable {
 
     public init(_ commands: [CommandSpec]) { self.commands = commands }
 
-    /// Every command of the workbench, in `help` order.
-    public static let standard = CommandTable(
-        sessionCommands + dataCommands + trainingCommands + inspectionCommands + plotCommands + teachingCommands)
-
     /// Help sections in display order.
     public static let areas = ["Session", "Data and model", "Training", "Inspection", "Plots and reports", "Teaching"]
 

@@ -26,6 +26,14 @@ extension Shell {
         return rest.isEmpty ? nil : rest
     }
 
+    /// `time` reaching its handler: its command followed another blank than a space (a tab), so
+    /// ``timedCommand(_:)`` left the line to the parser. Times the rest of the line the same way.
+    func timeCommand(_ inv: Invocation) {
+        let rest = inv.text.drop { !$0.isWhitespace }.trimmingCharacters(in: .whitespaces)
+        guard !rest.isEmpty else { return }
+        _ = timed(rest, source: nil, lineNumber: inv.statement.line)
+    }
+
     /// Runs `command` and prints its wall time, whatever became of it.
     func timed(_ command: String, source: String?, lineNumber: Int) -> CommandStatus {
         let start = DispatchTime.now().uptimeNanoseconds

@@ -2,19 +2,55 @@ import Autograd
 import ExperimentKit
 import Foundation
 
-extension Shell {
-    /// Handlers of the commands the shell itself implements.
-    static let coreHandlers: [String: CommandHandler] = [
-        "help": { inv, ctx in try ctx.shell.help(inv) },
-        "history": { inv, ctx in ctx.shell.history(last: inv.int("last")) },
-        "run": { inv, ctx in try ctx.shell.runCommand(inv) },
-        "set": { inv, ctx in try ctx.shell.setCommand(inv) },
-        "save script": { inv, ctx in try ctx.shell.saveScript(inv) },
-        "save notebook": { inv, ctx in try ctx.shell.saveNotebook(inv) },
-        "quit": { _, ctx in ctx.requestQuit() },
-        "clear": { _, ctx in ctx.shell.clearScreen() },
-    ]
+extension Command {
+    static let help = Command(
+        CommandSpec(
+            "help", area: "Session", "list the commands, or explain one",
+            details: "With no argument, lists every command with a one-line summary. With a command name, shows its arguments, their types and defaults, and an example. 'train?' and '?train' are short for 'help train'. Tab completes commands, argument names and values everywhere.",
+            examples: ["help", "help train", "help optim adam"],
+            positionals: [
+                PositionalSpec("command", .string, required: false, completion: .command, "the command to explain"),
+                PositionalSpec("subcommand", .string, required: false, "one of its subcommands"),
+            ],
+            logged: false,
+            effect: .shows),
+        run: { inv, ctx in try ctx.shell.help(inv) })
 
+    static let clear = Command(
+        CommandSpec(
+            "clear", area: "Session", "clear the terminal screen",
+            details: "Clears the screen and puts the prompt at the top. Writes nothing when the output is not a terminal.",
+            examples: ["clear"], logged: false, effect: .shows),
+        run: { _, ctx in ctx.shell.clearScreen() })
+
+    static let time = Command(
+        CommandSpec(
+            "time", area: "Session", "run a command and print its wall time",
+            details: "time CMD runs CMD as if typed alone, then prints how long it took ('time: 1.23 s'), whether it succeeded or failed. CMD is logged as itself.",
+            examples: ["time eval", "time summary"],
+            positionals: [PositionalSpec("command", .string, completion: .command, "the command to time, with its arguments")],
+            logged: false, effect: .changesExperiment),
+        run: { inv, ctx in ctx.shell.timeCommand(inv) })
+
+    static let run = Command(
+        CommandSpec(
+            "run", area: "Session", "run the commands of a script file",
+            details: "Runs PATH (a script, or the code cells of a .ipynb notebook) line by line as if typed, stopping at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' starts a comment.",
+            examples: ["run sessions/quickstart.ult"],
+            positionals: [PositionalSpec("path", .path, "the script to run")],
+            logged: false,
+            effect: .runsScript),
+        run: { inv, ctx in try ctx.shell.runCommand(inv) })
+
+    static let quit = Command(
+        CommandSpec(
+            "quit", area: "Session", "leave the workbench (Ctrl-D also quits)",
+            examples: ["quit"], aliases: ["exit"], logged: false,
+            effect: .shows),
+        run: { _, ctx in ctx.requestQuit() })
+}
+
+extension Shell {
     func help(_ inv: Invocation) throws {
         guard let name = inv.string("command") else {
             console.write(table.overview(width: console.width))

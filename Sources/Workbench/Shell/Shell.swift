@@ -15,21 +15,13 @@ public final class Shell {
     /// recorded and autosaved), then the program exits with status 128 + this signal.
     nonisolated(unsafe) public static var terminationSignal: Int32 = 0
 
-    /// The handlers of every command, by ``Invocation/key`` (`"save script"`, then `"save"`).
-    /// Built-in ones first, then each area's dictionary from `Sources/Workbench/Commands/`.
-    public static var defaultHandlers: [String: CommandHandler] {
-        var all = coreHandlers
-        for area in CommandAreas.handlers { all.merge(area) { _, new in new } }
-        return all
-    }
-
     public let table: CommandTable
     public private(set) var session: Session
     public let console: Console
     public let options: ShellOptions
     /// This shell's Ctrl-C (``ShellOptions/interrupt``).
     public var interrupt: CancellationToken { options.interrupt }
-    /// This shell's handlers (``defaultHandlers`` unless replaced, e.g. by tests).
+    /// This shell's handlers (``Command/handlers`` unless replaced, e.g. by tests).
     public var handlers: [String: CommandHandler]
     /// Number of the next prompt, `[3]>`: counts every non-blank line entered.
     public var promptNumber = 1
@@ -45,14 +37,14 @@ public final class Shell {
     /// `nil` when nobody is at the keyboard (scripts, pipes, tests).
     public var answerReader: ((String) -> String?)?
     /// Supplies model-dependent names to Tab completion (layers, tensors, blocks).
-    public var nameProvider: (NameKind, Session) -> [String] = CommandAreas.names
+    public var nameProvider: (NameKind, Session) -> [String] = CompletionNames.names
 
     public init(options: ShellOptions) {
         self.options = options
         self.console = options.console
         self.table = .standard
         self.session = Session(seed: options.seed, outputDirectory: options.outputDirectory, dataDirectory: options.dataDirectory)
-        self.handlers = Shell.defaultHandlers
+        self.handlers = Command.handlers
         if let threads = options.threads { session.threads = threads }
         // A writer killed mid-write leaves its temporary file: remove those whose process is gone.
         AtomicWriter.removeStaleTemporaries(in: PathName.expandingTilde(options.outputDirectory))

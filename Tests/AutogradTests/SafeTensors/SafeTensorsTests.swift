@@ -89,6 +89,29 @@ import Testing
     }
 
     /// Random corruptions of a valid file never crash: each either parses or throws.
+    /// A file of 8 GB (sparse: it takes no disk) whose header is damaged: the error comes from the
+    /// header alone, without reading, or allocating memory for, the gigabytes after it.
+    @Test func aLargeFileIsNotReadWholeBeforeItsHeaderIsChecked() throws {
+        let path = temporaryPath("sparse")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let header = Array(#"{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "#.utf8)
+        var start = (0..<8).map { UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * UInt64($0))) }
+        start += header
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(start)))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 8 << 30)
+        try handle.close()
+        let before = Self.peakResidentBytes()
+        #expect(throws: SafeTensorsError.self) { try SafeTensors.read(path: path) }
+        #expect(Self.peakResidentBytes() - before < 1 << 30, "reading the damaged header allocated the file")
+    }
+
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+
     @Test func corruptedFilesNeverCrash() throws {
         let valid = SafeTensors.serialize(sample(), metadata: ["op": "x"])
         var generator = SeededGenerator(seed: 21)
