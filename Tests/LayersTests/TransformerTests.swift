@@ -74,4 +74,26 @@ import TestSupport
         model.train()
         assertClose(model(x), before, rtol: 1e-5, atol: 1e-6)
     }
+    /// Maps `[1, 2, T, T]` for a 2×2 patch grid with a class token (T = 5): head 0 uniform, head 1
+    /// every patch attending to the diagonally opposite patch and the class token to itself.
+    @Test func attentionStatistics_EntropyInNatsAndDistanceInPatches() {
+        let t = 5
+        var values = [Float](repeating: 1 / Float(t), count: t * t)
+        var sharp = [Float](repeating: 0, count: t * t)
+        sharp[0] = 1
+        for i in 0..<4 { sharp[(1 + i) * t + 1 + (3 - i)] = 1 }
+        values += sharp
+        let stats = attentionStatistics(Tensor(shape: [1, 2, t, t], storage: values), grid: 2, classToken: true)
+        #expect(stats.shape == [1, 2, 2])
+        // Uniform: entropy ln 5; patch-to-patch distances 0, 1, 1, √2, weighted equally: (2 + √2) / 4.
+        #expect(abs(Double(stats.storage[0]) - log(5.0)) < 1e-5)
+        #expect(abs(Double(stats.storage[1]) - (2 + 2.0.squareRoot()) / 4) < 1e-5)
+        // One key per query: entropy 0, distance √2 (opposite corners of the grid).
+        #expect(stats.storage[2] == 0)
+        #expect(abs(Double(stats.storage[3]) - 2.0.squareRoot()) < 1e-5)
+        // Without a class token the identity attends at distance 0.
+        let identity = (0..<16).map { Float($0 % 5 == 0 ? 1 : 0) }
+        let mean = attentionStatistics(Tensor(shape: [1, 1, 4, 4], storage: identity), grid: 2, classToken: false)
+        #expect(mean.storage == [0, 0])
+    }
 }

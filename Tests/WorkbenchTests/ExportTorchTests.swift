@@ -91,6 +91,49 @@ import Testing
         #expect(Set(file.entries.map(\.name)) == Set(model.stateDict().keys))
     }
 
+    /// A ViT session exports bench/torch_vit.py's model with its settings as Python literals, loads
+    /// its weights strictly and trains on (run for real when `ULTIMUS_TORCH_PYTHON` names a Python
+    /// with torch).
+    @Test func vitSessionExportsTheTorchViT() throws {
+        let bench = InspectionBench()
+        bench.run("model vit patch=8 dim=16 depth=2 heads=2 mlp_ratio=2 pool=mean")
+        bench.run("optim adamw lr=1e-3 weight_decay=0.05")
+        bench.run("train steps=2")
+        let path = bench.folder.path + "/vit.py"
+        bench.run("export torch \(path)")
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(script.contains("VIT = dict(patch=8, dim=16, depth=2, heads=2, mlp_ratio=2, classes=10, pool=\"mean\", "
+                                + "image=32, channels=3)"))
+        #expect(script.contains("model.load_state_dict(load_file(weights), strict=True)"))
+        #expect(script.contains("torch.optim.AdamW(params, lr=0.001"))
+        #expect(script.contains("nn.TransformerEncoderLayer(dim, heads, dim * mlp_ratio, dropout=0.0, activation=\"gelu\""))
+        let vit = try #require(bench.experiment.model as? ViT)
+        let check = """
+        import ast, json, sys
+        t = ast.parse(open(sys.argv[1], encoding="utf-8").read())
+        v = {n.targets[0].id: n.value for n in t.body if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)}
+        vit = v["VIT"]
+        print(json.dumps({k.arg: ast.literal_eval(k.value) for k in vit.keywords}))
+        """
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+            let (status, output) = try run("/usr/bin/python3", ["-c", check, path])
+            #expect(status == 0, "\(output)")
+            let settings = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+            #expect(settings["pool"] as? String == "mean" && settings["dim"] as? Int == 16 && settings.count == 9)
+        }
+        guard let python = ProcessInfo.processInfo.environment["ULTIMUS_TORCH_PYTHON"],
+              FileManager.default.isExecutableFile(atPath: python) else {
+            print("vitSessionExportsTheTorchViT: not running the script (set ULTIMUS_TORCH_PYTHON to a Python with torch)")
+            return
+        }
+        let saved = bench.folder.path + "/after.safetensors"
+        let (status, output) = try run(python, [path, "--max-steps", "2", "--threads", "1", "--save", saved])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("Test set: Average loss:"))
+        let file = try SafeTensors.read(path: saved)
+        #expect(file.entries.map(\.name) == Array(vit.stateDict().keys) || Set(file.entries.map(\.name)) == Set(vit.stateDict().keys))
+    }
+
     /// Hostile folder, class and file names stay string literals: checked by Python's own parser.
     @Test func hostileNamesStayLiterals() throws {
         let path = "/data/x\"\"\"\nimport os; os.system('touch PWNED')\n\"\"\"\u{0}\u{1b}[2J\\"

@@ -70,6 +70,27 @@ import Testing
         if width >= 240 { #expect(ANSI.strip(text).contains("0.12")) }
     }
 
+    @Test func sideBySide_TitleWiderThanASmallMapIsNotCut() {
+        var small = HeatmapMatrix(rows: 4, columns: 4, values: (0..<16).map { Double($0) / 16 })
+        small.title = "over the 4×4 patches"
+        let big = Self.attention(sharpness: 1, title: "blocks.0 head 0")
+        let text = ANSI.strip(Heatmap.renderSideBySide([big, small], style: RenderStyle(width: 120)))
+        let first = text.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.contains("blocks.0 head 0") && first.contains("over the 4×4 patches"))
+        #expect(Heatmap.render(small, style: .plain, detail: .compact).contains("over the 4x4 patches"))
+    }
+
+    @Test func scaledToPeak_ThinWeightsOverManyCellsStillShade() {
+        var thin = HeatmapMatrix(rows: 8, columns: 8, values: (0..<64).map { $0 == 9 ? 2.0 / 65 : 1.0 / 65 })
+        // On the fixed probability scale every cell is in the lowest eighth or so: nearly blank.
+        #expect(thin.colorPosition(1.0 / 65) > 0.1 && thin.colorPosition(2.0 / 65) < 0.2)
+        thin.scaledToPeak = true
+        #expect(thin.colorPosition(2.0 / 65) == 1)
+        #expect(abs(thin.colorPosition(1.0 / 65) - 0.5) < 1e-12)
+        let plain = Heatmap.render(thin, style: .plain, detail: .compact)
+        #expect(plain.contains(String(Colormap.shade(1, unicode: false))))
+    }
+
     @Test func svg_IsWellFormedWithCellsValuesAndStats() throws {
         let maps = [Self.attention(sharpness: 0, title: "ultimus1"), Self.attention(sharpness: 3, title: "ultimus2")]
         let xml = try XMLDocument(xmlString: Heatmap.svg(maps), options: [])

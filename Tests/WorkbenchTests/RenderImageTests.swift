@@ -50,6 +50,25 @@ import Testing
         #expect((emptyY..<(emptyY + 96)).allSatisfy { y in grid[emptyX + 40, y] == RGB(255, 255, 255) })
     }
 
+    @Test func grid_TitleWiderThanTheTilesWrapsInsteadOfBeingCut() {
+        let tiles = (0..<2).map { _ in ImageTile(image: Self.card().upscaled(by: 4), caption: ["probe 0"]) }
+        let title = "class token's attention over the patches"
+        let lines = ImageGrid.wrappedTitle(title, width: 8 + 2 * (128 + 8) - 16)
+        #expect(lines.count > 1 && lines.joined(separator: " ") == title)
+        #expect(lines.allSatisfy { BitmapFont.width(of: $0, scale: 2) <= 2 * 128 + 8 })
+        let grid = ImageGrid.compose(tiles, columns: 2, scale: 1, title: title)
+        let plain = ImageGrid.compose(tiles, columns: 2, scale: 1, title: "short")
+        #expect(grid.height == plain.height + (lines.count - 1) * 2 * BitmapFont.lineHeight)
+        // Ink on every title line.
+        for k in lines.indices {
+            let rows = (8 + 2 * k * BitmapFont.lineHeight)..<(8 + 2 * (k + 1) * BitmapFont.lineHeight)
+            #expect(rows.contains { y in (0..<grid.width).contains { grid[$0, y] == RGB(0, 0, 0) } })
+        }
+        // A run-on title keeps three lines, the last shortened.
+        let long = ImageGrid.wrappedTitle(String(repeating: "word ", count: 60), width: 200)
+        #expect(long.count == 3 && long[2].hasSuffix("."))
+    }
+
     @Test func cam_OverlayFollowsShowCamOnImage() {
         let image = Self.card()
         var mask = [Float](repeating: 0, count: 64)

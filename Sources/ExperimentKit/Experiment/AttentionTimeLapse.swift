@@ -5,7 +5,8 @@ import Layers
 ///
 /// A frame holds, per block, the map of the probe batch: `[P, h, h]` (P probes, h = 8) for
 /// per-image attention, `[P, P]` for the seed's batch-mixing attention. 4 blocks × 10 probes ×
-/// 64 floats = 10 KB per frame.
+/// 64 floats = 10 KB per frame. For a ViT, whose `T×T` maps per head would be far larger, a block's
+/// frame is each probe's and head's entropy and mean attention distance, `[P, H, 2]`.
 public struct AttentionTimeLapse: Equatable {
     /// One recording.
     public struct Frame: Equatable {
@@ -58,17 +59,30 @@ extension Experiment {
     /// without gradients, so no running statistic or generator moves. Afterwards the blocks'
     /// `lastAttention` holds the probe maps.
     func recordAttentionFrame(epoch: Int) {
-        guard let model, let data else { return }
-        let blocks = attentionBlocks
-        guard !blocks.isEmpty else { return }
-        guard let batch = probeImages(data) else { return }
+        guard let model, let data, let batch = probeImages(data) else { return }
         let wasTraining = model.isTraining
         model.eval()
-        _ = noGrad { model(batch.images) }
-        let maps = blocks.map { $0.block.lastAttention ?? Tensor.zeros([0]) }
-        model.train(wasTraining)
+        defer { model.train(wasTraining) }
+        let recorded: (names: [String], maps: [Tensor])
+        if let vit = model as? ViT {
+            guard !vit.blocks.isEmpty else { return }
+            recorded = Self.headStatistics(vit, images: batch.images)
+        } else {
+            let blocks = attentionBlocks
+            guard !blocks.isEmpty else { return }
+            _ = noGrad { model(batch.images) }
+            recorded = (blocks.map(\.name), blocks.map { $0.block.lastAttention ?? Tensor.zeros([0]) })
+        }
         if timeline.every == nil { timeline.every = AttentionTimeLapse.interval(batchesPerEpoch: data.trainLoader.batchesPerEpoch) }
         timeline.frames.removeAll { $0.step == globalStep }
-        timeline.frames.append(.init(step: globalStep, epoch: epoch, blocks: blocks.map(\.name), maps: maps))
+        timeline.frames.append(.init(step: globalStep, epoch: epoch, blocks: recorded.names, maps: recorded.maps))
+    }
+
+    /// A ViT's frame: per block (`blocks.N`), each probe's and head's entropy and mean attention
+    /// distance, `[P, H, 2]` (``attentionStatistics(_:grid:classToken:)``), not the `T×T` maps.
+    static func headStatistics(_ vit: ViT, images: Tensor) -> (names: [String], maps: [Tensor]) {
+        let maps = vit.attentionMaps(images).maps
+        let stats = maps.map { attentionStatistics($0, grid: vit.config.grid, classToken: vit.config.pool == .cls) }
+        return (maps.indices.map { "blocks.\($0)" }, stats)
     }
 }

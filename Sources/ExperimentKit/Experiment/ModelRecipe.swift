@@ -77,7 +77,8 @@ public struct ViTRecipe: Codable, Equatable, Sendable {
 
 /// One `layer ...` line: its kind, its name in the state dict, and its numeric settings.
 public struct LayerSpec: Codable, Equatable, Sendable {
-    /// `conv`, `bn`, `relu`, `dropout`, `maxpool`, `gap`, `flatten`, `linear` or `ultimus`.
+    /// `conv`, `bn`, `relu`, `dropout`, `maxpool`, `gap`, `flatten`, `linear`, `ultimus`, or the token
+    /// layers `patches`, `block`, `norm`, `pool`.
     public var kind: String
     public var name: String
     /// Settings by the command's argument names (`out`, `kernel`, `p`, `bias` as 0/1...).
@@ -93,7 +94,8 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     public var command: String {
         let args = settings.keys.sorted().map { key -> String in
             let v = settings[key]!
-            if key == "bias" { return "bias=\(v != 0)" }
+            if key == "bias" || key == "cls" { return "\(key)=\(v != 0)" }
+            if key == "mean" { return "mode=\(v != 0 ? "mean" : "cls")" }
             return v == v.rounded() && abs(v) < 1e9 ? "\(key)=\(Int(v))" : "\(key)=\(v)"
         }
         return (["layer", kind] + args + ["name=\(name)"]).joined(separator: " ")
@@ -123,7 +125,13 @@ public final class LayerNetwork: Module {
     public override init() {}
 
     public override var typeName: String { "Network" }
-    public override var children: [(String, Module)] { layers.map { ($0.name, $0.module) } }
+    /// A patch embedding's keys sit at the top (`cls_token`, `pos_embed`, `patch_embed.*`), as in ``ViT``.
+    public override var localParameters: [(String, Tensor)] {
+        layers.flatMap { ($0.module as? PatchEmbedding)?.localParameters ?? [] }
+    }
+    public override var children: [(String, Module)] {
+        layers.flatMap { $0.module is PatchEmbedding ? $0.module.children : [($0.name, $0.module)] }
+    }
 
     public override func forward(_ x: Tensor) -> Tensor {
         layers.reduce(x) { $1.module($0) }
@@ -136,7 +144,9 @@ public final class LayerNetwork: Module {
     }
 
     /// Default name for the next layer of `kind`: conv1, bn1, relu1, drop1, pool1, gap1, flatten1, fc1, ultimus1.
+    /// Token layers: embed, blocks.0, blocks.1, ..., norm, pool, and head after a pool.
     public func defaultName(kind: String) -> String {
+        if let name = tokenLayerName(kind: kind) { return name }
         let stem = LayerNetwork.stems[kind] ?? kind
         var i = 1
         while layers.contains(where: { $0.name == "\(stem)\(i)" }) { i += 1 }
@@ -152,10 +162,11 @@ public final class LayerNetwork: Module {
         guard !layers.contains(where: { $0.name == spec.name }) else {
             throw ShapeError("the network already has a layer called '\(spec.name)'; give another name=")
         }
-        guard !spec.name.isEmpty, !spec.name.contains(".") else {
-            throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots")
+        guard !spec.name.isEmpty, !spec.name.contains(".") || Self.isListEntry(spec.name) else {
+            throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots (except a list entry such as blocks.0)")
         }
-        let (module, shape) = try Self.make(spec, input: outputShape, budget: weightBudget - weightsUsed, generator: &generator)
+        let (module, shape) = try Self.make(spec, input: outputShape, budget: weightBudget - weightsUsed,
+                                            classToken: hasClassToken, generator: &generator)
         weightsUsed += module.parameterCount
         module.train(isTraining)
         layers.append((spec.name, module))
@@ -176,9 +187,12 @@ public final class LayerNetwork: Module {
         var shape = index < inputShapes.count ? inputShapes[index] : outputShape
         var names = Set(layers.prefix(index).map(\.name))
         var scratch = SeededGenerator(seed: 0)
+        var classToken = layers.prefix(index).contains { ($0.module as? PatchEmbedding)?.clsToken != nil }
         for spec in specs {
             guard names.insert(spec.name).inserted else { throw ShapeError("the network already has a layer called '\(spec.name)'") }
-            shape = try Self.make(spec, input: shape, generator: &scratch).1
+            let module: Module
+            (module, shape) = try Self.make(spec, input: shape, classToken: classToken, generator: &scratch)
+            classToken = classToken || (module as? PatchEmbedding)?.clsToken != nil
         }
     }
 
@@ -190,7 +204,8 @@ public final class LayerNetwork: Module {
     /// Checks the numeric settings of `spec` against their ranges (the `layer` command's, for
     /// settings read back from files).
     static func checkSettings(_ spec: LayerSpec) throws {
-        let ranges: [String: ClosedRange<Int>] = ["out": 1...maxWidth, "kernel": 1...15, "stride": 1...8, "padding": 0...8, "dim": 1...4096]
+        let ranges: [String: ClosedRange<Int>] = ["out": 1...maxWidth, "kernel": 1...15, "stride": 1...8, "padding": 0...8,
+                                                   "dim": 1...4096, "patch": 1...32, "heads": 1...64, "mlp_ratio": 1...16]
         for (key, range) in ranges where spec.settings[key] != nil {
             let v = spec.int(key, 0)
             guard range.contains(v) else {
@@ -206,7 +221,8 @@ public final class LayerNetwork: Module {
         }
     }
 
-    static func make(_ spec: LayerSpec, input: [Int], budget: Int = .max, generator: inout SeededGenerator) throws -> (Module, [Int]) {
+    static func make(_ spec: LayerSpec, input: [Int], budget: Int = .max, classToken: Bool = false,
+                     generator: inout SeededGenerator) throws -> (Module, [Int]) {
         try checkSettings(spec)
         func checkWeights(_ count: Int) throws {
             guard count <= budget else {
@@ -266,7 +282,12 @@ public final class LayerNetwork: Module {
             try checkWeights(3 * spec.int("dim", 8) * input[0])
             return (Ultimus(dModel: input[0], heads: spec.int("dim", 8), attention: .sample, generator: &generator), input)
         default:
-            throw ShapeError("unknown layer kind '\(spec.kind)'; use conv, bn, relu, dropout, maxpool, gap, flatten, linear or ultimus")
+            if let made = try makeTokenLayer(spec, input: input, classToken: classToken, checkWeights: checkWeights,
+                                             generator: &generator) {
+                return made
+            }
+            throw ShapeError("unknown layer kind '\(spec.kind)'; use conv, bn, relu, dropout, maxpool, gap, flatten, linear, "
+                             + "ultimus, patches, block, norm or pool")
         }
     }
 }

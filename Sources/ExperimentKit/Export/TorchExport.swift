@@ -91,9 +91,9 @@ public enum TorchExport {
         let schedule = spec.schedule.map { "return " + Self.perRankSteps($0.python) } ?? "return None  # the LR stays at the optimizer's"
         let doc = """
         #!/usr/bin/env python3
-        \"\"\"UltimusNet training exported from Ultimus Workbench \(workbenchVersion) (seed \(spec.seed)).
+        \"\"\"\(spec.vit == nil ? "UltimusNet" : "ViT") training exported from Ultimus Workbench \(workbenchVersion) (seed \(spec.seed)).
 
-        Model: \(e(spec.variant)), attention=\(e(spec.attention)); \(e(spec.weightsLabel)) weights in \(e(weightsFile)) beside this file.
+        Model: \(spec.vit == nil ? "\(e(spec.variant)), attention=\(e(spec.attention))" : "ViT (stock PyTorch modules)"); \(e(spec.weightsLabel)) weights in \(e(weightsFile)) beside this file.
         Optimizer: \(spec.optimizer.python.replacingOccurrences(of: "params, ", with: ""))
         Schedule: \(spec.schedule.map { $0.python.replacingOccurrences(of: "optimizer, ", with: "") } ?? "none (constant LR)")
         Data: \(dataFile.map { "the session's images in \(e($0))" } ?? "CIFAR-10 from --data (default \(dataPath.isEmpty ? "none" : e(dataPath)))"); batch \(spec.batchSize); augmentation: \(augmentation.isEmpty ? "none" : augmentation.joined(separator: ", ")).
@@ -118,6 +118,7 @@ public enum TorchExport {
         HERE = os.path.dirname(os.path.abspath(__file__))
         VARIANT = \(pyString(spec.variant))
         ATTENTION = \(pyString(spec.attention))
+        VIT = \(spec.vit.map(vitSettings) ?? "None")
         EPOCHS = \(spec.epochs)
         START_EPOCH = \(spec.startEpoch)
         SCHEDULE_STEP = \(spec.scheduleStep.map(String.init) ?? "None")
@@ -148,6 +149,12 @@ public enum TorchExport {
 
         """
         return doc + TorchScriptTemplate.body
+    }
+
+    /// The keyword arguments of the script's `ViT(...)`, every value quoted.
+    static func vitSettings(_ c: ViTConfig) -> String {
+        "dict(patch=\(c.patch), dim=\(c.dim), depth=\(c.depth), heads=\(c.heads), mlp_ratio=\(c.mlpRatio), "
+            + "classes=\(c.classes), pool=\(pyString(c.pool.rawValue)), image=\(c.image), channels=\(c.channels))"
     }
 
     /// `total_steps=N` and `step_size=N` of a scheduler call as `steps(N)`.

@@ -56,6 +56,8 @@ public struct TorchExportSpec {
     }
 
     public var variant: String
+    /// The ViT's settings when the model is a ``ViT`` (the script builds bench/torch_vit.py's `ViT`).
+    public var vit: ViTConfig?
     /// `sample` (the specification) or `batch` (the seed's batch-mixing mistake).
     public var attention: String
     public var optimizer: Optimizer

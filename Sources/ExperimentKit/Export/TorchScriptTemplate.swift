@@ -50,6 +50,38 @@ class UltimusNet(nn.Module):
         return self.fc(x)
 
 
+class ViT(nn.Module):
+    """bench/torch_vit.py's ViT: patch_embed, cls_token, pos_embed, blocks.N (pre-norm, GELU), norm, head."""
+
+    def __init__(self, patch=4, dim=64, depth=4, heads=4, mlp_ratio=2, classes=10, pool="cls", image=32, channels=3):
+        super().__init__()
+        self.pool = pool
+        self.patch_embed = nn.Conv2d(channels, dim, patch, stride=patch)
+        tokens = (image // patch) ** 2 + (1 if pool == "cls" else 0)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim)) if pool == "cls" else None
+        self.pos_embed = nn.Parameter(torch.randn(1, tokens, dim) * 0.02)
+        self.blocks = nn.ModuleList([
+            nn.TransformerEncoderLayer(dim, heads, dim * mlp_ratio, dropout=0.0, activation="gelu",
+                                       batch_first=True, norm_first=True)
+            for _ in range(depth)])
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):
+        x = self.patch_embed(x).flatten(2).transpose(1, 2)
+        if self.cls_token is not None:
+            x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], 1)
+        x = x + self.pos_embed
+        for b in self.blocks:
+            x = b(x)
+        x = self.norm(x)
+        return self.head(x[:, 0] if self.pool == "cls" else x.mean(1))
+
+
+def build_model():
+    return ViT(**VIT) if VIT is not None else UltimusNet(VARIANT, ATTENTION)
+
+
 def load_optimizer_state(optimizer, path):
     """The workbench's optimizer state (state.<index>.<name>, in parameter order) put back."""
     from safetensors.torch import load_file
@@ -196,12 +228,12 @@ def main():
     rng = np.random.default_rng(SEED + rank)
 
     (xtr, ytr), (xte, yte) = load_data(args.data)
-    model = UltimusNet(VARIANT, ATTENTION)
+    model = build_model()
     check_parameters(model)
     weights = args.weights if os.path.isabs(args.weights) else os.path.join(HERE, args.weights)
     if os.path.exists(weights):
         from safetensors.torch import load_file
-        model.load_state_dict(load_file(weights))
+        model.load_state_dict(load_file(weights), strict=True)
     elif rank == 0:
         print(f"{weights} not found: starting from PyTorch's own initialisation")
     model.to(device)
@@ -219,7 +251,7 @@ def main():
         for _ in range(done):
             scheduler.step()
     if rank == 0:
-        print(f"{VARIANT} UltimusNet, {sum(p.numel() for p in model.parameters())} parameters; "
+        print(f"{'ViT' if VIT is not None else VARIANT + ' UltimusNet'}, {sum(p.numel() for p in model.parameters())} parameters; "
               f"{len(xtr)} train / {len(xte)} test images; epochs {START_EPOCH + 1}..{args.epochs}")
     step = 0
     for epoch in range(START_EPOCH + 1, args.epochs + 1):

@@ -93,11 +93,7 @@ public final class ViT: Module {
 
     /// Patch tokens, the class token first (pool = cls), plus the position embedding: `[B, T, dim]`.
     public func tokens(_ x: Tensor) -> Tensor {
-        let p = patchEmbed(x)
-        let (b, d) = (p.shape[0], p.shape[1])
-        var t = p.reshaped([b, d, p.shape[2] * p.shape[3]]).permuted([0, 2, 1])
-        if let clsToken { t = Tensor.concat([clsToken.expanded(to: [b, 1, d]), t], axis: 1) }
-        return t + posEmbed
+        PatchEmbedding.tokens(x, patchEmbed: patchEmbed, clsToken: clsToken, posEmbed: posEmbed)
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
@@ -107,7 +103,7 @@ public final class ViT: Module {
     /// The head on the final norm of the tokens: token 0 (cls) or the mean over tokens.
     func classify(_ h: Tensor) -> Tensor {
         let n = norm(h)
-        let pooled = config.pool == .cls ? n.slice(axis: 1, range: 0..<1).squeezed(axis: 1) : n.mean(axes: [1])
+        let pooled = TokenPool.pooled(n, config.pool)
         record("pool", pooled)
         return head(pooled)
     }

@@ -57,10 +57,10 @@ extension Command {
     static let timeline = Command(
         CommandSpec(
             "timeline", area: "Inspection", "play back the attention maps recorded during training",
-            details: "During training the four maps of the probe images are recorded every few steps (first and last step always kept). timeline attention BLOCK shows them on the same step axis as loss and LR, with each map's entropy and peak, and flags maps collapsing to uniform or one-hot.",
-            examples: ["timeline attention ultimus2 sample=1"],
+            details: "During training the four maps of the probe images are recorded every few steps (first and last step always kept). timeline attention BLOCK shows them on the same step axis as loss and LR, with each map's entropy and peak, and flags maps collapsing to uniform or one-hot. On a ViT, timeline attention [blocks.N] lists every head of the block (all blocks when omitted) with its attention entropy (nats; uniform = ln T) and mean attention distance (in patches and pixels, as in the ViT paper) at the first and last frame and a sparkline between, averaged over the probe images or for sample=i.",
+            examples: ["timeline attention ultimus2 sample=1", "timeline attention blocks.0", "timeline attention"],
             arguments: [CommonArguments.sample],
-            subcommands: [SubcommandSpec("attention", "attention maps over training steps", positionals: [PositionalSpec("block", .string, completion: .block, "ultimus1..ultimus4")])],
+            subcommands: [SubcommandSpec("attention", "attention maps over training steps", positionals: [PositionalSpec("block", .string, required: false, completion: .block, "ultimus1..ultimus4, or blocks.N on a ViT (all blocks when omitted)")])],
             effect: .writesOutputs),
         subcommands: [
             "attention": InspectionCommands.timeline,
@@ -217,6 +217,7 @@ enum InspectionCommands {
 
     static func timeline(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
+        if let vit = x.model as? ViT { return try TokenAttentionCommands.timeline(inv, ctx, vit) }
         let net = try ctx.attentionModel(inv)
         let block = try ctx.blockName(inv, net)
         let frames = x.timeline.frames

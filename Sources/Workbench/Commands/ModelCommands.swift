@@ -31,8 +31,9 @@ extension Command {
     static let layer = Command(
         CommandSpec(
             "layer", area: "Data and model", "append a layer to the network being built",
-            details: "Adds one layer after 'model new'. Input sizes are inferred from the previous layer. name= sets its PyTorch name (default: conv1, bn1, ... by kind). layer remove takes the last layer away, layer remove N the N-th (the layers after it are rebuilt for their new input).",
-            examples: ["layer conv out=16 kernel=3 padding=1", "layer linear out=10", "layer remove", "layer remove 2"],
+            details: "Adds one layer after 'model new'. Input sizes are inferred from the previous layer. name= sets its PyTorch name (default: conv1, bn1, ... by kind). layer remove takes the last layer away, layer remove N the N-th (the layers after it are rebuilt for their new input). A ViT layer by layer: layer patches (patch embedding, class token, position embedding; tokens [T, D]), layer block once per transformer block, layer norm, layer pool, layer linear out=10; the default names (blocks.0, blocks.1, ..., norm, head) give the state_dict keys of model vit with the same settings.",
+            examples: ["layer conv out=16 kernel=3 padding=1", "layer linear out=10", "layer remove", "layer remove 2",
+                       "layer patches patch=4 dim=64", "layer block heads=4 mlp_ratio=2", "layer norm", "layer pool mode=cls"],
             arguments: [ArgumentSpec("name", .string, "the layer's name in the state dict")],
             subcommands: [
                 SubcommandSpec("conv", "2-D convolution", arguments: [
@@ -62,6 +63,22 @@ extension Command {
                 ]),
                 SubcommandSpec("ultimus", "an Ultimus attention block (K, Q, V projections and an output layer)", arguments: [
                     ArgumentSpec("dim", .int, default: .int(8), range: Bounds.atLeastOne, "size of K, Q and V"),
+                ]),
+                SubcommandSpec("patches", "ViT patch embedding: Conv2d(3, dim, patch, stride=patch), class token, position embedding", arguments: [
+                    ArgumentSpec("patch", .int, default: .int(4), range: 1...32, "patch side in pixels (divides the image side)"),
+                    ArgumentSpec("dim", .int, default: .int(64), range: 1...1024, "features per token"),
+                    ArgumentSpec("cls", .bool, default: .bool(true), "prepend a learned class token as token 0"),
+                ]),
+                SubcommandSpec("block", "pre-norm transformer block (TransformerEncoderLayer, GELU): tokens in and out", arguments: [
+                    ArgumentSpec("heads", .int, default: .int(4), range: 1...64, "attention heads (divide the tokens' features)"),
+                    ArgumentSpec("mlp_ratio", .int, default: .int(2), range: 1...16, "MLP width as a multiple of the features"),
+                    ArgumentSpec("dim", .int, range: 1...1024, "the tokens' features (follows the previous layer; checked when given)"),
+                ]),
+                SubcommandSpec("norm", "LayerNorm over the last axis (the ViT's final norm)", arguments: [
+                    ArgumentSpec("eps", .float, default: .float(1e-5), range: Bounds.positive, "added to the variance"),
+                ]),
+                SubcommandSpec("pool", "tokens to one vector per image for the classifier", arguments: [
+                    ArgumentSpec("mode", .choice(["cls", "mean"]), default: .string("cls"), "the class token (token 0) or the token mean"),
                 ]),
             ],
             effect: .changesExperiment),
@@ -217,11 +234,14 @@ enum ModelCommands {
         }
         if kind == "remove" { return try removeLayer(inv, ctx, net) }
         var settings: [String: Double] = [:]
-        for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim"] where inv.isExplicit(key) {
+        for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim", "patch", "heads", "mlp_ratio"]
+        where inv.isExplicit(key) {
             if let v = inv.double(key) { settings[key] = v }
         }
         if kind == "maxpool", inv.isExplicit("stride"), let v = inv.double("stride") { settings["stride"] = v }
         if inv.isExplicit("bias"), let b = inv.bool("bias") { settings["bias"] = b ? 1 : 0 }
+        if inv.isExplicit("cls"), let b = inv.bool("cls") { settings["cls"] = b ? 1 : 0 }
+        if kind == "pool", inv.isExplicit("mode") { settings["mean"] = inv.string("mode") == "mean" ? 1 : 0 }
         if ["conv", "linear"].contains(kind), settings["out"] == nil, let v = inv.double("out") { settings["out"] = v }
         let name = inv.string("name") ?? net.defaultName(kind: kind)
         do {

@@ -132,13 +132,8 @@ enum TeachingCommands {
         guard let path = inv.string("path") else { return }
         let x = ctx.session.experiment
         let model = try x.requireModel()
-        if model is ViT {
-            throw inv.error("export torch writes UltimusNet scripts; it does not write a ViT's yet",
-                            suggestion: "use 'export weights PATH': the file loads with load_state_dict(strict=True) into the ViT "
-                                + "of shared/bench/torch_vit.py")
-        }
-        guard let net = model as? UltimusNet else {
-            throw inv.error("export torch writes UltimusNet models; this one was built layer by layer", suggestion: "use 'export weights PATH' for its state dict")
+        guard model is UltimusNet || model is ViT else {
+            throw inv.error("export torch writes UltimusNet and ViT models; this one was built layer by layer", suggestion: "use 'export weights PATH' for its state dict")
         }
         let full = ctx.expand(path)
         let data = try ctx.data()
@@ -147,9 +142,9 @@ enum TeachingCommands {
         if weights == "initial" {
             exportedModel = try initialModel(inv, ctx)
         } else {
-            exportedModel = net
+            exportedModel = model
         }
-        var spec = try torchSpec(x, data: data, net: net, seed: ctx.session.seed, weights: weights,
+        var spec = try torchSpec(x, data: data, net: model, seed: ctx.session.seed, weights: weights,
                                  startEpoch: weights == "initial" ? 0 : x.completedEpochs)
         if weights != "initial" {
             // Current weights continue where the session is: its optimizer state and schedule position.
@@ -195,7 +190,8 @@ enum TeachingCommands {
         return model
     }
 
-    static func torchSpec(_ x: Experiment, data: DataState, net: UltimusNet, seed: UInt64, weights: String, startEpoch: Int) throws -> TorchExportSpec {
+    static func torchSpec(_ x: Experiment, data: DataState, net: Module, seed: UInt64, weights: String, startEpoch: Int) throws -> TorchExportSpec {
+        let ultimus = net as? UltimusNet
         let o = x.optimizerSettings ?? .standard
         let v = o.values
         let optimizer: TorchExportSpec.Optimizer
@@ -231,11 +227,13 @@ enum TeachingCommands {
             let tr = data.splits.train, te = data.splits.test
             source = .embedded(train: (tr.images, tr.labels), test: (te.images, te.labels), height: tr.height, width: tr.width)
         }
-        return TorchExportSpec(
-            variant: net.variant.rawValue, attention: net.attention.rawValue, optimizer: optimizer, schedule: schedule,
+        var spec = TorchExportSpec(
+            variant: ultimus?.variant.rawValue ?? "vit", attention: ultimus?.attention.rawValue ?? "tokens", optimizer: optimizer, schedule: schedule,
             data: source, classNames: data.classNames, mean: data.normalization.mean, std: data.normalization.std,
             crop: aug.crop, flip: aug.flip, cutout: aug.cutout, padding: aug.padding, cutoutSize: aug.cutoutSize,
             flipProbability: Double(aug.flipProbability), cutoutProbability: Double(aug.cutoutProbability),
             epochs: epochs, startEpoch: startEpoch, batchSize: data.settings.batchSize, seed: seed, weightsLabel: weights)
+        spec.vit = (net as? ViT)?.config
+        return spec
     }
 }

@@ -40,7 +40,8 @@ enum TokenAttentionCommands {
         let sample = inv.int("sample") ?? 0
         guard sample < probe.indices.count else {
             throw inv.error("sample=\(sample) is not a probe image", at: "sample",
-                            suggestion: "the probes are the first \(probe.indices.count) test images: sample=0…\(probe.indices.count - 1)")
+                            suggestion: "there are \(probe.indices.count) probe images (one per class unless 'set probes=' chose them): "
+                                + "sample=0…\(probe.indices.count - 1)")
         }
         return sample
     }
@@ -118,7 +119,8 @@ enum TokenAttentionCommands {
         var small = TokenAttentionImage.downsampled(map, rows: t, columns: t)
         small.title = title + (small.rows < t ? " (\(t)×\(t) averaged to \(small.rows)×\(small.columns))" : "")
         var patches = TokenAttentionImage.downsampled(row, rows: grid, columns: grid)
-        patches.title = "over the \(grid)×\(grid) patches"
+        patches.title = "over the \(grid)×\(grid) patches (0 to its max)"
+        patches.scaledToPeak = true
         (patches.rowPrefix, patches.columnPrefix) = ("y", "x")
         ctx.console.write(Heatmap.renderSideBySide([small, patches], style: ctx.style))
     }
@@ -140,7 +142,8 @@ enum TokenAttentionCommands {
         let picture = probe.pictures[sample]
         let tiles = [ImageTile(image: picture.upscaled(by: 4), caption: [caption]),
                      ImageTile(image: TokenAttentionImage.overlay(image: picture, weights: row, grid: grid),
-                               caption: ["rollout over \(vit.blocks.count) blocks"])]
+                               caption: ["rollout over \(vit.blocks.count) blocks",
+                                         String(format: "blue 0 to red %.3f", Double(row.max() ?? 0))])]
         let grid2 = ImageGrid.compose(tiles, columns: 2, scale: 1, title: "attention rollout")
         let path = try ctx.outputFile(inv, defaultName: "rollout-sample\(sample).png")!
         try PNGCodec.write(rgb: grid2.pixels, width: grid2.width, height: grid2.height, to: path)

@@ -34,7 +34,9 @@ extension ShellContext {
     /// The `block` positional checked against the model: `ultimus1` … `ultimusN`.
     func blockName(_ inv: Invocation, _ net: UltimusNet) throws -> String {
         let names = net.blocks.indices.map { "ultimus\($0 + 1)" }
-        let name = inv.string("block") ?? ""
+        guard let name = inv.string("block") else {
+            throw inv.error("name the attention block", suggestion: "the blocks are \(names.joined(separator: ", "))")
+        }
         guard names.contains(name) else {
             throw inv.error("no attention block called '\(name)'", at: "block",
                             suggestion: EditDistance.suggestion(for: name, in: names) ?? "the blocks are \(names.joined(separator: ", "))")

@@ -29,12 +29,12 @@ public enum Heatmap {
         let gap = 2
         for perRow in stride(from: maps.count, through: 1, by: -1) {
             for d in Detail.allCases {
-                let w = maps.prefix(perRow).map { width($0, d) }.reduce(0, +) + gap * (perRow - 1)
+                let w = maps.prefix(perRow).map { titledWidth($0, d) }.reduce(0, +) + gap * (perRow - 1)
                 guard w <= style.width else { continue }
                 var out: [String] = []
                 for start in stride(from: 0, to: maps.count, by: perRow) {
                     let group = maps[start..<min(start + perRow, maps.count)].map { m in
-                        (lines(m, detail: d, style: style), width(m, d))
+                        (lines(m, detail: d, style: style), titledWidth(m, d))
                     }
                     let height = group.map { $0.0.count }.max() ?? 0
                     for r in 0..<height {
@@ -60,6 +60,11 @@ public enum Heatmap {
         case .compactAndStats: return label + 2 * map.columns + 6
         case .compact: return label + 2 * map.columns
         }
+    }
+
+    /// The width of `map` drawn at `detail`, widened to its title so the title is never cut.
+    static func titledWidth(_ map: HeatmapMatrix, _ detail: Detail) -> Int {
+        max(width(map, detail), ANSI.displayWidth(map.title))
     }
 
     static func rowLabelWidth(_ map: HeatmapMatrix) -> Int { map.rowPrefix.count + String(map.rows - 1).count }
@@ -121,8 +126,9 @@ public enum Heatmap {
             out.append(String(format: style.unicode ? "scale %.3g…%.3g" : "scale %.3g-%.3g", r.lowerBound, r.upperBound))
         }
         let w = width(map, detail)
-        out = out.map { ANSI.truncate($0, to: w) }
-        return out
+        return out.enumerated().map { i, line in
+            ANSI.truncate(line, to: i == 0 && !map.title.isEmpty ? max(w, style.width) : w)
+        }
     }
 
     /// The smallest and largest finite values of `map` (widened when equal): the compact cells' scale.

@@ -9,6 +9,9 @@ public struct HeatmapMatrix: Sendable, Equatable {
     public var values: [Double]
     /// Heading (e.g. `ultimus2 · sample 3`).
     public var title: String
+    /// Colours scaled from 0 to this map's own peak instead of the fixed probability scale: for
+    /// weights spread thin over many cells (a class token's attention over 64 patches).
+    public var scaledToPeak = false
     /// Prefix of the row labels (`q` gives `q0`, `q1`, …).
     public var rowPrefix: String
     /// Prefix of the column labels.
@@ -67,6 +70,7 @@ public struct HeatmapMatrix: Sendable, Equatable {
     /// compare across blocks and steps, with room for the small weights of 8-way attention), else
     /// linear from the smallest to the largest value.
     public func colorPosition(_ v: Double) -> Double {
+        if scaledToPeak, peak > 0 { return max(0, v) / peak }
         if isProbability { return max(0, v).squareRoot() }
         let finite = values.filter { $0.isFinite }
         let r = Chart.widen(finite.min() ?? 0, finite.max() ?? 1)

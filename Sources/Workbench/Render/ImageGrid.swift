@@ -42,16 +42,17 @@ public enum ImageGrid {
         let tileH = (tiles.map(\.image.height).max() ?? 32) * max(1, scale)
         let lines = tiles.map(\.caption.count).max() ?? 0
         let captionH = lines > 0 ? lines * BitmapFont.lineHeight + 2 : 0
-        let titleH = (title?.isEmpty ?? true) ? 0 : 2 * BitmapFont.lineHeight + padding / 2
         // Cells widen (up to twice the image) for captions longer than the image is wide.
         let captionW = tiles.flatMap(\.caption).map { BitmapFont.width(of: $0) }.max() ?? 0
         let cellW = max(tileW, min(2 * tileW, captionW)), cellH = tileH + captionH
-        var canvas = RGBImage(width: padding + columns * (cellW + padding),
-                              height: padding + titleH + rows * (cellH + padding), fill: background)
-        if let title, !title.isEmpty {
-            let w = BitmapFont.width(of: title, scale: 2)
-            canvas.drawText(fit(title, width: canvas.width - 2 * padding, scale: 2),
-                            x: max(padding, (canvas.width - w) / 2), y: padding, color: RGB(0, 0, 0), scale: 2)
+        let width = padding + columns * (cellW + padding)
+        let titleLines = wrappedTitle(title ?? "", width: width - 2 * padding)
+        let titleH = titleLines.isEmpty ? 0 : titleLines.count * 2 * BitmapFont.lineHeight + padding / 2
+        var canvas = RGBImage(width: width, height: padding + titleH + rows * (cellH + padding), fill: background)
+        for (k, line) in titleLines.enumerated() {
+            let w = BitmapFont.width(of: line, scale: 2)
+            canvas.drawText(line, x: max(padding, (canvas.width - w) / 2), y: padding + 2 * k * BitmapFont.lineHeight,
+                            color: RGB(0, 0, 0), scale: 2)
         }
         for (i, tile) in tiles.enumerated() {
             let x0 = padding + (i % columns) * (cellW + padding)
@@ -66,6 +67,15 @@ public enum ImageGrid {
             }
         }
         return canvas
+    }
+
+    /// A title in lines of twice the font size that fit `width` pixels: words wrapped onto at most
+    /// three lines, the last shortened if the words run on.
+    static func wrappedTitle(_ title: String, width: Int, maxLines: Int = 3) -> [String] {
+        let maxChars = max(1, (width / 2 + 1) / BitmapFont.advance)
+        let lines = CommandTable.wrap(BitmapFont.ascii(title), width: maxChars).map { fit($0, width: width, scale: 2) }
+        guard lines.count > maxLines else { return lines }
+        return Array(lines.prefix(maxLines - 1)) + [fit(lines[(maxLines - 1)...].joined(separator: " "), width: width, scale: 2)]
     }
 
     /// `text` shortened (with a final `.`) to fit `width` pixels.
