@@ -176,7 +176,9 @@ struct ReplTests {
         repl.pump(milliseconds: 300)
         repl.send("1\r")
         #expect(repl.waitFor("\r\nthreads=1\r\n", after: mark), "\(repl.output.debugDescription)")
-        // An ambiguous prefix lists the candidates on the second Tab.
+        // An ambiguous prefix lists the candidates on the second Tab (typed at the prompt: keys
+        // typed while a command runs are dropped when the next prompt appears).
+        #expect(repl.waitFor("[3]> ", after: mark), "\(repl.output.debugDescription)")
         repl.send("ex\t\t")
         #expect(repl.waitFor("explain", after: mark), "\(repl.output.debugDescription)")
         #expect(repl.waitFor("export", after: mark), "\(repl.output.debugDescription)")
