@@ -170,14 +170,15 @@ struct ReplTests {
         repl.pump(milliseconds: 300)
         repl.send("\r")
         #expect(repl.waitFor("lrfind [start=FLOAT]"), "\(repl.output.debugDescription)")
+        #expect(repl.waitFor("[2]> "), "\(repl.output.debugDescription)")
         // "set th" Tab → "set threads=" (no blank after '='), then the value.
         let mark = repl.end
         repl.send("set th\t")
         repl.pump(milliseconds: 300)
         repl.send("1\r")
         #expect(repl.waitFor("\r\nthreads=1\r\n", after: mark), "\(repl.output.debugDescription)")
-        // An ambiguous prefix lists the candidates on the second Tab (typed at the prompt: keys
-        // typed while a command runs are dropped when the next prompt appears).
+        // An ambiguous prefix lists the candidates on the second Tab. (Each line is typed at its
+        // prompt: keys typed while a command runs are dropped when the next prompt appears.)
         #expect(repl.waitFor("[3]> ", after: mark), "\(repl.output.debugDescription)")
         repl.send("ex\t\t")
         #expect(repl.waitFor("explain", after: mark), "\(repl.output.debugDescription)")
