@@ -124,6 +124,7 @@ extension TrainingTests {
             #expect(repl.waitFor("[1]> "), "\(repl.output.debugDescription)")
             repl.send("set seed=2\r")
             #expect(repl.waitFor("seed=2\r\n"), "\(repl.output.debugDescription)")
+            #expect(repl.waitFor("[2]> "), "\(repl.output.debugDescription)")
             repl.send("set seed=3\r")
             #expect(repl.waitFor("seed=3\r\n"), "\(repl.output.debugDescription)")
             #expect(repl.waitFor("[3]> "), "\(repl.output.debugDescription)")
