@@ -25,8 +25,10 @@ build: deps
 run: build
 	@"$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl" $(ARGS)
 
+# TORCH_PYTHON=/path/to/bin/python (a Python with torch, numpy and safetensors; optional): the export
+# tests then run the generated PyTorch scripts for real, torch.distributed.run with two ranks included.
 test: deps
-	$(SWIFT) test
+	$(if $(TORCH_PYTHON),ULTIMUS_TORCH_PYTHON="$(TORCH_PYTHON)") $(SWIFT) test
 
 # Heavier checks, run by CI after `make test`: hostile files, hostile input, paths and signals against
 # the release binary (the build users run, where file parsers keep their bounds checks).

@@ -245,9 +245,12 @@ def main():
     scheduler = make_scheduler(optimizer, lambda steps: per_rank(steps, len(xtr), world))
     if OPTIMIZER_FILE is not None:
         load_optimizer_state(optimizer, os.path.join(HERE, OPTIMIZER_FILE))
+    # Where the session stopped, in this rank's batches: a session saved part-way through an epoch
+    # trains only the rest of that epoch's batches, so the schedule ends where it was planned to.
+    done = START_EPOCH * steps_per_epoch if SCHEDULE_STEP is None else per_rank(SCHEDULE_STEP, len(xtr), world)
+    skip = max(0, min(done - START_EPOCH * steps_per_epoch, steps_per_epoch))
     if scheduler is not None:
         warnings.filterwarnings("ignore", message="Detected call of")
-        done = START_EPOCH * steps_per_epoch if SCHEDULE_STEP is None else per_rank(SCHEDULE_STEP, len(xtr), world)
         for _ in range(done):
             scheduler.step()
     if rank == 0:
@@ -260,7 +263,8 @@ def main():
         seen = correct = 0
         total_loss = 0.0
         start = time.time()
-        for b in range(0, len(order), BATCH_SIZE):
+        first = skip * BATCH_SIZE if epoch == START_EPOCH + 1 else 0
+        for b in range(first, len(order), BATCH_SIZE):
             idx = order[b:b + BATCH_SIZE]
             xb = augment(xtr[idx], rng).to(device)
             yb = torch.from_numpy(ytr[idx]).to(device)
@@ -278,7 +282,7 @@ def main():
             step += 1
             if args.max_steps and step >= args.max_steps:
                 break
-        if rank == 0:
+        if rank == 0 and seen:
             print(f"EPOCH = {epoch} | LR = {lr:.6f} | Loss = {total_loss / seen:.2f} | Batch = {step} | "
                   f"Accuracy = {100 * correct / seen:.2f} ({time.time() - start:.1f} s)")
             test_loss, test_correct = evaluate(model, xte, yte)
