@@ -21,14 +21,15 @@ enum ReplBinary {
 
 /// `ultimus-repl` running on a pseudo-terminal as its controlling terminal.
 ///
-/// Tests wait for the prompt before typing Ctrl-D: typed ahead while a command runs (terminal in
-/// canonical mode), an end-of-file is consumed by the line discipline, as in any shell.
+/// Tests type each line at its prompt: keys typed while a command runs are dropped when the next
+/// prompt appears (so a Ctrl-D typed then cannot leave libedit in a broken state).
 final class PseudoTerminalSession {
     let master: Int32
     let pid: pid_t
     private(set) var output = ""
 
-    init(arguments: [String] = [], home: String) throws {
+    /// `environment` replaces the default terminal variables (a plain xterm without colour).
+    init(arguments: [String] = [], home: String, environment: [String]? = nil) throws {
         let binary = try #require(ReplBinary.path)
         // posix_openpt/grantpt/unlockpt/ptsname are not in the Glibc module: the same through /dev/ptmx.
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -58,7 +59,7 @@ final class PseudoTerminalSession {
         sigfillset(&defaults)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-        let variables = ["HOME=\(home)", "TERM=xterm", "LANG=C.UTF-8", "NO_COLOR=1", "PATH=/usr/bin:/bin"]
+        let variables = ["HOME=\(home)", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"] + (environment ?? ["TERM=xterm", "NO_COLOR=1"])
         let env: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
         defer { (argv + env).forEach { free($0) } }
         var child: pid_t = 0
@@ -75,9 +76,12 @@ final class PseudoTerminalSession {
         close(master)
     }
 
-    /// Types Ctrl-D once the prompt has settled.
+    /// Types Ctrl-D once a prompt is the last thing shown: keys typed before the REPL is back at its
+    /// prompt are dropped, as keys typed while a command runs.
     func sendEndOfInput() {
-        pump(milliseconds: 300)
+        let deadline = Date().addingTimeInterval(60)
+        while !output.hasSuffix("]> "), Date() < deadline { pump(milliseconds: 100) }
+        pump(milliseconds: 100)
         send("\u{04}")
     }
 
@@ -186,6 +190,31 @@ struct ReplTests {
         repl.send("\u{15}")
         repl.send("quit\r")
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
+    }
+
+    /// With colour and no protocol named by the environment, the REPL asks the terminal at start.
+    /// A kitty-style answer (typed ahead here, so it is waiting when the REPL reads) selects the
+    /// kitty protocol; a terminal that does not answer leaves half-blocks once the wait ends.
+    @Test func theTerminalIsAskedForItsImageProtocol() throws {
+        let colour = ["TERM=xterm-256color", "COLORTERM=truecolor"]
+        let kitty = try PseudoTerminalSession(home: folder.path, environment: colour)
+        kitty.send("\u{1B}_Gi=31;OK\u{1B}\\\u{1B}[?62;22c")
+        #expect(kitty.waitFor("\u{1B}_Gi=31,s=1,v=1,a=q"), "the query was not sent: \(kitty.output.debugDescription)")
+        #expect(kitty.waitFor("[1]> "), "\(kitty.output.debugDescription)")
+        var mark = kitty.end
+        kitty.send("set\r")
+        #expect(kitty.waitFor("images=auto (kitty)", after: mark), "\(kitty.output[mark...].debugDescription)")
+        kitty.sendEndOfInput()
+        #expect(kitty.exitStatus() == 0)
+
+        let silent = try PseudoTerminalSession(home: folder.path, environment: colour)
+        #expect(silent.waitFor("[1]> "), "\(silent.output.debugDescription)")
+        mark = silent.end
+        silent.send("set\r")
+        #expect(silent.waitFor("images=auto (blocks)", after: mark), "\(silent.output[mark...].debugDescription)")
+        mark = silent.end
+        silent.sendEndOfInput()
+        #expect(silent.exitStatus() == 0, "\(silent.output[mark...].debugDescription)")
     }
 
     @Test func historyPersistsAcrossRuns() throws {

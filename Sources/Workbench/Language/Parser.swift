@@ -101,10 +101,11 @@ public enum Parser {
     }
 
     private static func describe(_ token: Token) -> String {
+        let text = PrintableText.escaped(token.text)
         switch token.kind {
-        case .word: return "'\(token.text)'"
-        case .number: return "number '\(token.text)'"
-        case .string: return "string \"\(token.text)\""
+        case .word: return "'\(text)'"
+        case .number: return "number '\(text)'"
+        case .string: return "string \"\(text)\""
         case .equals: return "'='"
         case .comma: return "','"
         }
