@@ -45,18 +45,20 @@ extension TrainingTests {
 
 /// SIGTERM and SIGHUP stop a long command like Ctrl-C: the partial epoch is recorded and
 /// autosaved, and the program exits with 128 + the signal.
-@Suite(.serialized, .enabled(if: ReplBinary.path != nil, "ultimus-repl is not built"))
+@Suite(.serialized, .enabled(if: ReleaseBinary.path != nil, "set ULTIMUS_RELEASE_BIN (make check-release): long runs of the release binary"))
 struct TerminationSignalTests {
     @Test(arguments: [SIGTERM, SIGHUP])
     func aSignalDuringTrainingAutosavesThePartialEpoch(signal: Int32) throws {
         let folder = TemporaryFolder()
         let dir = folder.path
-        let script = ["data synthetic n=4000 batch=10", "model new", "layer conv out=8", "layer relu", "layer gap", "layer linear out=10",
-                      "train epochs=1"]
+        // A run far longer than any test waits: the signal always lands during it, whatever the
+        // machine's speed. Off a terminal an epoch's lines are printed when it ends: once the first
+        // is on record, the signal lands in the second (1,600 batches).
+        let script = ["data synthetic n=20000 batch=10", "model new", "layer conv out=8", "layer relu", "layer gap",
+                      "layer linear out=10", "train epochs=100000"]
         let run = try TrainingTests.KillTests.start(script, in: dir, name: "signal")
-        // The progress line is printed once at the end off a terminal: wait for training to start.
-        while run.0.isRunning, !run.1.text.contains("optimizer:") { usleep(10_000) }
-        usleep(2_000_000)
+        while run.0.isRunning, !run.1.text.contains("Test set:") { usleep(10_000) }
+        usleep(100_000)
         #expect(run.0.isRunning, "the run ended before the signal: \(run.1.text.suffix(1500))")
         kill(run.0.processIdentifier, signal)
         let done = TrainingTests.KillTests.finish(run)
