@@ -114,18 +114,15 @@ extension Kernel {
         kernel.run()
     }
 
-    /// The tokens SIGINT raises: the served kernel's (a signal handler cannot capture it).
-    nonisolated(unsafe) private static var signalled: (CancellationToken, CancellationToken)?
+    /// The kernel SIGINT interrupts: the served one (a signal handler cannot capture it).
+    nonisolated(unsafe) private static var signalled: Kernel?
 
     /// SIGINT (`interrupt_mode: signal` clients) stops the running command at the next batch,
     /// as an `interrupt_request` does; the kernel itself keeps running.
     static func installSignalInterrupt(_ kernel: Kernel) {
-        signalled = (kernel.shell.interrupt, kernel.cellInterrupt)
+        signalled = kernel
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            Kernel.signalled?.0.raise()
-            Kernel.signalled?.1.raise()
-        }
+        action.__sigaction_handler.sa_handler = { _ in Kernel.signalled?.requestInterrupt() }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
         sigaction(SIGINT, &action, nil)

@@ -11,12 +11,12 @@ public struct ImageFile: Equatable {
     /// Interleaved RGB, 32×32.
     public var rgb: [UInt8]
 
-    /// Reads `path` (already expanded) shown as `name`.
-    /// - Throws: ``InspectionError`` with one line naming the problem: missing, a folder, not a
-    ///   PNG or JPEG (by its first bytes, whatever the extension), or undecodable.
     /// Image files larger than this are refused before they are read (a 32×32 picture needs KBs).
     static let largestFile = 256 << 20
 
+    /// Reads `path` (already expanded) shown as `name`.
+    /// - Throws: ``InspectionError`` with one line naming the problem: missing, a folder, not a
+    ///   PNG or JPEG (by its first bytes, whatever the extension), or undecodable.
     public init(path: String, name: String) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
