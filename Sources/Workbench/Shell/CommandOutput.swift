@@ -26,11 +26,13 @@ public struct SessionNote: Equatable, Sendable {
 final class OutputRecording {
     private let console: Console
     private let previous: ((String) -> Void)?
-    private let start = Date()
+    private let written: WrittenImages?
     private var text = ""
 
-    init(console: Console) {
+    /// - Parameter outputFolder: where the images the command writes are looked for.
+    init(console: Console, outputFolder: String? = nil) {
         self.console = console
+        written = outputFolder.map(WrittenImages.init(outputFolder:))
         previous = console.recorder
         console.recorder = { [unowned self] more in
             self.text += more
@@ -42,7 +44,7 @@ final class OutputRecording {
     @discardableResult
     func stop(outputFolder: String? = nil) -> CommandOutput {
         console.recorder = previous
-        let images = outputFolder.map { WrittenImages(outputFolder: $0, start: start).find(mentionedIn: text) } ?? []
+        let images = outputFolder.flatMap { folder in written?.find(outputFolder: folder, mentionedIn: text) } ?? []
         return CommandOutput(text: text, images: images)
     }
 }

@@ -88,7 +88,7 @@ public final class Shell {
         // the top level starts with a clear flag.
         if scriptDepth == 0, Shell.terminationSignal == 0 { interrupt.clear() }
         let start = DispatchTime.now().uptimeNanoseconds
-        let recording = OutputRecording(console: console)
+        let recording = OutputRecording(console: console, outputFolder: session.outputDirectory)
         do {
             try handler(invocation, ShellContext(shell: self))
         } catch {
