@@ -1,8 +1,6 @@
-import CBLAS
-
 /// The general convolution path, for any stride and padding: per image, an im2col matrix
 /// `col[(c·k+u)·k+v, i·OW+j] = x[c, i·s+u−p, j·s+v−p]` (zero outside) and one OpenBLAS `sgemm`.
-/// Images run one after another; OpenBLAS threads each product itself.
+/// Images run one after another; each product is split over the threads by ``MatMulKernels/gemm``.
 enum ConvIm2col {
     static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
@@ -12,8 +10,8 @@ enum ConvIm2col {
             for n in 0..<g.batch {
                 let y = output + n * o * pixels
                 im2col(g, input + n * g.inChannels * g.height * g.width, col)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(pixels), Int32(kk),
-                            1, weight, Int32(kk), col, Int32(pixels), 0, y, Int32(pixels))
+                MatMulKernels.gemm(transA: false, transB: false, m: o, n: pixels, k: kk,
+                                   a: weight, lda: kk, b: col, ldb: pixels, c: y, ldc: pixels)
                 if let bias { for c in 0..<o { let b = bias[c]; for q in 0..<pixels { y[c * pixels + q] += b } } }
             }
         }
@@ -27,8 +25,8 @@ enum ConvIm2col {
         ConvWorkspace.withScratch(1) { scratch in
             let col = scratch[0].floats(kk * pixels)
             for n in 0..<g.batch {
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kk), Int32(pixels), Int32(o),
-                            1, weight, Int32(kk), gradOutput + n * o * pixels, Int32(pixels), 0, col, Int32(pixels))
+                MatMulKernels.gemm(transA: true, transB: false, m: kk, n: pixels, k: o, a: weight, lda: kk,
+                                   b: gradOutput + n * o * pixels, ldb: pixels, c: col, ldc: pixels)
                 col2im(g, col, gradInput + n * image)
             }
         }
@@ -44,8 +42,8 @@ enum ConvIm2col {
             for n in 0..<g.batch {
                 let dy = gradOutput + n * o * pixels
                 im2col(g, input + n * g.inChannels * g.height * g.width, col)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(kk), Int32(pixels),
-                            1, dy, Int32(pixels), col, Int32(pixels), 1, gradWeight, Int32(kk))
+                MatMulKernels.gemm(transA: false, transB: true, m: o, n: kk, k: pixels, a: dy, lda: pixels,
+                                   b: col, ldb: pixels, beta: 1, c: gradWeight, ldc: kk)
                 if let gradBias { ConvDirect.sumPlanes(dy, count: o, plane: pixels, into: gradBias) }
             }
         }

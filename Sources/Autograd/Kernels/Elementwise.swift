@@ -103,6 +103,46 @@ public enum ElementwiseKernels {
         }
     }
 
+    /// `out[i] = f(x[i])` for `count` elements, eight lanes at a time; the last `count % 8` go through `f`
+    /// in a zero-padded vector, so every element gets the same arithmetic wherever the chunks fall.
+    @inline(__always)
+    public static func map8(count: Int, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                            _ f: (SIMD8<Float>) -> SIMD8<Float>) {
+        Parallel.forChunks(count, minimumChunk: parallelGrain) { r in
+            lanes(r) { i, n in store8(f(load8(x + i, n)), out + i, n) }
+        }
+    }
+
+    /// `out[i] = f(x[i], y[i])` for `count` elements, eight lanes at a time (see ``map8(count:_:_:_:)``).
+    @inline(__always)
+    public static func zip8(count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
+                            _ out: UnsafeMutablePointer<Float>, _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+        Parallel.forChunks(count, minimumChunk: parallelGrain) { r in
+            lanes(r) { i, n in store8(f(load8(x + i, n), load8(y + i, n)), out + i, n) }
+        }
+    }
+
+    /// Calls `body(start, n)` for the pieces of eight (the last one `n` < 8) that cover `r`.
+    @inline(__always)
+    static func lanes(_ r: Range<Int>, _ body: (Int, Int) -> Void) {
+        var i = r.lowerBound
+        while i < r.upperBound { body(i, Swift.min(8, r.upperBound - i)); i += 8 }
+    }
+
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>, _ n: Int) -> SIMD8<Float> {
+        if n == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+        var v = SIMD8<Float>()
+        for j in 0..<n { v[j] = p[j] }
+        return v
+    }
+
+    @inline(__always)
+    static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        if n == 8 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self); return }
+        for j in 0..<n { p[j] = v[j] }
+    }
+
     /// `out[i] = f(x[i], y[i])` for `count` elements.
     @inline(__always)
     public static func zip(count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,

@@ -2,19 +2,22 @@ import CBLAS
 
 /// Matrix products over raw row-major buffers, through OpenBLAS's `cblas_sgemm`.
 public enum MatMulKernels {
-    nonisolated(unsafe) static var blasThreads = 0
+    nonisolated(unsafe) static var blasSingleThreaded = false
 
-    /// OpenBLAS follows ``Parallel/threads``.
+    /// OpenBLAS runs on the calling thread only: products are split over ``Parallel`` here, so OpenBLAS's
+    /// own worker threads never wait (yielding the CPU in a loop) beside the workbench's threads.
     @inline(__always)
-    static func syncThreads() {
-        if blasThreads != Parallel.threads {
-            blasThreads = Parallel.threads
-            openblas_set_num_threads(Int32(blasThreads))
+    static func useOneBLASThread() {
+        if !blasSingleThreaded {
+            blasSingleThreaded = true
+            openblas_set_num_threads(1)
         }
     }
 
     /// `C[m,n] = op(A)·op(B) + beta·C`, where `op(A)` is `[m,k]` (stored `[k,m]` when `transA`)
     /// and `op(B)` is `[k,n]` (stored `[n,k]` when `transB`). Leading dimensions are the stored row lengths.
+    /// Large products are split into ``Parallel/threads`` bands of rows of C (of columns when C is wider
+    /// than tall), each one single-threaded `sgemm`; the bands depend only on the sizes and the threads.
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -23,14 +26,27 @@ public enum MatMulKernels {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
-        syncThreads()
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        useOneBLASThread()
+        let (ta, tb) = (transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans)
+        let bandWork = 1 << 17
+        if m >= n {
+            Parallel.forChunks(m, minimumChunk: Swift.max(1, bandWork / (n * k))) { rows in
+                let i = rows.lowerBound
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(n), Int32(k), 1,
+                            transA ? a + i : a + i * lda, Int32(lda), b, Int32(ldb), beta, c + i * ldc, Int32(ldc))
+            }
+        } else {
+            Parallel.forChunks(n, minimumChunk: Swift.max(1, bandWork / (m * k))) { cols in
+                let j = cols.lowerBound
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(cols.count), Int32(k), 1, a, Int32(lda),
+                            transB ? b + j * ldb : b + j, Int32(ldb), beta, c + j, Int32(ldc))
+            }
+        }
     }
 
     /// `batch` independent products of equal sizes, matrix `i` at `a + i·strideA` etc. (`beta` 0).
-    /// Small products (attention's `[T, d]×[d, T]` per head) run whole matrices per thread with
-    /// OpenBLAS on one thread each: one small matrix is too little work to split across threads.
+    /// Small products (attention's `[T, d]×[d, T]` per head) run whole matrices per thread: one small
+    /// matrix is too little work to split across threads.
     public static func gemmBatch(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                  a: UnsafePointer<Float>, lda: Int, strideA: Int,
                                  b: UnsafePointer<Float>, ldb: Int, strideB: Int,
@@ -43,10 +59,7 @@ public enum MatMulKernels {
             }
             return
         }
-        if blasThreads != 1 {
-            blasThreads = 1
-            openblas_set_num_threads(1)
-        }
+        useOneBLASThread()
         let (ta, tb) = (transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans)
         Parallel.forChunks(batch) { range in
             for i in range {
