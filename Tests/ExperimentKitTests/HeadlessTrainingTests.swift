@@ -14,7 +14,7 @@ import Testing
         x.newNetwork(generator: &generator)
         try x.appendLayer(LayerSpec(kind: "flatten", name: "flatten", settings: [:]))
         try x.appendLayer(LayerSpec(kind: "linear", name: "fc", settings: ["out": 3]))
-        x.setOptimizer(OptimizerSettings(kind: "adam", values: OptimizerSettings.defaults("adam")))
+        x.setOptimizer(OptimizerSettings(kind: .adam, values: OptimizerKind.adam.defaults))
         return x
     }
 

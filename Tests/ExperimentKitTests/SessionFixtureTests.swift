@@ -17,7 +17,7 @@ import Testing
         #expect(x.globalStep == 2)
         #expect(x.scheduleStep == 2)
         #expect(x.completedEpochs == 1)
-        #expect(x.optimizerSettings?.kind == "sgd")
+        #expect(x.optimizerSettings?.kind == .sgd)
     }
 
     @Test func itEvaluatesToTheFiguresItRecorded() throws {

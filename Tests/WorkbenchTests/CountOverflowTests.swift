@@ -35,9 +35,9 @@ extension TrainingTests {
         }
 
         @Test func scheduleStepsCannotOverflow() {
-            let settings = ScheduleSettings(kind: "onecycle", values: ["max_lr": 0.01, "epochs": 1e15], stepsPerEpoch: 1 << 30, baseLR: 0.01)
+            let settings = ScheduleSettings(kind: .onecycle, values: ["max_lr": 0.01, "epochs": 1e15], stepsPerEpoch: 1 << 30, baseLR: 0.01)
             #expect(throws: (any Error).self) { try settings.build() }
-            let step = ScheduleSettings(kind: "step", values: ["step_size": 1e15], stepsPerEpoch: 1 << 30, baseLR: 0.01)
+            let step = ScheduleSettings(kind: .step, values: ["step_size": 1e15], stepsPerEpoch: 1 << 30, baseLR: 0.01)
             #expect(throws: (any Error).self) { try step.build() }
         }
     }

@@ -122,7 +122,6 @@ extension SessionRecord {
     }
 
     static func validate(_ optimizer: OptimizerSettings) throws {
-        try check(["sgd", "adam", "adamw"].contains(optimizer.kind), "optimizer.kind", "'\(optimizer.kind)'")
         for (name, value) in optimizer.values {
             try finite("optimizer.\(name)", value)
             try check(value >= 0, "optimizer.\(name)", "\(value) is negative")
@@ -134,7 +133,7 @@ extension SessionRecord {
     }
 
     static func validate(_ schedule: ScheduleSettings) throws {
-        try check(["onecycle", "step"].contains(schedule.kind), "schedule.kind", "'\(schedule.kind)'")
+        try check(schedule.kind != .constant, "schedule.kind", "'\(schedule.kind.rawValue)'")
         try count("schedule.stepsPerEpoch", schedule.stepsPerEpoch, from: 1, upTo: 1 << 30)
         try finite("schedule.baseLR", schedule.baseLR)
         for (name, value) in schedule.values {

@@ -10,7 +10,7 @@
 /// cycle_momentum true, base 0.85, max 0.95.
 public struct OneCycleLR: LRSchedule {
     /// How values move within a phase.
-    public enum AnnealStrategy: String, Sendable { case cos, linear }
+    public enum AnnealStrategy: String, CaseIterable, Codable, Sendable { case cos, linear }
 
     public let maxLR: Double
     /// The number of optimizer steps the schedule plans (T).

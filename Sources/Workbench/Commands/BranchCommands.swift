@@ -139,7 +139,7 @@ enum BranchCommands {
             return values.max().map { String(format: "%.2f%%", $0) } ?? "-"
         }
         return [x.dataSettings?.command.replacingOccurrences(of: "data ", with: "") ?? "-", modelName(x),
-                x.optimizerSettings.map { "\($0.kind) lr=\(Format.lr($0.lr))" } ?? "-", "\(x.completedEpochs)", best("test"), best("valid"),
+                x.optimizerSettings.map { "\($0.kind.rawValue) lr=\(Format.lr($0.lr))" } ?? "-", "\(x.completedEpochs)", best("test"), best("valid"),
                 x.history.steps.last.map { String(format: "%.4f", $0.loss) } ?? "-"]
     }
 

@@ -107,18 +107,23 @@ extension Command {
             ],
             subcommands: [
                 SubcommandSpec("sgd", "stochastic gradient descent (lr default 0.01)", arguments: [
-                    ArgumentSpec("momentum", .float, default: .float(0), range: Bounds.unit, "momentum factor"),
-                    ArgumentSpec("dampening", .float, default: .float(0), range: Bounds.unit, "dampening for momentum"),
-                    ArgumentSpec("nesterov", .bool, default: .bool(false), "Nesterov momentum"),
+                    ArgumentSpec("momentum", .float, default: .setting(.sgd, "momentum"), range: Bounds.unit, "momentum factor"),
+                    ArgumentSpec("dampening", .float, default: .setting(.sgd, "dampening"), range: Bounds.unit,
+                                 "dampening for momentum"),
+                    ArgumentSpec("nesterov", .bool, default: .flag(.sgd, "nesterov"), "Nesterov momentum"),
                 ]),
                 SubcommandSpec("adam", "Adam (lr default 1e-3)", arguments: [
-                    ArgumentSpec("betas", .list(.float), default: .list([.float(0.9), .float(0.999)]), range: 0...0.999999, "β1,β2: decay rates of the moment estimates"),
-                    ArgumentSpec("eps", .float, default: .float(1e-8), range: Bounds.positive, "added to the denominator"),
+                    ArgumentSpec("betas", .list(.float), default: .betas(.adam), range: 0...0.999999,
+                                 "β1,β2: decay rates of the moment estimates"),
+                    ArgumentSpec("eps", .float, default: .setting(.adam, "eps"), range: Bounds.positive,
+                                 "added to the denominator"),
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
                 SubcommandSpec("adamw", "AdamW, decoupled weight decay (lr 1e-3, weight_decay 0.01)", arguments: [
-                    ArgumentSpec("betas", .list(.float), default: .list([.float(0.9), .float(0.999)]), range: 0...0.999999, "β1,β2: decay rates of the moment estimates"),
-                    ArgumentSpec("eps", .float, default: .float(1e-8), range: Bounds.positive, "added to the denominator"),
+                    ArgumentSpec("betas", .list(.float), default: .betas(.adamw), range: 0...0.999999,
+                                 "β1,β2: decay rates of the moment estimates"),
+                    ArgumentSpec("eps", .float, default: .setting(.adamw, "eps"), range: Bounds.positive,
+                                 "added to the denominator"),
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
             ],
@@ -136,19 +141,23 @@ extension Command {
                     ArgumentSpec("max_lr", .float, range: Bounds.positive, required: true, "peak learning rate"),
                     ArgumentSpec("epochs", .int, range: Bounds.count, "length of the cycle in epochs"),
                     ArgumentSpec("total_steps", .int, range: Bounds.count, "length of the cycle in steps (instead of epochs)"),
-                    ArgumentSpec("pct_start", .float, default: .float(0.3), range: Bounds.openUnit, "share of the cycle spent increasing the LR"),
-                    ArgumentSpec("anneal_strategy", .choice(["cos", "linear"]), default: .string("cos"), "shape of the annealing"),
-                    ArgumentSpec("div_factor", .float, default: .float(25), range: Bounds.positive, "initial lr = max_lr/div_factor"),
-                    ArgumentSpec("final_div_factor", .float, default: .float(1e4), range: Bounds.positive, "final lr = initial lr/final_div_factor"),
-                    ArgumentSpec("three_phase", .bool, default: .bool(false), "use the paper's three phases"),
-                    ArgumentSpec("cycle_momentum", .bool, default: .bool(true), "cycle momentum (Adam: β1) inversely to the LR"),
-                    ArgumentSpec("base_momentum", .float, default: .float(0.85), range: Bounds.unit, "lowest momentum"),
-                    ArgumentSpec("max_momentum", .float, default: .float(0.95), range: Bounds.unit, "highest momentum"),
+                    ArgumentSpec("pct_start", .float, default: .setting(.onecycle, "pct_start"), range: Bounds.openUnit, "share of the cycle spent increasing the LR"),
+                    ArgumentSpec("anneal_strategy", .choice(OneCycleLR.AnnealStrategy.allCases.map(\.rawValue)),
+                                 default: .string(OneCycleLR.AnnealStrategy.cos.rawValue), "shape of the annealing"),
+                    ArgumentSpec("div_factor", .float, default: .setting(.onecycle, "div_factor"), range: Bounds.positive, "initial lr = max_lr/div_factor"),
+                    ArgumentSpec("final_div_factor", .float, default: .setting(.onecycle, "final_div_factor"),
+                                 range: Bounds.positive, "final lr = initial lr/final_div_factor"),
+                    ArgumentSpec("three_phase", .bool, default: .flag(.onecycle, "three_phase"), "use the paper's three phases"),
+                    ArgumentSpec("cycle_momentum", .bool, default: .flag(.onecycle, "cycle_momentum"), "cycle momentum (Adam: β1) inversely to the LR"),
+                    ArgumentSpec("base_momentum", .float, default: .setting(.onecycle, "base_momentum"), range: Bounds.unit,
+                                 "lowest momentum"),
+                    ArgumentSpec("max_momentum", .float, default: .setting(.onecycle, "max_momentum"), range: Bounds.unit,
+                                 "highest momentum"),
                 ]),
                 SubcommandSpec("constant", "keep the optimizer's learning rate"),
                 SubcommandSpec("step", "multiply the LR by gamma every step_size epochs", arguments: [
                     ArgumentSpec("step_size", .int, range: Bounds.count, required: true, "epochs between decays"),
-                    ArgumentSpec("gamma", .float, default: .float(0.1), range: Bounds.positive, "decay factor"),
+                    ArgumentSpec("gamma", .float, default: .setting(.step, "gamma"), range: Bounds.positive, "decay factor"),
                 ]),
             ],
             subcommandRequired: false,
@@ -287,15 +296,16 @@ enum ModelCommands {
     }
 
     static func optim(_ inv: Invocation, _ ctx: ShellContext) throws {
-        guard let kind = inv.subcommand else {
+        guard let name = inv.subcommand else {
             if !inv.explicit.isEmpty {
                 throw inv.error("say which optimizer these settings are for", suggestion: "e.g. 'optim adam lr=1e-3' (sgd, adam or adamw)")
             }
             ctx.console.write(SessionStatus.optimizerLine(ctx.session.experiment))
             return
         }
-        var values = OptimizerSettings.defaults(kind)
-        if kind != "sgd", let amsgrad = inv.bool("amsgrad") { values["amsgrad"] = amsgrad ? 1 : 0 }
+        let kind = try inv.word(OptimizerKind.self, name)
+        var values = kind.defaults
+        if kind != .sgd, let amsgrad = inv.bool("amsgrad") { values["amsgrad"] = amsgrad ? 1 : 0 }
         if let lr = inv.double("lr") { values["lr"] = lr }
         if inv.isExplicit("weight_decay"), let wd = inv.double("weight_decay") { values["weight_decay"] = wd }
         for key in ["momentum", "dampening", "eps"] { if let v = inv.double(key) { values[key] = v } }
@@ -321,13 +331,14 @@ enum ModelCommands {
     }
 
     static func sched(_ inv: Invocation, _ ctx: ShellContext) throws {
-        guard let kind = inv.subcommand else {
+        guard let name = inv.subcommand else {
             if !inv.explicit.isEmpty {
                 throw inv.error("say which schedule these settings are for", suggestion: "e.g. 'sched onecycle max_lr=4e-3 epochs=24' (onecycle, constant or step)")
             }
             ctx.console.write(SessionStatus.scheduleLine(ctx.session.experiment))
             return
         }
+        let kind = try inv.word(ScheduleKind.self, name)
         let x = ctx.session.experiment
         let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         let perEpoch = data.trainLoader.batchesPerEpoch
@@ -336,11 +347,12 @@ enum ModelCommands {
             if let v = inv.double(key) { values[key] = v }
         }
         for key in ["three_phase", "cycle_momentum"] { if let b = inv.bool(key) { values[key] = b ? 1 : 0 } }
-        if kind == "onecycle", values["epochs"] == nil, values["total_steps"] == nil {
+        if kind == .onecycle, values["epochs"] == nil, values["total_steps"] == nil {
             throw inv.error("onecycle needs the length of the cycle", suggestion: "add epochs=N (steps per epoch come from the loader: \(perEpoch))")
         }
-        let settings = ScheduleSettings(kind: kind, values: values, anneal: inv.string("anneal_strategy") ?? "cos",
-                                        stepsPerEpoch: perEpoch, baseLR: x.optimizerSettings?.lr ?? OptimizerSettings.standard.lr)
+        let anneal = try inv.word(OneCycleLR.AnnealStrategy.self, inv.string("anneal_strategy") ?? "cos")
+        let settings = ScheduleSettings(kind: kind, values: values, anneal: anneal, stepsPerEpoch: perEpoch,
+                                        baseLR: x.optimizerSettings?.lr ?? OptimizerSettings.standard.lr)
         do {
             try x.setSchedule(settings)
         } catch let error as ScheduleError {
@@ -348,7 +360,7 @@ enum ModelCommands {
         }
         guard let schedule = x.schedule else { return }
         var line = "schedule: \(schedule.description)"
-        if kind == "step", let epochs = inv.int("step_size") {
+        if kind == .step, let epochs = inv.int("step_size") {
             // StepLR counts optimizer steps; step_size= is typed in epochs.
             line += " · step_size=\(epochs) epoch\(epochs == 1 ? "" : "s") = \(epochs * perEpoch) steps of \(perEpoch) batches"
         }
@@ -365,4 +377,14 @@ enum ModelCommands {
         x.figures = [schedule.description]
         ctx.recordDigest()
     }
+}
+
+/// Grammar defaults read from the settings' own defaults, so help, parsing and the built optimizer
+/// or schedule cannot disagree.
+private extension ArgumentValue {
+    static func setting(_ kind: OptimizerKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
+    static func setting(_ kind: ScheduleKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
+    static func flag(_ kind: OptimizerKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
+    static func flag(_ kind: ScheduleKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
+    static func betas(_ kind: OptimizerKind) -> ArgumentValue { .list([setting(kind, "beta1"), setting(kind, "beta2")]) }
 }

@@ -193,28 +193,32 @@ enum TeachingCommands {
     static func torchSpec(_ x: Experiment, data: DataState, net: Module, seed: UInt64, weights: String, startEpoch: Int) throws -> TorchExportSpec {
         let ultimus = net as? UltimusNet
         let o = x.optimizerSettings ?? .standard
-        let v = o.values
         let optimizer: TorchExportSpec.Optimizer
         switch o.kind {
-        case "sgd": optimizer = .sgd(lr: o.lr, momentum: v["momentum"] ?? 0, dampening: v["dampening"] ?? 0, nesterov: (v["nesterov"] ?? 0) != 0, weightDecay: v["weight_decay"] ?? 0)
-        case "adamw": optimizer = .adamw(lr: o.lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999), eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0.01, amsgrad: o.amsgrad)
-        default: optimizer = .adam(lr: o.lr, betas: (v["beta1"] ?? 0.9, v["beta2"] ?? 0.999), eps: v["eps"] ?? 1e-8, weightDecay: v["weight_decay"] ?? 0, amsgrad: o.amsgrad)
+        case .sgd:
+            optimizer = .sgd(lr: o.lr, momentum: o.value("momentum"), dampening: o.value("dampening"),
+                             nesterov: o.nesterov, weightDecay: o.value("weight_decay"))
+        case .adam:
+            optimizer = .adam(lr: o.lr, betas: o.betas, eps: o.value("eps"), weightDecay: o.value("weight_decay"),
+                              amsgrad: o.amsgrad)
+        case .adamw:
+            optimizer = .adamw(lr: o.lr, betas: o.betas, eps: o.value("eps"), weightDecay: o.value("weight_decay"),
+                               amsgrad: o.amsgrad)
         }
         var schedule: TorchExportSpec.Schedule?
         var epochs = max(1, x.completedEpochs)
         if let s = x.scheduleSettings {
-            let sv = s.values
             switch s.kind {
-            case "onecycle":
+            case .onecycle:
                 if let one = x.schedule as? OneCycleLR {
                     schedule = .oneCycle(maxLR: one.maxLR, totalSteps: one.totalSteps ?? 1, pctStart: one.pctStart, annealStrategy: one.annealStrategy.rawValue,
                                          divFactor: one.divFactor, finalDivFactor: one.finalDivFactor, threePhase: one.threePhase,
                                          cycleMomentum: one.cycleMomentum, baseMomentum: one.baseMomentum, maxMomentum: one.maxMomentum)
                     epochs = max(epochs, Int(((Double(one.totalSteps ?? 1)) / Double(max(1, s.stepsPerEpoch))).rounded(.up)))
                 }
-            case "step":
-                schedule = .step(stepSize: max(1, Int(sv["step_size"] ?? 1) * s.stepsPerEpoch), gamma: sv["gamma"] ?? 0.1)
-            default:
+            case .step:
+                schedule = .step(stepSize: max(1, Int(s.value("step_size")) * s.stepsPerEpoch), gamma: s.value("gamma"))
+            case .constant:
                 break
             }
             if let planned = s.plannedEpochs { epochs = max(epochs, planned) }

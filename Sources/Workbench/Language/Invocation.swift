@@ -134,6 +134,14 @@ public struct Invocation: Sendable {
         }
     }
 
+    /// A subcommand or choice word as the type that names it (`OptimizerKind` for `adam`). The
+    /// command table already checked the word, so a failure means the table and the type disagree.
+    public func word<Word: RawRepresentable>(_ type: Word.Type, _ text: String) throws -> Word
+    where Word.RawValue == String {
+        guard let word = Word(rawValue: text) else { throw error("'\(text)' is not a choice of '\(command)'") }
+        return word
+    }
+
     /// A diagnostic pointing at argument `name` (or at the whole line when it was not typed), for
     /// errors only the handler can detect: `throw invocation.error("no model yet", at: nil, suggestion: "...")`.
     public func error(_ message: String, at name: String? = nil, suggestion: String? = nil) -> Diagnostic {
