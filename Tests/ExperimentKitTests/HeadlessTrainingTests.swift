@@ -34,7 +34,7 @@ import Testing
         #expect(epochs == [1, 2])
         #expect(x.completedEpochs == 2)
         #expect(x.history.epochs.allSatisfy { $0.complete && $0.testAccuracy != nil })
-        let result = try x.evaluate(split: "test")
+        let result = try x.evaluate(split: .test)
         #expect(result.count > 0)
         #expect(result.loss.isFinite)
     }

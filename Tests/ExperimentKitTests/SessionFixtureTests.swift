@@ -24,7 +24,7 @@ import Testing
         let loaded = try SessionFile.read(path: Self.path)
         let x = loaded.experiment
         try x.ensureData(source: .seeded(1))
-        let result = try x.evaluate(split: "test")
+        let result = try x.evaluate(split: .test)
         #expect([result.line] == loaded.record.digests[11]?.figures)
         #expect(result.line == "Test set: Average loss: 1.1653, Accuracy: 2/7 (28.57%)")
     }

@@ -48,7 +48,7 @@ extension TrainingTests {
             #expect(out.contains("classes  10: disk, square"))
             #expect(out.contains("train 80 · valid 20 · test 20"))
             #expect(out.contains("batch 32 → 3 batches per epoch"))
-            #expect(bench.experiment.data?.monitoredSplit == "valid")
+            #expect(bench.experiment.data?.monitoredSplit == .valid)
         }
 
         @Test func subsetOfAnImageFolderTakesTheClassesInTurn() throws {

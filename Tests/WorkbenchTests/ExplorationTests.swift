@@ -53,7 +53,7 @@ final class ExplorationBench {
         let bench = ExplorationBench()
         let out = bench.run("eval subset=5")
         #expect(out.contains("Test set: Average loss: ") && out.contains("/5 (") && out.contains("stratified subset of "))
-        #expect(bench.experiment.evaluations["test"] == nil)
+        #expect(bench.experiment.evaluations[.test] == nil)
         let line = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("Test set") } }
         #expect(line(bench.run("eval subset=5")) == line(out))
     }
@@ -63,7 +63,7 @@ final class ExplorationBench {
         bench.run("train epochs=3 eval_every=2 eval_subset=4")
         let epochs = bench.experiment.history.epochs
         #expect(epochs.map { $0.testAccuracy != nil } == [false, true, true])
-        #expect(bench.experiment.evaluations["valid"] == nil)
+        #expect(bench.experiment.evaluations[.valid] == nil)
     }
 
     @Test func targetPatienceAndBestWeights() {

@@ -59,7 +59,7 @@ import Testing
     @Test func misclassifiedShowsWhatThereIs() throws {
         let bench = InspectionBench()
         let text = bench.run("misclassified n=100")
-        let wrong = bench.experiment.evaluations["test"].map { $0.count - $0.correct }
+        let wrong = bench.experiment.evaluations[.test].map { $0.count - $0.correct }
         if text.contains("no test image is misclassified") { return }
         #expect(text.contains("showing them all"))
         let png = try PNGCodec.read(path: bench.folder.path + "/out/misclassified.png")

@@ -77,11 +77,11 @@ private extension Array {
     @Test func testPredictionsAreReusedUntilTheWeightsChange() throws {
         let bench = InspectionBench()
         bench.run("train epochs=1")
-        #expect(bench.experiment.cachedEvaluation(split: "test") != nil)
+        #expect(bench.experiment.cachedEvaluation(split: .test) != nil)
         #expect(!bench.run("plot confusion").contains("Eval test"))
         #expect(!bench.run("misclassified n=3").contains("Eval test"))
         bench.run("train steps=1")
-        #expect(bench.experiment.cachedEvaluation(split: "test") == nil)
+        #expect(bench.experiment.cachedEvaluation(split: .test) == nil)
         #expect(bench.run("plot confusion").contains("Eval test"))
         #expect(!bench.run("misclassified n=3").contains("Eval test"))
         bench.run("intervene ultimus1 mode=uniform")

@@ -55,7 +55,7 @@ extension TrainingTests {
             #expect(b.run(["load \(path)", "eval"]))
             let net = try #require(b.experiment.model as? UltimusNet)
             #expect(net.blocks.map(\.intervention) == [.bypass, nil, .zeroRow(2), nil])
-            #expect(b.experiment.evaluations["test"]?.loss == a.experiment.evaluations["test"]?.loss)
+            #expect(b.experiment.evaluations[.test]?.loss == a.experiment.evaluations[.test]?.loss)
             #expect(b.run(["intervene clear"]))
             #expect(b.console.output.contains("cleared: ultimus1, ultimus3"))
         }

@@ -107,7 +107,7 @@ extension TrainingTests {
             #expect(bench.console.output.contains("/64 ("))
             #expect(bench.experiment.weightDigest == digest)
             #expect(bench.experiment.data?.trainLoader.state == loader)
-            #expect(bench.experiment.evaluations["test"]?.count == 12)
+            #expect(bench.experiment.evaluations[.test]?.count == 12)
             if case .failed(let message) = bench.run("eval split=valid") {
                 #expect(message.contains("valid=N"))
             } else { Issue.record("eval on a missing split must fail") }
@@ -118,7 +118,7 @@ extension TrainingTests {
             #expect(bench.run(TrainingBench.tiny))
             _ = try bench.experiment.ensureData(source: bench.shell.session.dataSource)
             var seen: [(Int, Int)] = []
-            _ = try bench.experiment.evaluate(split: "test", progress: { seen.append(($0, $1)) })
+            _ = try bench.experiment.evaluate(split: .test, progress: { seen.append(($0, $1)) })
             let total = try #require(seen.first?.1)
             #expect(seen.map(\.0) == Array(0...total))
         }

@@ -48,7 +48,7 @@ import Testing
         #expect(b.run(["load \(path)", "eval"]))
         let vit = try #require(b.experiment.model as? ViT)
         #expect(vit.blocks.map(\.selfAttn.headInterventions) == [[nil, .zero], [.uniform, nil]])
-        #expect(b.experiment.evaluations["test"]?.loss == a.experiment.evaluations["test"]?.loss)
+        #expect(b.experiment.evaluations[.test]?.loss == a.experiment.evaluations[.test]?.loss)
     }
 
     @Test func badHeadInterventionsInAFileAreRefused() throws {

@@ -98,20 +98,20 @@ public final class DataState {
     /// Class names, in label order.
     public var classNames: [String] { splits.classNames }
 
-    /// The images of a split: `test`, `valid` or `train`.
-    public func set(_ split: String) -> ImageSet? {
+    /// The images of a split (`nil` for a validation split not held out).
+    public func set(_ split: DataSplit) -> ImageSet? {
         switch split {
-        case "train": return splits.train
-        case "valid": return splits.valid
-        default: return splits.test
+        case .train: return splits.train
+        case .valid: return splits.valid
+        case .test: return splits.test
         }
     }
 
     /// The split evaluated after each epoch: validation when there is one, else test.
-    public var monitoredSplit: String { splits.valid == nil ? "test" : "valid" }
+    public var monitoredSplit: DataSplit { splits.valid == nil ? .test : .valid }
 
     /// An in-order, unaugmented loader over a split.
-    public func evaluationLoader(_ split: String, subset: Int? = nil) -> DataLoader? {
+    public func evaluationLoader(_ split: DataSplit, subset: Int? = nil) -> DataLoader? {
         guard var set = set(split) else { return nil }
         if let subset { set = set.stratifiedSample(subset, seed: evaluationSubsetSeed) }
         let loader = DataLoader.evaluation(set: set, batchSize: max(settings.batchSize, 256), normalization: normalization)
@@ -123,7 +123,7 @@ public final class DataState {
     var evaluationSubsetSeed: UInt64 { settings.seed ^ 0x4556_414C }
 
     /// Normalised images at `indices` of a split, without augmentation (probe images, checks).
-    public func images(_ split: String, indices: [Int]) -> Batch? {
+    public func images(_ split: DataSplit, indices: [Int]) -> Batch? {
         guard let set = set(split), indices.allSatisfy({ $0 >= 0 && $0 < set.count }) else { return nil }
         return DataLoader.evaluation(set: set, batchSize: max(1, indices.count), normalization: normalization)
             .batch(indices: indices)

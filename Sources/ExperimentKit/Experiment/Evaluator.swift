@@ -11,12 +11,12 @@ extension Experiment {
     ///   - progress: (batches done, batches in all), from (0, n) before the first batch.
     /// - Throws: ``ExperimentError`` for a missing split or model; ``Interrupted`` on Ctrl-C.
     ///   - subset: evaluate a stratified seeded sample of this many images (``DataState/evaluationSubset(_:size:)``).
-    public func evaluate(split: String, subset: Int? = nil, shouldStop: () -> Bool = { false },
+    public func evaluate(split: DataSplit, subset: Int? = nil, shouldStop: () -> Bool = { false },
                          progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationResult {
         guard let data else { throw ExperimentError("no data loaded yet; run 'data ...' first") }
         let model = try requireModel()
         guard let loader = data.evaluationLoader(split, subset: subset) else {
-            throw ExperimentError("the data has no \(split) split; hold one out with 'data ... valid=N'")
+            throw ExperimentError("the data has no \(split.rawValue) split; hold one out with 'data ... valid=N'")
         }
         let classes = data.classNames.count
         let wasTraining = model.isTraining
@@ -62,7 +62,7 @@ extension Experiment {
 
     /// The split's last evaluation when nothing it depends on has changed since (weights,
     /// interventions, data), else `nil`.
-    public func cachedEvaluation(split: String) -> EvaluationResult? {
+    public func cachedEvaluation(split: DataSplit) -> EvaluationResult? {
         guard let result = evaluations[split], let key = evaluationKeys[split], key == evaluationKey else { return nil }
         return result
     }

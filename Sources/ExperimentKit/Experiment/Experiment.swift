@@ -38,11 +38,11 @@ public final class Experiment {
     /// Attention maps of the probe images, recorded while training.
     public internal(set) var timeline = AttentionTimeLapse()
     /// The last evaluation of each split (`test`, `valid`, `train`).
-    public var evaluations: [String: EvaluationResult] = [:] {
+    public var evaluations: [DataSplit: EvaluationResult] = [:] {
         didSet { evaluationKeys = evaluationKeys.filter { evaluations[$0.key] != nil } }
     }
     /// What each of ``evaluations`` was computed from (``evaluationKey``).
-    var evaluationKeys: [String: String] = [:]
+    var evaluationKeys: [DataSplit: String] = [:]
     /// Per-parameter gradient norms of the last training step, in parameter order.
     public internal(set) var lastGradientNorms: [(name: String, norm: Double)] = []
     /// The weight digest and printed figures of each command, by command number (for `replay verify=true`).

@@ -32,7 +32,7 @@ extension Experiment {
         let available = min(max(4, count), data.splits.test.count)
         guard available >= 4 else { throw ExperimentError("check model needs at least 4 test images; the test split has \(data.splits.test.count)") }
         let n = min(available, try affordableBatch(model, data))
-        guard let full = data.images("test", indices: Array(0..<n)), let half = data.images("test", indices: Array(0..<(n / 2))) else {
+        guard let full = data.images(.test, indices: Array(0..<n)), let half = data.images(.test, indices: Array(0..<(n / 2))) else {
             throw ExperimentError("cannot read the test images")
         }
         let a = recordedForward(model, full.images), b = recordedForward(model, half.images)
@@ -71,7 +71,7 @@ extension Experiment {
     /// The largest batch whose recorded activations (and its half's) fit ``checkMemory``,
     /// measured on one image.
     func affordableBatch(_ model: Module, _ data: DataState) throws -> Int {
-        guard let one = data.images("test", indices: [0]) else { throw ExperimentError("cannot read the test images") }
+        guard let one = data.images(.test, indices: [0]) else { throw ExperimentError("cannot read the test images") }
         let floats = recordedForward(model, one.images).reduce(0) { $0 + $1.1.count }
         return max(4, Self.checkMemory / max(1, floats * 4 * 3 / 2))
     }
@@ -94,7 +94,7 @@ extension Experiment {
         let data = try ensureData(source: source)
         let model = try requireModel()
         let n = min(count, data.splits.test.count)
-        guard n >= 2, let batch = data.images("test", indices: Array(0..<n)) else {
+        guard n >= 2, let batch = data.images(.test, indices: Array(0..<n)) else {
             throw ExperimentError("check rank needs at least 2 test images")
         }
         var out: [LayerRank] = []

@@ -39,7 +39,7 @@ extension Experiment {
 
     /// Test images at `indices` followed by `files`, normalised as the data is.
     public static func images(_ data: DataState, indices: [Int], files: [ImageFile]) -> ProbeImages? {
-        guard !(indices.isEmpty && files.isEmpty), let batch = data.images("test", indices: indices.isEmpty ? [0] : indices) else {
+        guard !(indices.isEmpty && files.isEmpty), let batch = data.images(.test, indices: indices.isEmpty ? [0] : indices) else {
             return nil
         }
         let test = data.splits.test

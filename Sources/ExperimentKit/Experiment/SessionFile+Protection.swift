@@ -20,7 +20,7 @@ extension SessionRecord {
     public struct BestRecord: Codable {
         public var epoch: Int
         public var accuracy: Double
-        public var split: String
+        public var split: DataSplit
     }
 
     /// A pending guard stop and the state `rollback` returns to (the tensor `rollback.state`, when
@@ -72,8 +72,6 @@ extension SessionFile {
         try SessionRecord.count("best.epoch", b.epoch, from: 1)
         try SessionRecord.check(b.accuracy.isFinite && (0...100).contains(b.accuracy), "best.accuracy",
                                 "\(b.accuracy) is not a percentage")
-        try SessionRecord.check(["test", "valid", "train"].contains(b.split), "best.split",
-                                "'\(b.split)' is not test, valid or train")
         guard let model else { throw ExperimentError("kept best weights without a model") }
         let expected = model.stateDict()
         try SessionRecord.check(entries.count == expected.keys.count, "best",

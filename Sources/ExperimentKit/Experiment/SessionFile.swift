@@ -179,7 +179,7 @@ public struct SessionRecord: Codable {
     public var probes: [Int]
     public var frameEvery: Int?
     public var frames: [FrameRecord]
-    public var evaluations: [String: EvaluationResult]
+    public var evaluations: [DataSplit: EvaluationResult]
     public var digests: [Int: CommandDigest]
     public var autosave: String?
     /// The quiz: on or off, and the score (absent in files saved before it was kept).

@@ -86,11 +86,11 @@ extension SessionRecord {
             try Self.check(frame.blocks.count <= 64, "frames.blocks", "\(frame.blocks.count) blocks")
         }
         for (name, result) in evaluations {
-            try Self.count("evaluations.\(name).count", result.count)
-            try Self.count("evaluations.\(name).correct", result.correct)
-            try Self.check(result.correct <= result.count, "evaluations.\(name).correct", "more correct than evaluated")
-            try Self.check(result.predictions.count <= Self.maxEntries, "evaluations.\(name).predictions", "too many")
-            for p in result.predictions { try Self.count("evaluations.\(name).predictions", p, upTo: 1_000) }
+            try Self.count("evaluations.\(name.rawValue).count", result.count)
+            try Self.count("evaluations.\(name.rawValue).correct", result.correct)
+            try Self.check(result.correct <= result.count, "evaluations.\(name.rawValue).correct", "more correct than evaluated")
+            try Self.check(result.predictions.count <= Self.maxEntries, "evaluations.\(name.rawValue).predictions", "too many")
+            for p in result.predictions { try Self.count("evaluations.\(name.rawValue).predictions", p, upTo: 1_000) }
         }
         if let lrFinder {
             try Self.check(lrFinder.lrs.count <= 100_000 && lrFinder.losses.count <= 100_000

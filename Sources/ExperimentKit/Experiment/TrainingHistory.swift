@@ -31,8 +31,8 @@ public struct TrainingHistory: Codable, Equatable, Sendable {
         /// Loss and accuracy (percent) on the monitored split (test, or valid when held out) at its end.
         public var testLoss: Double?
         public var testAccuracy: Double?
-        /// `test` or `valid`.
-        public var testSplit: String?
+        /// The monitored split: test or valid.
+        public var testSplit: DataSplit?
         /// Last global step of the epoch.
         public var lastStep: Int
         /// Whether every batch of the epoch ran.
@@ -70,7 +70,7 @@ public struct EpochAccumulator: Codable, Equatable, Sendable {
 
 /// The outcome of evaluating a split.
 public struct EvaluationResult: Codable, Equatable, Sendable {
-    public var split: String
+    public var split: DataSplit
     public var loss: Double
     public var correct: Int
     public var count: Int
@@ -81,7 +81,6 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
 
     /// `Test set: Average loss: 1.2345, Accuracy: 5678/10000 (56.78%)`.
     public var line: String {
-        let name = split == "valid" ? "Validation" : split == "train" ? "Train" : "Test"
-        return "\(name) set: Average loss: \(String(format: "%.4f", loss)), Accuracy: \(correct)/\(count) (\(String(format: "%.2f", accuracy))%)"
+        return "\(split.title) set: Average loss: \(String(format: "%.4f", loss)), Accuracy: \(correct)/\(count) (\(String(format: "%.2f", accuracy))%)"
     }
 }

@@ -27,7 +27,7 @@ public struct TrainingPlan: Sendable, Equatable {
 public struct BestWeights {
     public var epoch: Int
     public var accuracy: Double
-    public var split: String
+    public var split: DataSplit
     public var state: StateDict
 }
 
@@ -41,7 +41,7 @@ struct EarlyStopping {
     /// Takes epoch `epoch`'s evaluation; returns why training stops, if it does.
     mutating func update(_ evaluation: EvaluationResult, epoch: Int, plan: TrainingPlan) -> String? {
         let accuracy = evaluation.accuracy
-        let name = evaluation.split == "valid" ? "validation" : evaluation.split
+        let name = evaluation.split.noun
         if let target = plan.targetAccuracy, accuracy >= target {
             return String(format: "target reached: %@ accuracy %.2f%% ≥ %.2f%% after epoch %d", name, accuracy, target, epoch)
         }

@@ -134,12 +134,12 @@ enum BranchCommands {
     /// Data, model, optimizer, epochs, best test and validation accuracy, last loss.
     static func facts(_ x: Experiment) -> [String] {
         let epochs = x.history.epochs
-        func best(_ split: String) -> String {
-            let values = epochs.filter { ($0.testSplit ?? "test") == split }.compactMap(\.testAccuracy)
+        func best(_ split: DataSplit) -> String {
+            let values = epochs.filter { ($0.testSplit ?? .test) == split }.compactMap(\.testAccuracy)
             return values.max().map { String(format: "%.2f%%", $0) } ?? "-"
         }
         return [x.dataSettings?.command.replacingOccurrences(of: "data ", with: "") ?? "-", modelName(x),
-                x.optimizerSettings.map { "\($0.kind.rawValue) lr=\(Format.lr($0.lr))" } ?? "-", "\(x.completedEpochs)", best("test"), best("valid"),
+                x.optimizerSettings.map { "\($0.kind.rawValue) lr=\(Format.lr($0.lr))" } ?? "-", "\(x.completedEpochs)", best(.test), best(.valid),
                 x.history.steps.last.map { String(format: "%.4f", $0.loss) } ?? "-"]
     }
 

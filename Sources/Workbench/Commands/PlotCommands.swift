@@ -116,17 +116,17 @@ enum PlotCommands {
 
     static func showImages(_ inv: Invocation, _ ctx: ShellContext) throws {
         let data = try ctx.data()
-        let split = inv.string("split") ?? "train"
-        guard let set = data.set(split), split != "valid" || data.splits.valid != nil else {
-            throw inv.error("the data has no \(split) split", at: "split", suggestion: "hold one out with 'data ... valid=N'")
+        let split = try inv.word(DataSplit.self, inv.string("split") ?? "train")
+        guard let set = data.set(split) else {
+            throw inv.error("the data has no \(split.rawValue) split", at: "split", suggestion: "hold one out with 'data ... valid=N'")
         }
         let n = min(inv.int("n") ?? 20, set.count)
-        let augmented = (inv.bool("augmented") ?? true) && split == "train"
+        let augmented = (inv.bool("augmented") ?? true) && split == .train
         let augmentation = augmented ? (try? Augmentation(spec: data.settings.augment)) ?? .none : .none
         let tiles = try showTiles(set, count: n, augmentation: augmentation, normalization: data.normalization, seed: data.settings.seed)
-        let title = "\(split) images" + (augmented && !augmentation.isIdentity ? " as training sees them (\(augmentation.spec))" : "")
+        let title = "\(split.rawValue) images" + (augmented && !augmentation.isIdentity ? " as training sees them (\(augmentation.spec))" : "")
         let grid = ImageGrid.compose(tiles, columns: 10, scale: 3, title: title)
-        let name = "images-\(split)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
+        let name = "images-\(split.rawValue)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
         let path = try ctx.outputFile(inv, defaultName: name)!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
         ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0, firstNumber: 0) }
@@ -185,7 +185,7 @@ enum PlotCommands {
     static func misclassifiedTiles(data: DataState, model: Module, predictions: [Int], limit: Int) throws -> ([ImageTile], Int) {
         let test = data.splits.test
         let (shown, wrong) = MisclassifiedPick.pick(labels: test.labels, predictions: predictions, limit: limit)
-        guard !shown.isEmpty, let batch = data.images("test", indices: shown) else { return ([], wrong) }
+        guard !shown.isEmpty, let batch = data.images(.test, indices: shown) else { return ([], wrong) }
         let probabilities = ProbeForward(model: model, images: batch.images).probabilities
         let name = { (c: Int) in data.classNames.indices.contains(c) ? data.classNames[c] : "\(c)" }
         let tiles = try shown.enumerated().map { k, i -> ImageTile in

@@ -36,7 +36,7 @@ enum ProtectionCommands {
         x.figures = [x.weightDigest]
         ctx.recordDigest()
         ctx.console.write(String(format: "restored the weights of epoch %d (%@ accuracy %.2f%%); optimizer and schedule unchanged",
-                                 best.epoch, best.split == "valid" ? "validation" : best.split, best.accuracy))
+                                 best.epoch, best.split.noun, best.accuracy))
     }
 
     /// Keeps the branch's state in memory as the last good one (a failed snapshot keeps the older one).

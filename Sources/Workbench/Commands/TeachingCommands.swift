@@ -66,7 +66,7 @@ enum TeachingCommands {
             var accuracyGuess: (Bool?, Double, Int)?
             if x.completedEpochs > 0, let last = x.history.completeEpochs.last, let acc = last.testAccuracy,
                inv.int("steps") == nil {
-                let answer = ask(QuizQuestion.accuracyUp(previous: acc, split: last.testSplit ?? "test"), ctx, reveal: false)
+                let answer = ask(QuizQuestion.accuracyUp(previous: acc, split: (last.testSplit ?? .test).rawValue), ctx, reveal: false)
                 accuracyGuess = (answer.flatMap(QuizQuestion.yes), acc, x.history.epochs.count)
             } else if let lr = LRWorking.explain(x.schedule, optimizerLR: x.optimizer?.lr ?? x.optimizerSettings?.lr ?? 1e-3, step: x.scheduleStep) {
                 ask(QuizQuestion.nextLR(step: x.scheduleStep, lr: lr.lr, working: lr.working), ctx)

@@ -23,7 +23,7 @@ enum TokenAttentionCommands {
         let data = try ctx.data()
         let test = data.splits.test
         let indices = ctx.session.experiment.probeIndices(data)
-        guard !indices.isEmpty, let batch = data.images("test", indices: indices) else {
+        guard !indices.isEmpty, let batch = data.images(.test, indices: indices) else {
             throw ExperimentError("the test split has no images to probe")
         }
         let wasTraining = vit.isTraining

@@ -42,7 +42,7 @@ extension TokenAttentionCommands {
 
     /// The tokens entering block `block` for one test image, `[1, T, D]` (in the model's current mode).
     static func blockInput(_ ctx: ShellContext, _ vit: ViT, block: Int, testIndex: Int) throws -> Tensor {
-        guard let batch = try ctx.data().images("test", indices: [testIndex]) else {
+        guard let batch = try ctx.data().images(.test, indices: [testIndex]) else {
             throw ExperimentError("test image \(testIndex) is not available")
         }
         return noGrad { vit.blocks.prefix(block).reduce(vit.tokens(batch.images)) { $1($0) } }

@@ -164,7 +164,7 @@ enum TrainingCommands {
         }
         if plan.keepBest, let best = x.best {
             ctx.console.write(String(format: "best: epoch %d, %@ accuracy %.2f%% (kept; 'restore best' brings it back)",
-                                     best.epoch, best.split == "valid" ? "validation" : best.split, best.accuracy))
+                                     best.epoch, best.split.noun, best.accuracy))
         }
     }
 
@@ -198,7 +198,7 @@ enum TrainingCommands {
             let acc = e.testAccuracy.map { String(format: "%8.2f%%", $0) } ?? "        -"
             let batches = e.complete ? "\(e.batches)" : "\(e.batches)/\(e.batchesPerEpoch)"
             ctx.console.write(String(format: "%5d  %@  %10.4f  %8.2f%%  %@  %@  %7.1f s", e.epoch, batches.leftPad(7), e.trainLoss, e.trainAccuracy, test, acc, e.seconds)
-                + (e.complete ? "" : "  (partial)") + (e.testSplit == "valid" ? "  (valid)" : ""))
+                + (e.complete ? "" : "  (partial)") + (e.testSplit == .valid ? "  (valid)" : ""))
         }
     }
 
@@ -211,14 +211,14 @@ enum TrainingCommands {
 
     static func eval(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
-        let split = inv.string("split") ?? "test"
+        let split = try inv.word(DataSplit.self, inv.string("split") ?? "test")
         _ = try x.requireModel()
         try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         var progress: ConsoleProgress?
         let result: EvaluationResult
         do {
             result = try x.evaluate(split: split, subset: inv.int("subset"), shouldStop: { ctx.interruptRequested }) { done, total in
-                if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Eval \(split)") }
+                if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Eval \(split.rawValue)") }
                 progress?.update(to: done)
             }
         } catch {

@@ -10,7 +10,7 @@ public enum SessionCharts {
         let epochs = history.epochs
         guard !epochs.isEmpty else { throw InspectionError("no epochs recorded yet; train first ('train epochs=1')") }
         let x = epochs.map { Double($0.epoch) }
-        let split = epochs.compactMap(\.testSplit).last == "valid" ? "Validation" : "Test"
+        let split = (epochs.compactMap(\.testSplit).last ?? .test).title
         func chart(_ title: String, _ y: [Double], accuracy: Bool, color: Int) -> Chart {
             Chart(title: title, xLabel: "epoch", yLabel: accuracy ? "accuracy (%)" : "loss",
                   series: [ChartSeries(name: title, x: x, y: y, color: Chart.palette[color % Chart.palette.count])])

@@ -36,7 +36,7 @@ public struct SessionReport {
                          + (e.complete ? "" : " (partial: \(e.batches) of \(e.batchesPerEpoch) batches)")]
             if let loss = e.testLoss, let acc = e.testAccuracy {
                 lines.append(String(format: "%@ set: Average loss: %.4f, Accuracy: %.2f%%",
-                                    e.testSplit == "valid" ? "Validation" : "Test", loss, acc))
+                                    (e.testSplit ?? .test).title, loss, acc))
             }
             return lines
         }

@@ -118,10 +118,10 @@ extension ShellContext {
     func testEvaluation() throws -> EvaluationResult {
         let x = session.experiment
         _ = try data()
-        if let cached = x.cachedEvaluation(split: "test") { return cached }
+        if let cached = x.cachedEvaluation(split: .test) { return cached }
         var progress: ConsoleProgress?
         defer { progress?.finish() }
-        let result = try x.evaluate(split: "test", shouldStop: { self.interruptRequested }) { done, total in
+        let result = try x.evaluate(split: .test, shouldStop: { self.interruptRequested }) { done, total in
             if progress == nil { progress = ConsoleProgress(console: self.console, total: total, description: "Eval test") }
             progress?.update(to: done)
         }
