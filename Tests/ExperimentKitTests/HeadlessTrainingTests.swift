@@ -12,8 +12,8 @@ import Testing
         try x.setData(data, dataDirectory: nil)
         var generator = SeededGenerator(seed: 11)
         x.newNetwork(generator: &generator)
-        try x.appendLayer(LayerSpec(kind: "flatten", name: "flatten", settings: [:]))
-        try x.appendLayer(LayerSpec(kind: "linear", name: "fc", settings: ["out": 3]))
+        try x.appendLayer(LayerSpec(kind: .flatten, name: "flatten", settings: [:]))
+        try x.appendLayer(LayerSpec(kind: .linear, name: "fc", settings: ["out": 3]))
         x.setOptimizer(OptimizerSettings(kind: .adam, values: OptimizerKind.adam.defaults))
         return x
     }

@@ -113,7 +113,7 @@ extension TrainingTests {
             #expect(bench.run(["model ultimus variant=bnrelu attention=batch"]))
             #expect(bench.experiment.model?.parameterCount == 26_074)
             #expect(bench.console.errors.contains("attention=batch"))
-            #expect(bench.experiment.modelRecipe == .ultimus(variant: "bnrelu", attention: "batch"))
+            #expect(bench.experiment.modelRecipe == .ultimus(variant: .bnrelu, attention: .batch))
         }
 
         @Test func layersInferShapesAndRejectMisfits() {

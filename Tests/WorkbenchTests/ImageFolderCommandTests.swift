@@ -43,7 +43,7 @@ extension TrainingTests {
             #expect(bench.console.output.contains("model: UltimusNet variant=spec attention=sample classes=3"))
             let model = try #require(bench.experiment.model)
             #expect(try Experiment.outputClasses(model, side: 16) == 3)
-            #expect(bench.experiment.modelRecipe == .ultimus(variant: "spec", attention: "sample", classes: 3))
+            #expect(bench.experiment.modelRecipe == .ultimus(variant: .spec, attention: .sample, classes: 3))
             #expect(bench.run(["train steps=2", "save \(bench.folder)/three.session"]))
             let digest = bench.experiment.weightDigest
             let fresh = TrainingBench()
@@ -52,7 +52,7 @@ extension TrainingTests {
             // A recipe saved before the head was sized reads as the 10-class network.
             let json = #"{"ultimus":{"variant":"spec","attention":"batch"}}"#
             let old = try JSONDecoder().decode(ModelRecipe.self, from: Data(json.utf8))
-            #expect(old == .ultimus(variant: "spec", attention: "batch"))
+            #expect(old == .ultimus(variant: .spec, attention: .batch))
         }
 
         @Test func aHeadThatDoesNotMatchTheFolderIsRefusedInOneLine() throws {

@@ -13,7 +13,7 @@ extension TrainingTests {
             #expect(abs(s.lr(at: 0) - 1e-7) < 1e-20)
             #expect(abs(s.lr(at: 1) - 1.2328467394420659e-7) < 1e-15)
             #expect(abs(s.lr(at: 99) - 100) < 1e-9)
-            s.mode = "linear"
+            s.mode = .linear
             s.start = 1
             s.end = 2
             s.iterations = 11

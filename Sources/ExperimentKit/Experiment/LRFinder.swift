@@ -4,11 +4,13 @@ import Layers
 
 /// Settings of an LR range test, with torch-lr-finder's defaults.
 public struct LRFinderSettings: Codable, Equatable, Sendable {
+    /// How the LR grows from `start` to `end`.
+    public enum Mode: String, SettingWord { case exp, linear }
+
     public var start = 1e-7
     public var end = 10.0
     public var iterations = 100
-    /// `exp` or `linear`.
-    public var mode = "exp"
+    public var mode = Mode.exp
     /// EMA factor f of the loss: s_i = f·L_i + (1−f)·s_{i−1} (0 = no smoothing).
     public var smooth = 0.05
     /// Stop when the smoothed loss exceeds diverge × the best so far.
@@ -19,7 +21,7 @@ public struct LRFinderSettings: Codable, Equatable, Sendable {
     /// The LR of iteration `i` of N: exp `start·(end/start)^(i/(N−1))`, linear `start + i/(N−1)·(end−start)`.
     public func lr(at i: Int) -> Double {
         let t = Double(i) / Double(max(1, iterations - 1))
-        return mode == "linear" ? start + t * (end - start) : start * pow(end / start, t)
+        return mode == .linear ? start + t * (end - start) : start * pow(end / start, t)
     }
 }
 

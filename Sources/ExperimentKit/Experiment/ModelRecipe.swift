@@ -4,7 +4,7 @@ import Layers
 /// described: `model ultimus variant= attention=`, `model vit ...`, or `model new` followed by `layer ...` lines.
 public enum ModelRecipe: Codable, Equatable, Sendable {
     /// UltimusNet; `classes` is the head's size when an image folder set it (`nil`: 10, as CIFAR-10).
-    case ultimus(variant: String, attention: String, classes: Int? = nil)
+    case ultimus(variant: UltimusNet.Variant, attention: AttentionMode, classes: Int? = nil)
     case layers([LayerSpec])
     case vit(ViTRecipe)
 
@@ -12,7 +12,7 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
     public var commands: [String] {
         switch self {
         case .ultimus(let variant, let attention, let classes):
-            return ["model ultimus variant=\(variant) attention=\(attention)" + (classes.map { " classes=\($0)" } ?? "")]
+            return ["model ultimus variant=\(variant.rawValue) attention=\(attention.rawValue)" + (classes.map { " classes=\($0)" } ?? "")]
         case .layers(let specs): return ["model new"] + specs.map(\.command)
         case .vit(let r): return ["model vit " + r.arguments]
         }
@@ -25,11 +25,8 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
     public func build(generator: inout SeededGenerator, maxWeights: Int = .max) throws -> Module {
         switch self {
         case .ultimus(let variant, let attention, let classes):
-            guard let v = UltimusNet.Variant(rawValue: variant), let a = AttentionMode(rawValue: attention) else {
-                throw ShapeError("unknown UltimusNet variant '\(variant)' or attention '\(attention)'; use spec|bnrelu and sample|batch")
-            }
             if let classes, !(2...1000).contains(classes) { throw ShapeError("classes=\(classes) is outside 2...1000") }
-            return UltimusNet(variant: v, attention: a, classes: classes ?? 10, generator: &generator)
+            return UltimusNet(variant: variant, attention: attention, classes: classes ?? 10, generator: &generator)
         case .vit(let r):
             return try ViT(try r.config(), generator: &generator)
         case .layers(let specs):
@@ -46,7 +43,7 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
 /// The settings of `model vit` as typed (checked when the model is built).
 public struct ViTRecipe: Codable, Equatable, Sendable {
     public var patch = 4, dim = 64, depth = 4, heads = 4, mlpRatio = 2
-    public var pool = "cls"
+    public var pool = ViTConfig.Pool.cls
     /// Classes and image side taken from an image folder loaded before the model (`nil`: 10 and 32).
     public var classes: Int?, image: Int?
 
@@ -54,60 +51,24 @@ public struct ViTRecipe: Codable, Equatable, Sendable {
 
     /// `patch=4 dim=64 depth=4 heads=4 mlp_ratio=2 pool=cls` (then `classes=` and `image=` when set).
     public var arguments: String {
-        "patch=\(patch) dim=\(dim) depth=\(depth) heads=\(heads) mlp_ratio=\(mlpRatio) pool=\(pool)"
+        "patch=\(patch) dim=\(dim) depth=\(depth) heads=\(heads) mlp_ratio=\(mlpRatio) pool=\(pool.rawValue)"
             + (classes.map { " classes=\($0)" } ?? "") + (image.map { " image=\($0)" } ?? "")
     }
 
     /// The model's settings.
     /// - Throws: ``ShapeError`` naming the rule a setting breaks.
     public func config() throws -> ViTConfig {
-        guard let p = ViTConfig.Pool(rawValue: pool) else { throw ShapeError("pool=\(pool) is not cls or mean") }
         let sizes = [("dim", dim, 1024), ("depth", depth, 32), ("heads", heads, 64), ("mlp_ratio", mlpRatio, 16),
                      ("classes", classes ?? 10, 1000), ("image", image ?? 32, 512)]
         for (name, value, top) in sizes where value > top {
             throw ShapeError("\(name)=\(value) is larger than \(top)")
         }
         var c = ViTConfig()
-        (c.patch, c.dim, c.depth, c.heads, c.mlpRatio, c.pool) = (patch, dim, depth, heads, mlpRatio, p)
+        (c.patch, c.dim, c.depth, c.heads, c.mlpRatio, c.pool) = (patch, dim, depth, heads, mlpRatio, pool)
         (c.classes, c.image) = (classes ?? c.classes, image ?? c.image)
         try c.validate()
         return c
     }
-}
-
-/// One `layer ...` line: its kind, its name in the state dict, and its numeric settings.
-public struct LayerSpec: Codable, Equatable, Sendable {
-    /// `conv`, `bn`, `relu`, `dropout`, `maxpool`, `gap`, `flatten`, `linear`, `ultimus`, or the token
-    /// layers `patches`, `block`, `norm`, `pool`.
-    public var kind: String
-    public var name: String
-    /// Settings by the command's argument names (`out`, `kernel`, `p`, `bias` as 0/1...).
-    public var settings: [String: Double]
-
-    public init(kind: String, name: String, settings: [String: Double]) {
-        self.kind = kind
-        self.name = name
-        self.settings = settings
-    }
-
-    /// The `layer` command that makes it.
-    public var command: String {
-        let args = settings.keys.sorted().map { key -> String in
-            let v = settings[key]!
-            if key == "bias" || key == "cls" { return "\(key)=\(v != 0)" }
-            if key == "mean" { return "mode=\(v != 0 ? "mean" : "cls")" }
-            return v == v.rounded() && abs(v) < 1e9 ? "\(key)=\(Int(v))" : "\(key)=\(v)"
-        }
-        return (["layer", kind] + args + ["name=\(name)"]).joined(separator: " ")
-    }
-
-    /// A setting as an integer; values that are not whole numbers of sensible size (from a damaged
-    /// session file) read as -1, which ``LayerNetwork`` refuses.
-    func int(_ key: String, _ fallback: Int) -> Int {
-        guard let v = settings[key] else { return fallback }
-        return v.isFinite && v == v.rounded() && abs(v) < 1e9 ? Int(v) : -1
-    }
-    func double(_ key: String, _ fallback: Double) -> Double { settings[key] ?? fallback }
 }
 
 /// A network built layer by layer (`model new`, `layer ...`): children run in order under the names
@@ -145,16 +106,12 @@ public final class LayerNetwork: Module {
 
     /// Default name for the next layer of `kind`: conv1, bn1, relu1, drop1, pool1, gap1, flatten1, fc1, ultimus1.
     /// Token layers: embed, blocks.0, blocks.1, ..., norm, pool, and head after a pool.
-    public func defaultName(kind: String) -> String {
+    public func defaultName(kind: LayerKind) -> String {
         if let name = tokenLayerName(kind: kind) { return name }
-        let stem = LayerNetwork.stems[kind] ?? kind
         var i = 1
-        while layers.contains(where: { $0.name == "\(stem)\(i)" }) { i += 1 }
-        return "\(stem)\(i)"
+        while layers.contains(where: { $0.name == "\(kind.stem)\(i)" }) { i += 1 }
+        return "\(kind.stem)\(i)"
     }
-
-    static let stems = ["conv": "conv", "bn": "bn", "relu": "relu", "dropout": "drop", "maxpool": "pool",
-                        "gap": "gap", "flatten": "flatten", "linear": "fc", "ultimus": "ultimus"]
 
     /// Appends a layer, inferring its input size from the previous one.
     /// - Throws: ``ShapeError`` when it cannot follow the current output (a conv after flatten...).
@@ -234,15 +191,15 @@ public final class LayerNetwork: Module {
         }
         let spatial = input.count == 3
         func requireSpatial() throws {
-            guard spatial else { throw ShapeError("layer \(spec.kind) needs images [C, H, W] but the previous layer gives \(input); put it before gap/flatten") }
+            guard spatial else { throw ShapeError("layer \(spec.kind.rawValue) needs images [C, H, W] but the previous layer gives \(input); put it before gap/flatten") }
         }
         func requireFlat() throws {
-            guard input.count == 1 else { throw ShapeError("layer \(spec.kind) needs features [N] but the previous layer gives \(input); add 'layer gap' or 'layer flatten' first") }
+            guard input.count == 1 else { throw ShapeError("layer \(spec.kind.rawValue) needs features [N] but the previous layer gives \(input); add 'layer gap' or 'layer flatten' first") }
         }
         switch spec.kind {
-        case "conv":
+        case .conv:
             try requireSpatial()
-            let out = spec.int("out", 16), k = spec.int("kernel", 3), s = spec.int("stride", 1), p = spec.int("padding", 1)
+            let out = spec.int("out"), k = spec.int("kernel"), s = spec.int("stride"), p = spec.int("padding")
             let h = (input[1] + 2 * p - k) / s + 1, w = (input[2] + 2 * p - k) / s + 1
             guard input[1] + 2 * p >= k, input[2] + 2 * p >= k, h > 0, w > 0 else {
                 throw ShapeError("conv kernel \(k) does not fit the \(input[1])×\(input[2]) input with padding \(p)")
@@ -253,41 +210,39 @@ public final class LayerNetwork: Module {
                 throw ShapeError("layer \(spec.name) would output \(out)×\(h)×\(w) values per image (at most 1,048,576); use a smaller out= or a stride")
             }
             let conv = Conv2d(inChannels: input[0], outChannels: out, kernelSize: k, stride: s, padding: p,
-                              bias: spec.double("bias", 1) != 0, generator: &generator)
+                              bias: spec.double("bias") != 0, generator: &generator)
             return (conv, [out, h, w])
-        case "bn":
+        case .bn:
             try requireSpatial()
-            return (BatchNorm2d(input[0], eps: Float(spec.double("eps", 1e-5)), momentum: Float(spec.double("momentum", 0.1))), input)
-        case "relu":
+            return (BatchNorm2d(input[0], eps: Float(spec.double("eps")), momentum: Float(spec.double("momentum"))), input)
+        case .relu:
             return (ReLU(), input)
-        case "dropout":
-            return (Dropout(p: Float(spec.double("p", 0.1)), seed: generator.next()), input)
-        case "maxpool":
+        case .dropout:
+            return (Dropout(p: Float(spec.double("p")), seed: generator.next()), input)
+        case .maxpool:
             try requireSpatial()
-            let k = spec.int("kernel", 2), s = spec.int("stride", k)
+            let k = spec.int("kernel"), s = spec.int("stride", k)
             guard input[1] >= k, input[2] >= k else { throw ShapeError("maxpool window \(k) is larger than the \(input[1])×\(input[2]) input") }
             return (MaxPool2d(kernelSize: k, stride: s), [input[0], (input[1] - k) / s + 1, (input[2] - k) / s + 1])
-        case "gap":
+        case .gap:
             try requireSpatial()
             return (GlobalAvgPool(), [input[0]])
-        case "flatten":
+        case .flatten:
             return (Flatten(), [input.reduce(1, *)])
-        case "linear":
+        case .linear:
             try requireFlat()
-            let out = spec.int("out", 10)
+            let out = spec.int("out")
             try checkWeights(out * input[0])
-            return (Linear(inputFeatures: input[0], outputFeatures: out, bias: spec.double("bias", 1) != 0, generator: &generator), [out])
-        case "ultimus":
+            let linear = Linear(inputFeatures: input[0], outputFeatures: out, bias: spec.double("bias") != 0,
+                                generator: &generator)
+            return (linear, [out])
+        case .ultimus:
             try requireFlat()
-            try checkWeights(3 * spec.int("dim", 8) * input[0])
-            return (Ultimus(dModel: input[0], heads: spec.int("dim", 8), attention: .sample, generator: &generator), input)
-        default:
-            if let made = try makeTokenLayer(spec, input: input, classToken: classToken, checkWeights: checkWeights,
-                                             generator: &generator) {
-                return made
-            }
-            throw ShapeError("unknown layer kind '\(spec.kind)'; use conv, bn, relu, dropout, maxpool, gap, flatten, linear, "
-                             + "ultimus, patches, block, norm or pool")
+            try checkWeights(3 * spec.int("dim") * input[0])
+            return (Ultimus(dModel: input[0], heads: spec.int("dim"), attention: .sample, generator: &generator), input)
+        case .patches, .block, .norm, .pool:
+            return try makeTokenLayer(spec, input: input, classToken: classToken, checkWeights: checkWeights,
+                                      generator: &generator)
         }
     }
 }

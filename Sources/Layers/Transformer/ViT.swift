@@ -1,7 +1,7 @@
 /// The settings of a ``ViT``: `model vit [patch=4] [dim=64] [depth=4] [heads=4] [mlp_ratio=2] [pool=cls]`.
 public struct ViTConfig: Equatable, Sendable {
     /// How the head reads the tokens: the class token (token 0) or the mean of all tokens.
-    public enum Pool: String, Sendable, CaseIterable { case cls, mean }
+    public enum Pool: String, Codable, Sendable, CaseIterable { case cls, mean }
 
     public var patch = 4, dim = 64, depth = 4, heads = 4, mlpRatio = 2
     public var pool = Pool.cls

@@ -1,5 +1,5 @@
 /// How an Ultimus block forms its attention map.
-public enum AttentionMode: String, Sendable, CaseIterable {
+public enum AttentionMode: String, Codable, Sendable, CaseIterable {
     /// The specification: one h×h map per image, AM[b,i,j] = softmax_j(q[b,i]·k[b,j]/√h).
     case sample
     /// The seed notebook's mistake, kept for teaching: QKᵀ over the batch, a B×B map that mixes

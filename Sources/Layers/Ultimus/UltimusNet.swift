@@ -8,7 +8,7 @@
 /// ultimus1..4, fc. Weights are drawn from the generator in that order, as PyTorch initialises.
 public final class UltimusNet: Module {
     /// Which network.
-    public enum Variant: String, Sendable, CaseIterable {
+    public enum Variant: String, Codable, Sendable, CaseIterable {
         case spec, bnrelu
     }
 

@@ -145,7 +145,7 @@ enum BranchCommands {
 
     static func modelName(_ x: Experiment) -> String {
         switch x.modelRecipe {
-        case .ultimus(let v, let a, _)?: return "UltimusNet \(v)/\(a)"
+        case .ultimus(let v, let a, _)?: return "UltimusNet \(v.rawValue)/\(a.rawValue)"
         case .layers(let specs)?: return "\(specs.count) layers"
         case .vit?: return "ViT"
         case nil: return "-"

@@ -38,44 +38,51 @@ extension Command {
             subcommands: [
                 SubcommandSpec("conv", "2-D convolution", arguments: [
                     ArgumentSpec("out", .int, range: Bounds.atLeastOne, required: true, "output channels"),
-                    ArgumentSpec("kernel", .int, default: .int(3), range: 1...15, "kernel size"),
-                    ArgumentSpec("stride", .int, default: .int(1), range: 1...8, "stride"),
-                    ArgumentSpec("padding", .int, default: .int(1), range: 0...8, "zero padding on each side"),
-                    ArgumentSpec("bias", .bool, default: .bool(true), "learn a bias"),
+                    ArgumentSpec("kernel", .int, default: .layerCount(.conv, "kernel"), range: 1...15, "kernel size"),
+                    ArgumentSpec("stride", .int, default: .layerCount(.conv, "stride"), range: 1...8, "stride"),
+                    ArgumentSpec("padding", .int, default: .layerCount(.conv, "padding"), range: 0...8,
+                                 "zero padding on each side"),
+                    ArgumentSpec("bias", .bool, default: .layerFlag(.conv, "bias"), "learn a bias"),
                 ]),
                 SubcommandSpec("bn", "BatchNorm2d over the channels", arguments: [
-                    ArgumentSpec("momentum", .float, default: .float(0.1), range: Bounds.unit, "running-statistics momentum"),
-                    ArgumentSpec("eps", .float, default: .float(1e-5), range: Bounds.positive, "added to the variance"),
+                    ArgumentSpec("momentum", .float, default: .layerDefault(.bn, "momentum"), range: Bounds.unit,
+                                 "running-statistics momentum"),
+                    ArgumentSpec("eps", .float, default: .layerDefault(.bn, "eps"), range: Bounds.positive, "added to the variance"),
                 ]),
                 SubcommandSpec("relu", "ReLU"),
                 SubcommandSpec("remove", "remove the last layer, or layer N (counting from 1)",
                                positionals: [PositionalSpec("n", .int, required: false, "which layer (default: the last)")]),
-                SubcommandSpec("dropout", "dropout (training only)", arguments: [ArgumentSpec("p", .float, default: .float(0.1), range: 0...0.99, "drop probability")]),
+                SubcommandSpec("dropout", "dropout (training only)", arguments: [
+                    ArgumentSpec("p", .float, default: .layerDefault(.dropout, "p"), range: 0...0.99, "drop probability"),
+                ]),
                 SubcommandSpec("maxpool", "max pooling", arguments: [
-                    ArgumentSpec("kernel", .int, default: .int(2), range: 1...8, "window size"),
+                    ArgumentSpec("kernel", .int, default: .layerCount(.maxpool, "kernel"), range: 1...8, "window size"),
                     ArgumentSpec("stride", .int, range: 1...8, "stride (default: the kernel size)"),
                 ]),
                 SubcommandSpec("gap", "global average pooling to 1×1"),
                 SubcommandSpec("flatten", "flatten to [N, features]"),
                 SubcommandSpec("linear", "fully connected layer", arguments: [
                     ArgumentSpec("out", .int, range: Bounds.atLeastOne, required: true, "output features"),
-                    ArgumentSpec("bias", .bool, default: .bool(true), "learn a bias"),
+                    ArgumentSpec("bias", .bool, default: .layerFlag(.linear, "bias"), "learn a bias"),
                 ]),
                 SubcommandSpec("ultimus", "an Ultimus attention block (K, Q, V projections and an output layer)", arguments: [
-                    ArgumentSpec("dim", .int, default: .int(8), range: Bounds.atLeastOne, "size of K, Q and V"),
+                    ArgumentSpec("dim", .int, default: .layerCount(.ultimus, "dim"), range: Bounds.atLeastOne, "size of K, Q and V"),
                 ]),
                 SubcommandSpec("patches", "ViT patch embedding: Conv2d(3, dim, patch, stride=patch), class token, position embedding", arguments: [
-                    ArgumentSpec("patch", .int, default: .int(4), range: 1...32, "patch side in pixels (divides the image side)"),
-                    ArgumentSpec("dim", .int, default: .int(64), range: 1...1024, "features per token"),
-                    ArgumentSpec("cls", .bool, default: .bool(true), "prepend a learned class token as token 0"),
+                    ArgumentSpec("patch", .int, default: .layerCount(.patches, "patch"), range: 1...32,
+                                 "patch side in pixels (divides the image side)"),
+                    ArgumentSpec("dim", .int, default: .layerCount(.patches, "dim"), range: 1...1024, "features per token"),
+                    ArgumentSpec("cls", .bool, default: .layerFlag(.patches, "cls"), "prepend a learned class token as token 0"),
                 ]),
                 SubcommandSpec("block", "pre-norm transformer block (TransformerEncoderLayer, GELU): tokens in and out", arguments: [
-                    ArgumentSpec("heads", .int, default: .int(4), range: 1...64, "attention heads (divide the tokens' features)"),
-                    ArgumentSpec("mlp_ratio", .int, default: .int(2), range: 1...16, "MLP width as a multiple of the features"),
+                    ArgumentSpec("heads", .int, default: .layerCount(.block, "heads"), range: 1...64,
+                                 "attention heads (divide the tokens' features)"),
+                    ArgumentSpec("mlp_ratio", .int, default: .layerCount(.block, "mlp_ratio"), range: 1...16,
+                                 "MLP width as a multiple of the features"),
                     ArgumentSpec("dim", .int, range: 1...1024, "the tokens' features (follows the previous layer; checked when given)"),
                 ]),
                 SubcommandSpec("norm", "LayerNorm over the last axis (the ViT's final norm)", arguments: [
-                    ArgumentSpec("eps", .float, default: .float(1e-5), range: Bounds.positive, "added to the variance"),
+                    ArgumentSpec("eps", .float, default: .layerDefault(.norm, "eps"), range: Bounds.positive, "added to the variance"),
                 ]),
                 SubcommandSpec("pool", "tokens to one vector per image for the classifier", arguments: [
                     ArgumentSpec("mode", .choice(["cls", "mean"]), default: .string("cls"), "the class token (token 0) or the token mean"),
@@ -107,22 +114,22 @@ extension Command {
             ],
             subcommands: [
                 SubcommandSpec("sgd", "stochastic gradient descent (lr default 0.01)", arguments: [
-                    ArgumentSpec("momentum", .float, default: .setting(.sgd, "momentum"), range: Bounds.unit, "momentum factor"),
-                    ArgumentSpec("dampening", .float, default: .setting(.sgd, "dampening"), range: Bounds.unit,
+                    ArgumentSpec("momentum", .float, default: .optimizerDefault(.sgd, "momentum"), range: Bounds.unit, "momentum factor"),
+                    ArgumentSpec("dampening", .float, default: .optimizerDefault(.sgd, "dampening"), range: Bounds.unit,
                                  "dampening for momentum"),
-                    ArgumentSpec("nesterov", .bool, default: .flag(.sgd, "nesterov"), "Nesterov momentum"),
+                    ArgumentSpec("nesterov", .bool, default: .optimizerFlag(.sgd, "nesterov"), "Nesterov momentum"),
                 ]),
                 SubcommandSpec("adam", "Adam (lr default 1e-3)", arguments: [
                     ArgumentSpec("betas", .list(.float), default: .betas(.adam), range: 0...0.999999,
                                  "β1,β2: decay rates of the moment estimates"),
-                    ArgumentSpec("eps", .float, default: .setting(.adam, "eps"), range: Bounds.positive,
+                    ArgumentSpec("eps", .float, default: .optimizerDefault(.adam, "eps"), range: Bounds.positive,
                                  "added to the denominator"),
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
                 SubcommandSpec("adamw", "AdamW, decoupled weight decay (lr 1e-3, weight_decay 0.01)", arguments: [
                     ArgumentSpec("betas", .list(.float), default: .betas(.adamw), range: 0...0.999999,
                                  "β1,β2: decay rates of the moment estimates"),
-                    ArgumentSpec("eps", .float, default: .setting(.adamw, "eps"), range: Bounds.positive,
+                    ArgumentSpec("eps", .float, default: .optimizerDefault(.adamw, "eps"), range: Bounds.positive,
                                  "added to the denominator"),
                     ArgumentSpec("amsgrad", .bool, default: .bool(false), "use the AMSGrad variant"),
                 ]),
@@ -141,23 +148,23 @@ extension Command {
                     ArgumentSpec("max_lr", .float, range: Bounds.positive, required: true, "peak learning rate"),
                     ArgumentSpec("epochs", .int, range: Bounds.count, "length of the cycle in epochs"),
                     ArgumentSpec("total_steps", .int, range: Bounds.count, "length of the cycle in steps (instead of epochs)"),
-                    ArgumentSpec("pct_start", .float, default: .setting(.onecycle, "pct_start"), range: Bounds.openUnit, "share of the cycle spent increasing the LR"),
+                    ArgumentSpec("pct_start", .float, default: .scheduleDefault(.onecycle, "pct_start"), range: Bounds.openUnit, "share of the cycle spent increasing the LR"),
                     ArgumentSpec("anneal_strategy", .choice(OneCycleLR.AnnealStrategy.allCases.map(\.rawValue)),
                                  default: .string(OneCycleLR.AnnealStrategy.cos.rawValue), "shape of the annealing"),
-                    ArgumentSpec("div_factor", .float, default: .setting(.onecycle, "div_factor"), range: Bounds.positive, "initial lr = max_lr/div_factor"),
-                    ArgumentSpec("final_div_factor", .float, default: .setting(.onecycle, "final_div_factor"),
+                    ArgumentSpec("div_factor", .float, default: .scheduleDefault(.onecycle, "div_factor"), range: Bounds.positive, "initial lr = max_lr/div_factor"),
+                    ArgumentSpec("final_div_factor", .float, default: .scheduleDefault(.onecycle, "final_div_factor"),
                                  range: Bounds.positive, "final lr = initial lr/final_div_factor"),
-                    ArgumentSpec("three_phase", .bool, default: .flag(.onecycle, "three_phase"), "use the paper's three phases"),
-                    ArgumentSpec("cycle_momentum", .bool, default: .flag(.onecycle, "cycle_momentum"), "cycle momentum (Adam: β1) inversely to the LR"),
-                    ArgumentSpec("base_momentum", .float, default: .setting(.onecycle, "base_momentum"), range: Bounds.unit,
+                    ArgumentSpec("three_phase", .bool, default: .scheduleFlag(.onecycle, "three_phase"), "use the paper's three phases"),
+                    ArgumentSpec("cycle_momentum", .bool, default: .scheduleFlag(.onecycle, "cycle_momentum"), "cycle momentum (Adam: β1) inversely to the LR"),
+                    ArgumentSpec("base_momentum", .float, default: .scheduleDefault(.onecycle, "base_momentum"), range: Bounds.unit,
                                  "lowest momentum"),
-                    ArgumentSpec("max_momentum", .float, default: .setting(.onecycle, "max_momentum"), range: Bounds.unit,
+                    ArgumentSpec("max_momentum", .float, default: .scheduleDefault(.onecycle, "max_momentum"), range: Bounds.unit,
                                  "highest momentum"),
                 ]),
                 SubcommandSpec("constant", "keep the optimizer's learning rate"),
                 SubcommandSpec("step", "multiply the LR by gamma every step_size epochs", arguments: [
                     ArgumentSpec("step_size", .int, range: Bounds.count, required: true, "epochs between decays"),
-                    ArgumentSpec("gamma", .float, default: .setting(.step, "gamma"), range: Bounds.positive, "decay factor"),
+                    ArgumentSpec("gamma", .float, default: .scheduleDefault(.step, "gamma"), range: Bounds.positive, "decay factor"),
                 ]),
             ],
             subcommandRequired: false,
@@ -175,8 +182,9 @@ enum ModelCommands {
                 throw inv.error("UltimusNet always has 4 attention blocks (the assignment's network)", at: "blocks",
                                 suggestion: "for \(blocks) blocks build the network with 'model new', then 'layer ultimus' once per block")
             }
-            let recipe = ModelRecipe.ultimus(variant: inv.string("variant") ?? "spec",
-                                             attention: inv.string("attention") ?? "sample", classes: folderClasses(x))
+            let recipe = ModelRecipe.ultimus(variant: try inv.word(UltimusNet.Variant.self, inv.string("variant") ?? "spec"),
+                                             attention: try inv.word(AttentionMode.self, inv.string("attention") ?? "sample"),
+                                             classes: folderClasses(x))
             var generator = ctx.session.generator
             try x.setModel(recipe, generator: &generator)
             ctx.session.generator = generator
@@ -191,7 +199,7 @@ enum ModelCommands {
             r.depth = inv.int("depth") ?? r.depth
             r.heads = inv.int("heads") ?? r.heads
             r.mlpRatio = inv.int("mlp_ratio") ?? r.mlpRatio
-            r.pool = inv.string("pool") ?? r.pool
+            r.pool = try inv.string("pool").map { try inv.word(ViTConfig.Pool.self, $0) } ?? r.pool
             if let classes = folderClasses(x) { (r.classes, r.image) = (classes, x.data?.splits.train.height) }
             var generator = ctx.session.generator
             do { try x.setModel(.vit(r), generator: &generator) } catch let error as ShapeError { throw inv.error(error.message) }
@@ -225,7 +233,7 @@ enum ModelCommands {
         switch x.modelRecipe {
         case .ultimus(let variant, let attention, let classes)?:
             let head = classes.map { " classes=\($0)" } ?? ""
-            ctx.console.write("model: UltimusNet variant=\(variant) attention=\(attention)\(head) · \(params) parameters")
+            ctx.console.write("model: UltimusNet variant=\(variant.rawValue) attention=\(attention.rawValue)\(head) · \(params) parameters")
         case .vit(let r)?:
             let tokens = (model as? ViT).map { "\($0.config.tokens) tokens of \($0.config.dim)" } ?? ""
             ctx.console.write("model: ViT \(r.arguments) · \(tokens) · \(params) parameters")
@@ -237,21 +245,22 @@ enum ModelCommands {
 
     static func layer(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
-        guard let kind = inv.subcommand else { return }
+        guard let word = inv.subcommand else { return }
         guard let net = x.model as? LayerNetwork else {
             throw inv.error("'layer' adds to a network started with 'model new'", suggestion: "run 'model new' first")
         }
-        if kind == "remove" { return try removeLayer(inv, ctx, net) }
+        if word == "remove" { return try removeLayer(inv, ctx, net) }
+        let kind = try inv.word(LayerKind.self, word)
         var settings: [String: Double] = [:]
         for key in ["out", "kernel", "stride", "padding", "momentum", "eps", "p", "dim", "patch", "heads", "mlp_ratio"]
         where inv.isExplicit(key) {
             if let v = inv.double(key) { settings[key] = v }
         }
-        if kind == "maxpool", inv.isExplicit("stride"), let v = inv.double("stride") { settings["stride"] = v }
+        if kind == .maxpool, inv.isExplicit("stride"), let v = inv.double("stride") { settings["stride"] = v }
         if inv.isExplicit("bias"), let b = inv.bool("bias") { settings["bias"] = b ? 1 : 0 }
         if inv.isExplicit("cls"), let b = inv.bool("cls") { settings["cls"] = b ? 1 : 0 }
-        if kind == "pool", inv.isExplicit("mode") { settings["mean"] = inv.string("mode") == "mean" ? 1 : 0 }
-        if ["conv", "linear"].contains(kind), settings["out"] == nil, let v = inv.double("out") { settings["out"] = v }
+        if kind == .pool, inv.isExplicit("mode") { settings["mean"] = inv.string("mode") == "mean" ? 1 : 0 }
+        if [LayerKind.conv, .linear].contains(kind), settings["out"] == nil, let v = inv.double("out") { settings["out"] = v }
         let name = inv.string("name") ?? net.defaultName(kind: kind)
         do {
             try x.appendLayer(LayerSpec(kind: kind, name: name, settings: settings))
@@ -379,12 +388,17 @@ enum ModelCommands {
     }
 }
 
-/// Grammar defaults read from the settings' own defaults, so help, parsing and the built optimizer
-/// or schedule cannot disagree.
+/// Grammar defaults read from the settings' own defaults, so help, parsing and the built optimizer,
+/// schedule or layer cannot disagree.
 private extension ArgumentValue {
-    static func setting(_ kind: OptimizerKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
-    static func setting(_ kind: ScheduleKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
-    static func flag(_ kind: OptimizerKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
-    static func flag(_ kind: ScheduleKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
-    static func betas(_ kind: OptimizerKind) -> ArgumentValue { .list([setting(kind, "beta1"), setting(kind, "beta2")]) }
+    static func optimizerDefault(_ kind: OptimizerKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
+    static func optimizerFlag(_ kind: OptimizerKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
+    static func betas(_ kind: OptimizerKind) -> ArgumentValue {
+        .list([optimizerDefault(kind, "beta1"), optimizerDefault(kind, "beta2")])
+    }
+    static func scheduleDefault(_ kind: ScheduleKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
+    static func scheduleFlag(_ kind: ScheduleKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
+    static func layerDefault(_ kind: LayerKind, _ key: String) -> ArgumentValue { .float(kind.defaultValue(key)) }
+    static func layerCount(_ kind: LayerKind, _ key: String) -> ArgumentValue { .int(Int(kind.defaultValue(key))) }
+    static func layerFlag(_ kind: LayerKind, _ key: String) -> ArgumentValue { .bool(kind.defaultValue(key) != 0) }
 }

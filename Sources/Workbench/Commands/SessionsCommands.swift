@@ -128,7 +128,7 @@ enum SessionsCommands {
     static func summary(_ x: Experiment) -> String {
         let model: String
         switch x.modelRecipe {
-        case .ultimus(let v, let a, _)?: model = "UltimusNet \(v)/\(a)"
+        case .ultimus(let v, let a, _)?: model = "UltimusNet \(v.rawValue)/\(a.rawValue)"
         case .layers(let specs)?: model = "network of \(specs.count) layers"
         case .vit(let r)?: model = "ViT \(r.arguments)"
         case nil: model = "no model"

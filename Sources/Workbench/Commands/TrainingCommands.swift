@@ -38,12 +38,13 @@ extension Command {
             details: "torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or linearly), smooths the loss (smooth=0: the raw loss), stops when it exceeds diverge× the best, and suggests LRs: the steepest gradient (torch-lr-finder's, skipping the first 10 and last 5 points) and minimum/10 and valley (fastai's, over the points from iters/10 to the last 5), each kept inside the swept range. It warns when the loss never fell. The terminal chart clips the divergence tail at 1.5× the first loss. Afterwards the model, optimizer, generators and loader position are exactly as before.",
             examples: ["lrfind", "lrfind start=1e-7 end=10 iters=100 mode=exp"],
             arguments: [
-                ArgumentSpec("start", .float, default: .float(1e-7), range: Bounds.positive, "first learning rate"),
-                ArgumentSpec("end", .float, default: .float(10), range: Bounds.positive, "last learning rate"),
-                ArgumentSpec("iters", .int, default: .int(100), range: 2...100_000, "number of batches"),
-                ArgumentSpec("mode", .choice(["exp", "linear"]), default: .string("exp"), "how the LR grows"),
-                ArgumentSpec("smooth", .float, default: .float(0.05), range: 0...0.999, "EMA factor of the loss (0 = none)"),
-                ArgumentSpec("diverge", .float, default: .float(5), range: 1 ... .greatestFiniteMagnitude, "stop when loss > diverge × best"),
+                ArgumentSpec("start", .float, default: .float(LRFinderSettings().start), range: Bounds.positive, "first learning rate"),
+                ArgumentSpec("end", .float, default: .float(LRFinderSettings().end), range: Bounds.positive, "last learning rate"),
+                ArgumentSpec("iters", .int, default: .int(LRFinderSettings().iterations), range: 2...100_000, "number of batches"),
+                ArgumentSpec("mode", .choice(LRFinderSettings.Mode.allCases.map(\.rawValue)),
+                             default: .string(LRFinderSettings().mode.rawValue), "how the LR grows"),
+                ArgumentSpec("smooth", .float, default: .float(LRFinderSettings().smooth), range: 0...0.999, "EMA factor of the loss (0 = none)"),
+                ArgumentSpec("diverge", .float, default: .float(LRFinderSettings().diverge), range: 1 ... .greatestFiniteMagnitude, "stop when loss > diverge × best"),
             ],
             effect: .changesExperiment),
         run: TrainingCommands.lrfind)
@@ -244,7 +245,7 @@ enum TrainingCommands {
         settings.start = inv.double("start") ?? settings.start
         settings.end = inv.double("end") ?? settings.end
         settings.iterations = inv.int("iters") ?? settings.iterations
-        settings.mode = inv.string("mode") ?? settings.mode
+        settings.mode = try inv.string("mode").map { try inv.word(LRFinderSettings.Mode.self, $0) } ?? settings.mode
         settings.smooth = inv.double("smooth") ?? settings.smooth
         settings.diverge = inv.double("diverge") ?? settings.diverge
         guard settings.end > settings.start else {
@@ -270,7 +271,7 @@ enum TrainingCommands {
         x.lrFinder = result
         let n = result.losses.count
         let stop = result.diverged ? "; stopped at iteration \(n): the loss diverged" : ""
-        ctx.console.write("lrfind: \(n) iterations from \(Format.number(settings.start)) to \(Format.number(result.lrs.last ?? settings.end)) (\(settings.mode))\(stop)")
+        ctx.console.write("lrfind: \(n) iterations from \(Format.number(settings.start)) to \(Format.number(result.lrs.last ?? settings.end)) (\(settings.mode.rawValue))\(stop)")
         ctx.console.write(chart(result, ctx))
         let line = suggestionLine(result)
         ctx.console.write(line)
@@ -299,7 +300,7 @@ enum TrainingCommands {
         let top = max(first * 1.5, low + 1e-6)
         let chart = Chart(title: "LR range test", xLabel: "learning rate (log)", yLabel: "loss",
                           series: [ChartSeries(name: r.settings.smooth == 0 ? "loss" : "smoothed loss", x: finite.map(\.0), y: finite.map { min($0.1, top) })],
-                          markers: markers, logX: r.settings.mode != "linear")
+                          markers: markers, logX: r.settings.mode != .linear)
         let style = RenderStyle(color: ctx.console.color, unicode: ctx.console.unicode, width: min(ctx.console.width, 100))
         return LineChart.render(chart, style: style, height: 12)
     }

@@ -29,10 +29,10 @@ public enum SessionCharts {
         if let s = result.steepest { markers.append(ChartMarker(x: s, label: "steepest \(Format.lr(s))")) }
         if let m = result.minimum { markers.append(ChartMarker(x: m, label: "min/10 \(Format.lr(m))")) }
         if let v = result.valley { markers.append(ChartMarker(x: v, label: "valley \(Format.lr(v))")) }
-        return Chart(title: "LR range test (\(result.settings.mode), \(result.lrs.count) iterations\(result.diverged ? ", stopped at divergence" : ""))",
+        return Chart(title: "LR range test (\(result.settings.mode.rawValue), \(result.lrs.count) iterations\(result.diverged ? ", stopped at divergence" : ""))",
                      xLabel: "learning rate", yLabel: result.settings.smooth == 0 ? "loss" : "loss (smoothed)",
                      series: [ChartSeries(name: "loss", x: result.lrs, y: result.losses)], markers: markers,
-                     logX: result.settings.mode != "linear")
+                     logX: result.settings.mode != .linear)
     }
 
     /// LR and β1 (or momentum) per training step, two panels.
