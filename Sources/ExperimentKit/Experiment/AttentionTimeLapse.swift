@@ -73,7 +73,9 @@ extension Experiment {
             _ = noGrad { model(batch.images) }
             recorded = (blocks.map(\.name), blocks.map { $0.block.lastAttention ?? Tensor.zeros([0]) })
         }
-        if timeline.every == nil { timeline.every = AttentionTimeLapse.interval(batchesPerEpoch: data.trainLoader.batchesPerEpoch) }
+        if timeline.every == nil {
+            timeline.every = AttentionTimeLapse.interval(batchesPerEpoch: data.trainLoader.batchesPerEpoch)
+        }
         timeline.frames.removeAll { $0.step == globalStep }
         timeline.frames.append(.init(step: globalStep, epoch: epoch, blocks: recorded.names, maps: recorded.maps))
     }

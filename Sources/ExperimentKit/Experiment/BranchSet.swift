@@ -49,11 +49,14 @@ public final class BranchSet {
         }
         let set = BranchSet()
         guard stored.names.allSatisfy(isValidName), Set(stored.names).count == stored.names.count,
-              stored.names.contains(stored.current), Set(stored.parked.keys) == Set(stored.names).subtracting([stored.current]) else {
+              stored.names.contains(stored.current),
+              Set(stored.parked.keys) == Set(stored.names).subtracting([stored.current]) else {
             throw ExperimentError("the branch list is damaged (names and parked branches disagree)")
         }
         for (name, text) in stored.parked {
-            guard let data = Data(base64Encoded: text) else { throw ExperimentError("branch \(name) is damaged (not base64)") }
+            guard let data = Data(base64Encoded: text) else {
+                throw ExperimentError("branch \(name) is damaged (not base64)")
+            }
             let bytes = [UInt8](data)
             do { _ = try SessionFile.decodePart(bytes, name: "branch \(name)") } catch let error as ExperimentError {
                 throw ExperimentError(error.message)

@@ -54,7 +54,8 @@ public struct DataSettings: Codable, Equatable, Sendable {
     /// path, n, classes, subset, valid), so running the same `data` command again in a session
     /// gives the same images, test set included; only ``loaderSeed`` comes from the running generator.
     public mutating func deriveDatasetSeed(sessionSeed: UInt64) {
-        let key = [source.rawValue, path ?? "", "\(count)", "\(classes)", "\(subset ?? -1)", "\(valid ?? -1)"].joined(separator: "|")
+        let key = [source.rawValue, path ?? "", "\(count)", "\(classes)", "\(subset ?? -1)", "\(valid ?? -1)"]
+            .joined(separator: "|")
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         seed = Seeds.derive(sessionSeed, h)
@@ -114,7 +115,8 @@ public final class DataState {
     public func evaluationLoader(_ split: DataSplit, subset: Int? = nil) -> DataLoader? {
         guard var set = set(split) else { return nil }
         if let subset { set = set.stratifiedSample(subset, seed: evaluationSubsetSeed) }
-        let loader = DataLoader.evaluation(set: set, batchSize: max(settings.batchSize, 256), normalization: normalization)
+        let loader = DataLoader.evaluation(set: set, batchSize: max(settings.batchSize, 256),
+                                           normalization: normalization)
         loader.prefetch = true
         return loader
     }
@@ -166,7 +168,8 @@ extension DataSettings {
             let all = Synthetic.classNames.count
             let drawn = classes < all ? (count * all + classes - 1) / classes : count
             guard drawn <= Self.maxSyntheticCount else {
-                throw DatasetError("synthetic n=\(count) with classes=\(classes) draws \(drawn) images, more than \(Self.maxSyntheticCount); use a smaller n")
+                throw DatasetError("synthetic n=\(count) with classes=\(classes) draws \(drawn) images, "
+                                   + "more than \(Self.maxSyntheticCount); use a smaller n")
             }
             splits = Synthetic.make(count: drawn, seed: seed)
             if classes < all {
@@ -174,7 +177,8 @@ extension DataSettings {
                 let train = kept.selecting(Array(0..<min(count, kept.count)))
                 let test = Self.keep(classes: classes, of: splits.test)
                 splits = DataSplits(train: train, test: test,
-                                    source: "synthetic shapes, \(classes) classes (\(train.count) train, \(test.count) test, seed \(seed))")
+                                    source: "synthetic shapes, \(classes) classes (\(train.count) train, "
+                                            + "\(test.count) test, seed \(seed))")
             }
         case .cifar10:
             splits = try DataLocator().load(explicit: path ?? dataDirectory, progress: progress)
@@ -182,8 +186,10 @@ extension DataSettings {
             guard let path else { throw DatasetError("data folder needs path=DIR (a folder with train/ and test/)") }
             let root = PathName.expandingTilde(path)
             guard ImageFolder.isImageFolder(root) else {
-                let what = FileManager.default.fileExists(atPath: root) ? "has no train/ and test/ folders" : "no such folder"
-                throw DatasetError("\(path): \(what); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")
+                let what = FileManager.default.fileExists(atPath: root)
+                    ? "has no train/ and test/ folders" : "no such folder"
+                throw DatasetError("\(path): \(what); data folder reads DIR/train/<class>/<image> and "
+                                   + "DIR/test/<class>/<image>")
             }
             guard let fitting = ImageFolder.Fit(rawValue: fit ?? "squash") else {
                 throw DatasetError("fit=\(fit ?? "") is not squash or crop; use fit=squash or fit=crop")
@@ -195,22 +201,26 @@ extension DataSettings {
         }
         if let subset {
             guard subset <= splits.train.count else {
-                throw DatasetError("subset=\(subset) is more than the \(splits.train.count) training images; use a smaller subset")
+                throw DatasetError("subset=\(subset) is more than the \(splits.train.count) training images; "
+                                   + "use a smaller subset")
             }
             // An image folder lists the images class by class: its first N would be one class.
             let grouped = splits.train.isGroupedByClass && Set(splits.train.labels).count > 1
-            splits = DataSplits(train: grouped ? splits.train.takingClassesInTurn(subset) : splits.train.selecting(Array(0..<subset)),
-                                test: splits.test,
-                                source: splits.source + ", first \(subset) training images" + (grouped ? " (classes taking turns)" : ""))
+            let train = grouped ? splits.train.takingClassesInTurn(subset) : splits.train.selecting(Array(0..<subset))
+            splits = DataSplits(train: train, test: splits.test,
+                                source: splits.source + ", first \(subset) training images"
+                                    + (grouped ? " (classes taking turns)" : ""))
         }
         if let valid, valid > 0 {
             guard valid < splits.train.count else {
-                throw DatasetError("valid=\(valid) leaves no training images (there are \(splits.train.count)); hold out fewer")
+                throw DatasetError("valid=\(valid) leaves no training images (there are \(splits.train.count)); "
+                                   + "hold out fewer")
             }
             splits = try splits.holdingOutValidation(valid, seed: Seeds.derive(seed, 0x5641_4C49))
         }
         guard splits.train.count > 0, splits.test.count > 0 else {
-            throw DatasetError("the data has \(splits.train.count) training and \(splits.test.count) test images; both must be non-empty")
+            throw DatasetError("the data has \(splits.train.count) training and \(splits.test.count) test images; "
+                               + "both must be non-empty")
         }
         return splits
     }

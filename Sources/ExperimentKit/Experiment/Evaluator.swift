@@ -51,7 +51,8 @@ extension Experiment {
     /// What an evaluation depends on: the weights and buffers, the interventions and the data.
     var evaluationKey: String {
         let interventions = (model as? UltimusNet)?.blocks.map { $0.intervention.map { "\($0)" } ?? "-" } ?? []
-        return [weightDigest, interventions.joined(separator: ","), dataSettings.map { "\($0)" } ?? "none"].joined(separator: "|")
+        return [weightDigest, interventions.joined(separator: ","),
+                dataSettings.map { "\($0)" } ?? "none"].joined(separator: "|")
     }
 
     /// Keeps `result` as the split's evaluation of the current weights.

@@ -65,7 +65,8 @@ public final class Experiment {
         let splits = try settings.load(dataDirectory: dataDirectory, progress: progress)
         let state = try DataState(settings: settings, splits: splits)
         if let model {
-            try Self.checkModel(model, classes: state.classNames.count, source: settings.source, side: splits.train.height)
+            try Self.checkModel(model, classes: state.classNames.count, source: settings.source,
+                                side: splits.train.height)
         }
         dataSettings = settings
         data = state
@@ -86,7 +87,8 @@ public final class Experiment {
     @discardableResult
     public func ensureData(source: DataSource, progress: ProgressCallback? = nil) throws -> DataState {
         if let data { return data }
-        let settings = dataSettings ?? Self.defaultDataSettings(dataDirectory: source.directory, seed: source.drawSeed())
+        let settings = dataSettings ?? Self.defaultDataSettings(dataDirectory: source.directory,
+                                                                seed: source.drawSeed())
         let splits = try settings.load(dataDirectory: source.directory, progress: progress)
         let state = try DataState(settings: settings, splits: splits)
         if let pending = pendingLoaderState { try state.trainLoader.restore(pending) }
@@ -99,7 +101,8 @@ public final class Experiment {
     /// CIFAR-10 when ``DataLocator`` finds it, else 1,024 synthetic images.
     public static func defaultDataSettings(dataDirectory: String?, seed: UInt64) -> DataSettings {
         if (try? DataLocator().locate(explicit: dataDirectory)) != nil {
-            return DataSettings(source: .cifar10, path: dataDirectory, batchSize: 512, augment: "crop,flip,cutout", seed: seed)
+            return DataSettings(source: .cifar10, path: dataDirectory, batchSize: 512, augment: "crop,flip,cutout",
+                                seed: seed)
         }
         return DataSettings(source: .synthetic, count: 1024, batchSize: 128, augment: "none", seed: seed)
     }
@@ -146,11 +149,13 @@ public final class Experiment {
             throw ShapeError("'layer remove' works on a network started with 'model new'")
         }
         guard specs.indices.contains(index) else {
-            throw ShapeError(specs.isEmpty ? "the network has no layers to remove" : "the network has layers 1 to \(specs.count)")
+            throw ShapeError(specs.isEmpty ? "the network has no layers to remove"
+                                           : "the network has layers 1 to \(specs.count)")
         }
         let later = Array(specs[(index + 1)...])
         do { try net.canRebuild(later, after: index) } catch let error as ShapeError {
-            throw ShapeError("without layer \(index + 1) (\(specs[index].name)) the layers after it do not fit: \(error.message)")
+            throw ShapeError("without layer \(index + 1) (\(specs[index].name)) the layers after it do not fit: "
+                             + "\(error.message)")
         }
         net.truncate(to: index)
         var g = modelGenerator
@@ -182,16 +187,21 @@ public final class Experiment {
         lastGradientNorms = []
         best = nil
         if let loader = data?.trainLoader {
-            try? loader.restore(LoaderState(epoch: 0, batchIndex: 0, seed: loader.seed, count: loader.set.count, batchSize: loader.batchSize))
+            try? loader.restore(LoaderState(epoch: 0, batchIndex: 0, seed: loader.seed, count: loader.set.count,
+                                            batchSize: loader.batchSize))
         }
         pendingLoaderState = nil
     }
 
     /// The model, or an error telling how to build one.
     public func requireModel() throws -> Module {
-        guard let model else { throw ExperimentError("no model yet; build one with 'model ultimus variant=bnrelu' (or 'model new' and 'layer ...')") }
+        guard let model else {
+            throw ExperimentError("no model yet; build one with 'model ultimus variant=bnrelu' (or 'model new' and "
+                                  + "'layer ...')")
+        }
         if let net = model as? LayerNetwork, net.layers.isEmpty {
-            throw ExperimentError("the network has no layers yet; add some with 'layer conv out=16' ... 'layer linear out=10'")
+            throw ExperimentError("the network has no layers yet; add some with 'layer conv out=16' ... 'layer linear "
+                                  + "out=10'")
         }
         return model
     }
@@ -201,7 +211,8 @@ public final class Experiment {
         try model.validateInput(shape: [1, 3, side, side])
         if let net = model as? LayerNetwork {
             guard net.outputShape.count == 1 else {
-                throw ExperimentError("the network ends with \(net.outputShape), not class scores; finish it with 'layer gap' or 'layer flatten' and 'layer linear out=10'")
+                throw ExperimentError("the network ends with \(net.outputShape), not class scores; "
+                                      + "finish it with 'layer gap' or 'layer flatten' and 'layer linear out=10'")
             }
             return net.outputShape[0]
         }
@@ -221,7 +232,8 @@ public final class Experiment {
                                   + "('model ultimus' and 'model vit' take the classes)")
         }
         guard out >= classes else {
-            throw ExperimentError("the model gives \(out) class scores but the data has \(classes) classes; end the model with 'layer linear out=\(classes)'")
+            throw ExperimentError("the model gives \(out) class scores but the data has \(classes) classes; "
+                                  + "end the model with 'layer linear out=\(classes)'")
         }
     }
 

@@ -11,7 +11,10 @@ public enum Format {
             while s.hasSuffix("0") { s.removeLast() }
             return s
         }
-        return String(format: "%.3g", x).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e")
+        return String(format: "%.3g", x)
+            .replacingOccurrences(of: "e-0", with: "e-")
+            .replacingOccurrences(of: "e+0", with: "e")
+            .replacingOccurrences(of: "e+", with: "e")
     }
 
     /// A learning rate as the seed's progress line shows it: `0.000617`, or `1.23e-07` when tiny.

@@ -146,7 +146,8 @@ extension Experiment {
             optimizer.zeroGrad()
             let loss = crossEntropy(model(batch.images), labels: batch.labels)
             let raw = Double(loss.item)
-            let smoothed = i == 0 || settings.smooth == 0 || result.losses.isEmpty ? raw : settings.smooth * raw + (1 - settings.smooth) * result.losses[result.losses.count - 1]
+            let smoothed = i == 0 || settings.smooth == 0 || result.losses.isEmpty
+                ? raw : settings.smooth * raw + (1 - settings.smooth) * result.losses[result.losses.count - 1]
             result.lrs.append(lr)
             result.rawLosses.append(raw)
             result.losses.append(smoothed)

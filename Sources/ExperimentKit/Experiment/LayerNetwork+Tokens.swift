@@ -35,7 +35,8 @@ extension LayerNetwork {
                                generator: inout SeededGenerator) throws -> (Module, [Int]) {
         func requireTokens() throws {
             guard input.count == 2 else {
-                throw ShapeError("layer \(spec.kind.rawValue) needs tokens [T, D] but the previous layer gives \(input); "
+                throw ShapeError("layer \(spec.kind.rawValue) needs tokens [T, D] but the previous layer gives "
+                                 + "\(input); "
                                  + "start with 'layer patches'")
             }
         }
@@ -45,11 +46,13 @@ extension LayerNetwork {
             try requireTokens()
             let d = input[1], heads = spec.int("heads"), ratio = spec.int("mlp_ratio")
             if spec.settings["dim"] != nil, spec.int("dim", d) != d {
-                throw ShapeError("layer \(spec.name): dim=\(spec.int("dim", d)) does not match the tokens' \(d) features; "
+                throw ShapeError("layer \(spec.name): dim=\(spec.int("dim", d)) does not match the tokens' \(d) "
+                                 + "features; "
                                  + "leave dim= out (it follows the previous layer)")
             }
             try checkWeights(4 * d * d + 2 * d * d * ratio)
-            let block = try TransformerEncoderLayer(dModel: d, nhead: heads, dimFeedforward: d * ratio, generator: &generator)
+            let block = try TransformerEncoderLayer(dModel: d, nhead: heads, dimFeedforward: d * ratio,
+                                                    generator: &generator)
             return (block, input)
         case .norm:
             guard let d = input.last, input.count <= 2 else {
@@ -77,7 +80,8 @@ extension LayerNetwork {
         }
         let patch = spec.int("patch"), dim = spec.int("dim"), cls = spec.double("cls") != 0
         guard input[1] == input[2], input[1] % patch == 0 else {
-            throw ShapeError("image size \(input[1])×\(input[2]) is not divisible by patch \(patch): patches must tile "
+            throw ShapeError("image size \(input[1])×\(input[2]) is not divisible by patch \(patch): "
+                             + "patches must tile "
                              + "the image; choose a patch that divides \(input[1])")
         }
         let grid = input[1] / patch, tokens = grid * grid + (cls ? 1 : 0)

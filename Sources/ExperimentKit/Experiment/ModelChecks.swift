@@ -30,9 +30,13 @@ extension Experiment {
         let data = try ensureData(source: source)
         let model = try requireModel()
         let available = min(max(4, count), data.splits.test.count)
-        guard available >= 4 else { throw ExperimentError("check model needs at least 4 test images; the test split has \(data.splits.test.count)") }
+        guard available >= 4 else {
+            throw ExperimentError("check model needs at least 4 test images; "
+                                  + "the test split has \(data.splits.test.count)")
+        }
         let n = min(available, try affordableBatch(model, data))
-        guard let full = data.images(.test, indices: Array(0..<n)), let half = data.images(.test, indices: Array(0..<(n / 2))) else {
+        guard let full = data.images(.test, indices: Array(0..<n)),
+              let half = data.images(.test, indices: Array(0..<(n / 2))) else {
             throw ExperimentError("cannot read the test images")
         }
         let a = recordedForward(model, full.images), b = recordedForward(model, half.images)
@@ -45,7 +49,9 @@ extension Experiment {
             let rowA = ta.count / n, rowB = tb.count / m
             let layer = String(name.split(separator: ".").first ?? Substring(name))
             if rowA != rowB {
-                let line = "check model: FAIL \(layer): \(name) is \(ta.shape) for a batch of \(n) but \(tb.shape) for \(m): each image's result depends on its batch-mates (attention over the batch); use attention=sample"
+                let line = "check model: FAIL \(layer): \(name) is \(ta.shape) for a batch of \(n) but \(tb.shape) for "
+                           + "\(m): each image's result depends on its batch-mates (attention over the batch); "
+                           + "use attention=sample"
                 return BatchCompositionCheck(passed: false, layer: layer, line: line)
             }
             var diff = 0.0, scale = 0.0
@@ -55,12 +61,17 @@ extension Experiment {
             }
             worst = max(worst, diff / (1 + scale))
             if diff > 1e-4 * (1 + scale) {
-                let line = "check model: FAIL \(layer): \(name) of the same image changes by up to \(Format.number(diff)) when its batch-mates change (batch of \(n) vs its first \(m)); an image's prediction must not depend on the others in its batch"
+                let line = "check model: FAIL \(layer): \(name) of the same image changes by up to "
+                           + "\(Format.number(diff)) when its batch-mates change (batch of \(n) vs its first \(m)); "
+                           + "an image's prediction must not depend on the others in its batch"
                 return BatchCompositionCheck(passed: false, layer: layer, line: line)
             }
         }
-        let capped = n < available ? "; batch=\(count) capped at \(n) so the recorded activations stay within 1 GiB" : ""
-        let line = "check model: PASS (\(m) test images give the same outputs in a batch of \(n) and of \(m); \(compared) recorded layers compared, largest relative difference \(String(format: "%.1e", worst))\(capped))"
+        let capped = n < available
+            ? "; batch=\(count) capped at \(n) so the recorded activations stay within 1 GiB" : ""
+        let line = "check model: PASS (\(m) test images give the same outputs in a batch of \(n) and of \(m); "
+                   + "\(compared) recorded layers compared, "
+                   + "largest relative difference \(String(format: "%.1e", worst))\(capped))"
         return BatchCompositionCheck(passed: true, layer: nil, line: line)
     }
 

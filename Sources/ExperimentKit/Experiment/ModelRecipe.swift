@@ -12,7 +12,8 @@ public enum ModelRecipe: Codable, Equatable, Sendable {
     public var commands: [String] {
         switch self {
         case .ultimus(let variant, let attention, let classes):
-            return ["model ultimus variant=\(variant.rawValue) attention=\(attention.rawValue)" + (classes.map { " classes=\($0)" } ?? "")]
+            return ["model ultimus variant=\(variant.rawValue) attention=\(attention.rawValue)"
+                        + (classes.map { " classes=\($0)" } ?? "")]
         case .layers(let specs): return ["model new"] + specs.map(\.command)
         case .vit(let r): return ["model vit " + r.arguments]
         }
@@ -120,7 +121,8 @@ public final class LayerNetwork: Module {
             throw ShapeError("the network already has a layer called '\(spec.name)'; give another name=")
         }
         guard !spec.name.isEmpty, !spec.name.contains(".") || Self.isListEntry(spec.name) else {
-            throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots (except a list entry such as blocks.0)")
+            throw ShapeError("layer name '\(spec.name)' must be non-empty and without dots (except a list entry such "
+                             + "as blocks.0)")
         }
         let (module, shape) = try Self.make(spec, input: outputShape, budget: weightBudget - weightsUsed,
                                             classToken: hasClassToken, generator: &generator)
@@ -146,7 +148,9 @@ public final class LayerNetwork: Module {
         var scratch = SeededGenerator(seed: 0)
         var classToken = layers.prefix(index).contains { ($0.module as? PatchEmbedding)?.clsToken != nil }
         for spec in specs {
-            guard names.insert(spec.name).inserted else { throw ShapeError("the network already has a layer called '\(spec.name)'") }
+            guard names.insert(spec.name).inserted else {
+                throw ShapeError("the network already has a layer called '\(spec.name)'")
+            }
             let module: Module
             (module, shape) = try Self.make(spec, input: shape, classToken: classToken, generator: &scratch)
             classToken = classToken || (module as? PatchEmbedding)?.clsToken != nil
@@ -161,14 +165,17 @@ public final class LayerNetwork: Module {
     /// Checks the numeric settings of `spec` against their ranges (the `layer` command's, for
     /// settings read back from files).
     static func checkSettings(_ spec: LayerSpec) throws {
-        let ranges: [String: ClosedRange<Int>] = ["out": 1...maxWidth, "kernel": 1...15, "stride": 1...8, "padding": 0...8,
-                                                   "dim": 1...4096, "patch": 1...32, "heads": 1...64, "mlp_ratio": 1...16]
+        let ranges: [String: ClosedRange<Int>] = [
+            "out": 1...maxWidth, "kernel": 1...15, "stride": 1...8, "padding": 0...8,
+            "dim": 1...4096, "patch": 1...32, "heads": 1...64, "mlp_ratio": 1...16,
+        ]
         for (key, range) in ranges where spec.settings[key] != nil {
             let v = spec.int(key, 0)
             guard range.contains(v) else {
                 let given = spec.settings[key]!
                 let shown = given == given.rounded() && abs(given) < 1e18 ? String(Int64(given)) : "\(given)"
-                throw ShapeError("layer \(spec.name): \(key)=\(shown) is outside \(range.lowerBound)...\(range.upperBound)")
+                throw ShapeError("layer \(spec.name): "
+                                 + "\(key)=\(shown) is outside \(range.lowerBound)...\(range.upperBound)")
             }
         }
         for key in ["p", "momentum", "eps"] {
@@ -183,18 +190,26 @@ public final class LayerNetwork: Module {
         try checkSettings(spec)
         func checkWeights(_ count: Int) throws {
             guard count <= budget else {
-                throw ShapeError("layer \(spec.name) needs \(count) weights but the file holds only \(max(0, budget)) more")
+                throw ShapeError("layer \(spec.name) needs \(count) weights but the file holds only \(max(0, budget)) "
+                                 + "more")
             }
             guard count <= maxLayerWeights else {
-                throw ShapeError("layer \(spec.name) would have \(count) weights (at most \(maxLayerWeights)); use a smaller out=")
+                throw ShapeError("layer \(spec.name) would have \(count) weights (at most \(maxLayerWeights)); "
+                                 + "use a smaller out=")
             }
         }
         let spatial = input.count == 3
         func requireSpatial() throws {
-            guard spatial else { throw ShapeError("layer \(spec.kind.rawValue) needs images [C, H, W] but the previous layer gives \(input); put it before gap/flatten") }
+            guard spatial else {
+                throw ShapeError("layer \(spec.kind.rawValue) needs images [C, H, W] but the previous layer gives "
+                                 + "\(input); put it before gap/flatten")
+            }
         }
         func requireFlat() throws {
-            guard input.count == 1 else { throw ShapeError("layer \(spec.kind.rawValue) needs features [N] but the previous layer gives \(input); add 'layer gap' or 'layer flatten' first") }
+            guard input.count == 1 else {
+                throw ShapeError("layer \(spec.kind.rawValue) needs features [N] but the previous layer gives "
+                                 + "\(input); add 'layer gap' or 'layer flatten' first")
+            }
         }
         switch spec.kind {
         case .conv:
@@ -207,14 +222,16 @@ public final class LayerNetwork: Module {
             try checkWeights(out * input[0] * k * k)
             // Activations of one image: out × h × w floats (a batch of 512 must fit in memory).
             guard out * h * w <= 1_048_576 else {
-                throw ShapeError("layer \(spec.name) would output \(out)×\(h)×\(w) values per image (at most 1,048,576); use a smaller out= or a stride")
+                throw ShapeError("layer \(spec.name) would output \(out)×\(h)×\(w) values per image (at most "
+                                 + "1,048,576); use a smaller out= or a stride")
             }
             let conv = Conv2d(inChannels: input[0], outChannels: out, kernelSize: k, stride: s, padding: p,
                               bias: spec.double("bias") != 0, generator: &generator)
             return (conv, [out, h, w])
         case .bn:
             try requireSpatial()
-            return (BatchNorm2d(input[0], eps: Float(spec.double("eps")), momentum: Float(spec.double("momentum"))), input)
+            return (BatchNorm2d(input[0], eps: Float(spec.double("eps")), momentum: Float(spec.double("momentum"))),
+                    input)
         case .relu:
             return (ReLU(), input)
         case .dropout:
@@ -222,7 +239,9 @@ public final class LayerNetwork: Module {
         case .maxpool:
             try requireSpatial()
             let k = spec.int("kernel"), s = spec.int("stride", k)
-            guard input[1] >= k, input[2] >= k else { throw ShapeError("maxpool window \(k) is larger than the \(input[1])×\(input[2]) input") }
+            guard input[1] >= k, input[2] >= k else {
+                throw ShapeError("maxpool window \(k) is larger than the \(input[1])×\(input[2]) input")
+            }
             return (MaxPool2d(kernelSize: k, stride: s), [input[0], (input[1] - k) / s + 1, (input[2] - k) / s + 1])
         case .gap:
             try requireSpatial()

@@ -27,7 +27,9 @@ extension Experiment {
     /// The test indices of the probes: those chosen with `set probes=`, else one per class.
     public func probeIndices(_ data: DataState) -> [Int] {
         let test = data.splits.test
-        if !timeline.probes.isEmpty || !timeline.probeFiles.isEmpty { return timeline.probes.filter { $0 < test.count } }
+        if !timeline.probes.isEmpty || !timeline.probeFiles.isEmpty {
+            return timeline.probes.filter { $0 < test.count }
+        }
         return Self.defaultProbes(labels: test.labels, classes: data.classNames.count)
     }
 
@@ -39,7 +41,8 @@ extension Experiment {
 
     /// Test images at `indices` followed by `files`, normalised as the data is.
     public static func images(_ data: DataState, indices: [Int], files: [ImageFile]) -> ProbeImages? {
-        guard !(indices.isEmpty && files.isEmpty), let batch = data.images(.test, indices: indices.isEmpty ? [0] : indices) else {
+        guard !(indices.isEmpty && files.isEmpty),
+              let batch = data.images(.test, indices: indices.isEmpty ? [0] : indices) else {
             return nil
         }
         let test = data.splits.test
@@ -50,7 +53,8 @@ extension Experiment {
                            images: Tensor(shape: [count, 3, test.height, test.width], storage: storage),
                            labels: (indices.isEmpty ? [] : batch.labels) + files.map { _ in -1 },
                            rgb: indices.map { test.rgbInterleaved(at: $0) } + files.map(\.rgb),
-                           sources: indices.map { "test image \($0)" } + files.map { ($0.name as NSString).lastPathComponent })
+                           sources: indices.map { "test image \($0)" }
+                               + files.map { ($0.name as NSString).lastPathComponent })
     }
 
     /// Chooses the probes (an empty choice restores one per class); forgets the recorded
@@ -66,9 +70,10 @@ extension ProbeImages {
     /// Probe `n` alone.
     public func pick(_ n: Int) -> ProbeImages {
         let size = images.count / max(1, labels.count)
-        return ProbeImages(indices: [indices[n]], images: Tensor(shape: [1] + images.shape.dropFirst(),
-                                                                  storage: Array(images.storage[(n * size)..<((n + 1) * size)])),
-                           labels: [labels[n]], rgb: [rgb[n]], sources: [sources[n]])
+        let image = Tensor(shape: [1] + images.shape.dropFirst(),
+                           storage: Array(images.storage[(n * size)..<((n + 1) * size)]))
+        return ProbeImages(indices: [indices[n]], images: image, labels: [labels[n]], rgb: [rgb[n]],
+                           sources: [sources[n]])
     }
 }
 

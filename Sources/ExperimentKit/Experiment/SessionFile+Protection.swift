@@ -47,7 +47,8 @@ extension SessionFile {
         let entries = best.state.map { key, value -> SafeTensorsEntry in
             switch value {
             case .float32(let t): return SafeTensorsEntry(name: bestPrefix + key, tensor: t)
-            case .int64(let shape, let values): return SafeTensorsEntry(name: bestPrefix + key, int64s: values, shape: shape)
+            case .int64(let shape, let values): return SafeTensorsEntry(name: bestPrefix + key, int64s: values,
+                                                                        shape: shape)
             }
         }
         return (entries, .init(epoch: best.epoch, accuracy: best.accuracy, split: best.split))
@@ -58,7 +59,8 @@ extension SessionFile {
         guard let stop = state?.guardStop, stop.lr.isFinite else { return ([], nil) }
         let record = SessionRecord.RollbackRecord(stopStep: stop.step, stopLR: stop.lr, label: state?.lastGood?.label)
         guard let good = state?.lastGood else { return ([], record) }
-        return ([SafeTensorsEntry(name: rollbackTensor, dtype: .u8, shape: [good.bytes.count], bytes: good.bytes)], record)
+        return ([SafeTensorsEntry(name: rollbackTensor, dtype: .u8, shape: [good.bytes.count], bytes: good.bytes)],
+                record)
     }
 
     /// The kept best weights of a file, checked against the model: the same keys, shapes and types, all finite.
@@ -66,7 +68,9 @@ extension SessionFile {
     static func restoreBest(_ r: SessionRecord, file: SafeTensorsFile, model: Module?) throws -> BestWeights? {
         let entries = file.entries.filter { $0.name.hasPrefix(bestPrefix) }
         guard let b = r.best else {
-            if let stray = entries.first { throw ExperimentError("tensor \(stray.name) without kept best weights in the record") }
+            if let stray = entries.first {
+                throw ExperimentError("tensor \(stray.name) without kept best weights in the record")
+            }
             return nil
         }
         try SessionRecord.count("best.epoch", b.epoch, from: 1)
@@ -78,7 +82,9 @@ extension SessionFile {
                                 "\(entries.count) tensors for a model of \(expected.keys.count)")
         var state = StateDict()
         for (key, want) in expected {
-            guard let entry = file[bestPrefix + key] else { throw ExperimentError("the kept best weights lack '\(key)'") }
+            guard let entry = file[bestPrefix + key] else {
+                throw ExperimentError("the kept best weights lack '\(key)'")
+            }
             state[key] = try bestValue(entry, like: want)
         }
         return BestWeights(epoch: b.epoch, accuracy: b.accuracy, split: b.split, state: state)
@@ -114,7 +120,8 @@ extension SessionFile {
             return nil
         }
         try SessionRecord.count("rollback.stopStep", rollback.stopStep)
-        try SessionRecord.check(rollback.stopLR.isFinite, "rollback.stopLR", "\(rollback.stopLR) is not a finite number")
+        try SessionRecord.check(rollback.stopLR.isFinite, "rollback.stopLR",
+                                "\(rollback.stopLR) is not a finite number")
         var state = RollbackState(guardStop: (rollback.stopStep, rollback.stopLR))
         guard let label = rollback.label else {
             if entry != nil { throw ExperimentError("tensor \(rollbackTensor) without its label in the record") }
@@ -123,7 +130,8 @@ extension SessionFile {
         try SessionRecord.check(label.utf8.count <= maxLabelBytes && !label.unicodeScalars.contains(where: isControl),
                                 "rollback.label", "not one printable line of at most \(maxLabelBytes) bytes")
         guard let entry, entry.dtype == .u8, entry.shape.count == 1 else {
-            throw ExperimentError("the last good state (tensor \(rollbackTensor), bytes) is missing or of the wrong type")
+            throw ExperimentError("the last good state (tensor \(rollbackTensor), bytes) is missing or of the wrong "
+                                  + "type")
         }
         _ = try decodePart(entry.bytes, name: "the last good state")
         state.lastGood = (entry.bytes, label)

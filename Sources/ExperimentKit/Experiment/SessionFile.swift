@@ -28,7 +28,8 @@ public enum SessionFile {
         let json = try encoder().encode(record)
         let branches = try checkpoint.branches?.metadata()
         var metadata = [metadataKey: String(decoding: json, as: UTF8.self), "format": "ultimus.session v\(version)",
-                        SessionChecksums.metadataKey: SessionChecksums.table(entries, json: Array(json), branches: branches)]
+                        SessionChecksums.metadataKey: SessionChecksums.table(entries, json: Array(json),
+                                                                             branches: branches)]
         if let branches { metadata[BranchSet.metadataKey] = branches }
         var names = Set<String>()
         for e in entries where e.name == "__metadata__" || !names.insert(e.name).inserted {
@@ -67,14 +68,16 @@ public enum SessionFile {
 
     private static func decode(_ file: SafeTensorsFile, name path: String, part: Bool) throws -> LoadedSession {
         guard let json = file.metadata[metadataKey] else {
-            throw ExperimentError("\(path): a safetensors file without a workbench session (no '\(metadataKey)' metadata); to load weights only, use 'import weights \(path)'")
+            throw ExperimentError("\(path): a safetensors file without a workbench session (no '\(metadataKey)' "
+                                  + "metadata); to load weights only, use 'import weights \(path)'")
         }
         let record: SessionRecord
         do { record = try decoder().decode(SessionRecord.self, from: Data(json.utf8)) } catch {
             throw ExperimentError("\(path): the session metadata is damaged (\(Self.describe(error)))")
         }
         guard record.version == version else {
-            throw ExperimentError("\(path): session format version \(record.version); this workbench reads version \(version)")
+            throw ExperimentError("\(path): session format version \(record.version); "
+                                  + "this workbench reads version \(version)")
         }
         let verified: Bool
         do { verified = try SessionChecksums.verify(file, json: json) } catch let error as ExperimentError {
@@ -96,21 +99,28 @@ public enum SessionFile {
 
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                nan: "nan")
         e.outputFormatting = [.sortedKeys]
         return e
     }
 
     static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                  nan: "nan")
         return d
     }
 
     static func describe(_ error: Error) -> String {
         if case DecodingError.keyNotFound(let key, _) = error { return "missing '\(key.stringValue)'" }
-        if case DecodingError.typeMismatch(_, let context) = error { return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))" }
-        if case DecodingError.dataCorrupted(let context) = error { return "corrupt at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)" }
+        if case DecodingError.typeMismatch(_, let context) = error {
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        }
+        if case DecodingError.dataCorrupted(let context) = error {
+            return "corrupt at \(context.codingPath.map(\.stringValue).joined(separator: ".")): "
+                   + "\(context.debugDescription)"
+        }
         return String(describing: error)
     }
 }
@@ -222,15 +232,20 @@ extension SessionFile {
             for (key, value) in model.stateDict() {
                 switch value {
                 case .float32(let t): entries.append(SafeTensorsEntry(name: "model." + key, tensor: t))
-                case .int64(let shape, let values): entries.append(SafeTensorsEntry(name: "model." + key, int64s: values, shape: shape))
+                case .int64(let shape, let values): entries.append(SafeTensorsEntry(name: "model." + key,
+                                                                                    int64s: values, shape: shape))
                 }
             }
         }
         if let optimizer = x.optimizer {
-            for (key, value) in optimizer.stateTensors() { entries.append(SafeTensorsEntry(name: "optim." + key, tensor: value.tensor)) }
+            for (key, value) in optimizer.stateTensors() {
+                entries.append(SafeTensorsEntry(name: "optim." + key, tensor: value.tensor))
+            }
         }
         for (i, frame) in x.timeline.frames.enumerated() {
-            for (block, map) in zip(frame.blocks, frame.maps) { entries.append(SafeTensorsEntry(name: "record.frame.\(i).\(block)", tensor: map)) }
+            for (block, map) in zip(frame.blocks, frame.maps) {
+                entries.append(SafeTensorsEntry(name: "record.frame.\(i).\(block)", tensor: map))
+            }
         }
         var dropout: [String: UInt64] = [:]
         for entry in x.model?.namedModules() ?? [] {
@@ -241,7 +256,8 @@ extension SessionFile {
         entries += bestEntries + rollbackEntries
         let loader = x.data?.trainLoader.state ?? x.pendingLoaderState
         let record = SessionRecord(
-            version: version, startSeed: session.experiment.startSeed, seed: session.seed, generator: session.generator.state, commandLog: session.commandLog,
+            version: version, startSeed: session.experiment.startSeed, seed: session.seed,
+            generator: session.generator.state, commandLog: session.commandLog,
             data: x.dataSettings, loader: loader, model: x.modelRecipe, modelGenerator: x.modelGenerator.state,
             training: x.model?.isTraining ?? true, dropout: dropout, optimizer: x.optimizerSettings,
             hyperparameters: x.optimizer.map { Dictionary($0.hyperparameters, uniquingKeysWith: { $1 }) },
@@ -269,11 +285,18 @@ extension SessionFile {
             var state = StateDict()
             for entry in file.entries where entry.name.hasPrefix("model.") {
                 let key = String(entry.name.dropFirst(6))
-                guard entry.count == entry.shape.reduce(1, *) else { throw ExperimentError("tensor \(entry.name) has a bad size") }
-                state[key] = entry.dtype == .i64 ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
+                guard entry.count == entry.shape.reduce(1, *) else {
+                    throw ExperimentError("tensor \(entry.name) has a bad size")
+                }
+                state[key] = entry.dtype == .i64
+                    ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
             }
             // Buffers too (BatchNorm running statistics), as 'import weights' checks them.
-            if let bad = state.first(where: { if case .float32(let t) = $0.value { return !t.storage.allSatisfy(\.isFinite) } else { return false } }) {
+            let isNotFinite = { (value: StateDict.Value) -> Bool in
+                if case .float32(let t) = value { return !t.storage.allSatisfy(\.isFinite) }
+                return false
+            }
+            if let bad = state.first(where: { isNotFinite($0.value) }) {
                 throw ExperimentError("tensor model.\(bad.key) holds NaN or Inf; the file is damaged")
             }
             try model.load(stateDict: state)
@@ -331,7 +354,9 @@ extension SessionFile {
     static func restoreInterventions(_ saved: [String: String], into model: Module) throws {
         if let net = model as? UltimusNet { return try restoreInterventions(saved, into: net) }
         if let vit = model as? ViT { return try restoreHeadInterventions(saved, into: vit) }
-        if let name = saved.keys.sorted().first { throw ExperimentError("intervention on '\(name)', which the model does not have") }
+        if let name = saved.keys.sorted().first {
+            throw ExperimentError("intervention on '\(name)', which the model does not have")
+        }
     }
 
     /// A ViT's ablated heads, keyed `blocks.N head=h` (heads count from 0), as `zero` or `uniform`.

@@ -29,7 +29,9 @@ extension SessionRecord {
         if case .layers(let specs)? = model {
             try Self.check(specs.count <= Self.maxLayers, "model", "\(specs.count) layers (at most \(Self.maxLayers))")
             var names = Set<String>()
-            for spec in specs { try Self.check(names.insert(spec.name).inserted, "model", "layer name '\(spec.name)' twice") }
+            for spec in specs {
+                try Self.check(names.insert(spec.name).inserted, "model", "layer name '\(spec.name)' twice")
+            }
         }
         if let optimizer { try Self.validate(optimizer) }
         for (name, value) in hyperparameters ?? [:] { try Self.finite("hyperparameters.\(name)", value) }
@@ -46,7 +48,8 @@ extension SessionRecord {
         try Self.check(commandLog.count <= Self.maxEntries, "commandLog", "\(commandLog.count) entries")
         for entry in commandLog {
             try Self.count("commandLog.number", entry.number)
-            try Self.check(entry.text.utf8.count <= 100_000, "commandLog.text", "a command of \(entry.text.utf8.count) bytes")
+            try Self.check(entry.text.utf8.count <= 100_000, "commandLog.text",
+                           "a command of \(entry.text.utf8.count) bytes")
             try Self.seconds("commandLog.seconds", entry.seconds)
         }
         for (number, _) in digests { try Self.count("digests", number) }
@@ -88,8 +91,10 @@ extension SessionRecord {
         for (name, result) in evaluations {
             try Self.count("evaluations.\(name.rawValue).count", result.count)
             try Self.count("evaluations.\(name.rawValue).correct", result.correct)
-            try Self.check(result.correct <= result.count, "evaluations.\(name.rawValue).correct", "more correct than evaluated")
-            try Self.check(result.predictions.count <= Self.maxEntries, "evaluations.\(name.rawValue).predictions", "too many")
+            try Self.check(result.correct <= result.count, "evaluations.\(name.rawValue).correct",
+                           "more correct than evaluated")
+            try Self.check(result.predictions.count <= Self.maxEntries, "evaluations.\(name.rawValue).predictions",
+                           "too many")
             for p in result.predictions { try Self.count("evaluations.\(name.rawValue).predictions", p, upTo: 1_000) }
         }
         if let lrFinder {
@@ -116,8 +121,10 @@ extension SessionRecord {
         if let path = data.path, data.source != .synthetic {
             var isFolder: ObjCBool = false
             let full = PathName.expandingTilde(path)
-            try check(FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) && isFolder.boolValue, "data.path",
-                      "'\(path)' is not an existing folder; put the data there or run 'data \(data.source.rawValue) path=...' after loading")
+            try check(FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) && isFolder.boolValue,
+                      "data.path",
+                      "'\(path)' is not an existing folder; put the data there or run 'data \(data.source.rawValue) "
+                      + "path=...' after loading")
         }
     }
 
@@ -138,21 +145,25 @@ extension SessionRecord {
         try finite("schedule.baseLR", schedule.baseLR)
         for (name, value) in schedule.values {
             try finite("schedule.\(name)", value)
-            try check(value >= 0 && value <= Double(maxCount), "schedule.\(name)", "\(value) is outside 0...\(maxCount)")
+            try check(value >= 0 && value <= Double(maxCount), "schedule.\(name)",
+                      "\(value) is outside 0...\(maxCount)")
         }
         for name in ["epochs", "total_steps", "step_size"] {
             guard let v = schedule.values[name] else { continue }
             try check(v >= 1 && v == v.rounded(), "schedule.\(name)", "\(v) is not a whole number ≥ 1")
         }
         if let epochs = schedule.values["epochs"] {
-            try check(Int(epochs) <= maxCount / schedule.stepsPerEpoch, "schedule.epochs", "\(Int(epochs)) epochs make too many steps")
+            try check(Int(epochs) <= maxCount / schedule.stepsPerEpoch, "schedule.epochs",
+                      "\(Int(epochs)) epochs make too many steps")
         }
     }
 
     // MARK: Checks
 
     static func check(_ ok: Bool, _ field: String, _ problem: String) throws {
-        guard ok else { throw ExperimentError("field '\(field)': \(problem); the file is damaged or was edited by hand") }
+        guard ok else {
+            throw ExperimentError("field '\(field)': \(problem); the file is damaged or was edited by hand")
+        }
     }
 
     static func count(_ field: String, _ value: Int, from low: Int = 0, upTo high: Int = maxCount) throws {
@@ -164,6 +175,7 @@ extension SessionRecord {
     }
 
     static func seconds(_ field: String, _ value: Double) throws {
-        try check(value.isFinite && value >= 0 && value <= maxSeconds, field, "\(value) seconds is outside 0...\(Int(maxSeconds))")
+        try check(value.isFinite && value >= 0 && value <= maxSeconds, field,
+                  "\(value) seconds is outside 0...\(Int(maxSeconds))")
     }
 }

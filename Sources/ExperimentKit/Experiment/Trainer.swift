@@ -64,10 +64,12 @@ extension Experiment {
     public func steps(forEpochs n: Int, source: DataSource) throws -> Int {
         let data = try ensureData(source: source)
         let loader = data.trainLoader
-        let remaining = loader.batchIndex >= loader.batchesPerEpoch ? loader.batchesPerEpoch : loader.batchesPerEpoch - loader.batchIndex
+        let remaining = loader.batchIndex >= loader.batchesPerEpoch
+            ? loader.batchesPerEpoch : loader.batchesPerEpoch - loader.batchIndex
         let (more, overflow) = (n - 1).multipliedReportingOverflow(by: loader.batchesPerEpoch)
         guard !overflow, more <= Int.max - remaining else {
-            throw ExperimentError("\(n) epochs of \(loader.batchesPerEpoch) batches are more steps than can be counted; ask for fewer epochs")
+            throw ExperimentError("\(n) epochs of \(loader.batchesPerEpoch) batches are more steps than can be "
+                                  + "counted; ask for fewer epochs")
         }
         return remaining + more
     }
@@ -79,11 +81,15 @@ extension Experiment {
         guard steps > total - scheduleStep else { return }
         let left = total - scheduleStep
         guard left > 0 else {
-            throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule is finished (all \(total) steps done); start a new one with 'sched onecycle ... epochs=N', or keep the LR with 'sched constant'")
+            throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule is finished (all \(total) "
+                                  + "steps done); start a new one with 'sched onecycle ... epochs=N', "
+                                  + "or keep the LR with 'sched constant'")
         }
         let per = scheduleSettings?.stepsPerEpoch ?? 1
         let epochs = per > 0 ? String(format: " (%.4g epochs)", Double(left) / Double(per)) : ""
-        throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule has \(left) left of \(total)\(epochs) (\(scheduleStep) done); train at most steps=\(left), or set a longer schedule with 'sched onecycle ... epochs=N'")
+        throw ExperimentError("\(asked) needs \(steps) steps but the one-cycle schedule has \(left) left of "
+                              + "\(total)\(epochs) (\(scheduleStep) done); train at most steps=\(left), "
+                              + "or set a longer schedule with 'sched onecycle ... epochs=N'")
     }
 
     /// Trains `steps` more optimizer steps (the caller has checked the schedule's room).
@@ -92,7 +98,8 @@ extension Experiment {
     /// grads, backward, guard checks, `optimizer.step()`, schedule step. At each epoch's end the
     /// monitored split is evaluated and the epoch recorded. A guard stop restores the loader
     /// position, running statistics and generators to before the failing step.
-    public func train(steps: Int, source: DataSource, callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingReport {
+    public func train(steps: Int, source: DataSource,
+                      callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingReport {
         let data = try ensureData(source: source)
         let model = try requireModel()
         try Self.checkModel(model, classes: data.classNames.count, source: data.settings.source,
@@ -184,7 +191,9 @@ extension Experiment {
         lastGradientNorms = norms
         let exploding = norms.max(by: { $0.norm < $1.norm }).flatMap { $0.norm > Self.explodingGradientNorm ? $0 : nil }
         guard let bad = norms.first(where: { !$0.norm.isFinite }) ?? exploding else { return nil }
-        return "training stopped at \(place): the gradient of \(bad.name) blew up (norm \(Format.number(bad.norm))), loss \(String(format: "%.4f", loss)); the update was not applied. Lower the LR (try 'lrfind') or add BatchNorm"
+        return "training stopped at \(place): the gradient of \(bad.name) blew up (norm \(Format.number(bad.norm))), "
+               + "loss \(String(format: "%.4f", loss)); the update was not applied. Lower the LR (try 'lrfind') or add "
+               + "BatchNorm"
     }
 
     /// Applies `optimizer.step()`. A finite gradient can still make a non-finite update (NaN in the
@@ -208,7 +217,8 @@ extension Experiment {
             return "\(parameters[i].name) \(parts[2])"
         }
         let cause = stateName.map { "the optimizer state \($0) holds NaN or Inf" } ?? "the step overflowed"
-        return "training stopped at \(place): the update made weight \(bad.name) NaN or Inf (\(cause)); the update was not applied. Rebuild the optimizer with 'optim ...' or lower the LR"
+        return "training stopped at \(place): the update made weight \(bad.name) NaN or Inf (\(cause)); "
+               + "the update was not applied. Rebuild the optimizer with 'optim ...' or lower the LR"
     }
 
     /// Adds a taken step to the epoch's running figures, the history and the attention time-lapse,
@@ -225,7 +235,8 @@ extension Experiment {
                                    accuracy: Double(correct) / Double(max(1, step.batch.count))))
         let every = timeline.every ?? AttentionTimeLapse.interval(batchesPerEpoch: loader.batchesPerEpoch)
         if done == 1 || globalStep % every == 0 || done == steps { recordAttentionFrame(epoch: step.epoch) }
-        callbacks.batch?(BatchProgress(epoch: step.epoch, batch: step.batchIndex, batchesPerEpoch: loader.batchesPerEpoch,
+        callbacks.batch?(BatchProgress(epoch: step.epoch, batch: step.batchIndex,
+                                       batchesPerEpoch: loader.batchesPerEpoch,
                                        loss: step.loss, lr: step.lr, accuracy: accumulator.accuracy,
                                        seconds: accumulator.seconds))
     }
@@ -249,7 +260,8 @@ extension Experiment {
         let split = data.monitoredSplit
         let plan = callbacks.plan
         let evaluation = plan.evaluates(epoch: epoch)
-            ? try? evaluate(split: split, subset: plan.evalSubset, shouldStop: { false }, progress: callbacks.evaluationProgress)
+            ? try? evaluate(split: split, subset: plan.evalSubset, shouldStop: { false },
+                            progress: callbacks.evaluationProgress)
             : nil
         var record = epochRecord(epoch: epoch, complete: true, batchesPerEpoch: data.trainLoader.batchesPerEpoch)
         if let evaluation {
@@ -261,7 +273,8 @@ extension Experiment {
         }
         history.record(record)
         accumulator = EpochAccumulator()
-        figures.append(String(format: "epoch %d: train loss %.4f, accuracy %.2f%%", epoch, record.trainLoss, record.trainAccuracy))
+        figures.append(String(format: "epoch %d: train loss %.4f, accuracy %.2f%%", epoch, record.trainLoss,
+                              record.trainAccuracy))
         if let evaluation { figures.append(evaluation.line) }
         callbacks.epochEnded?(record, evaluation)
         if !stopping.warnedAtChance, let warning = chanceWarning(record, classes: data.classNames.count) {
@@ -298,13 +311,22 @@ extension Experiment {
         let losses = history.steps.filter { $0.epoch == record.epoch }.map(\.loss)
         let tail = losses.suffix(max(1, losses.count / 4))
         let tailMean = tail.isEmpty ? record.trainLoss : tail.reduce(0, +) / Double(tail.count)
-        guard record.complete, record.lastStep >= Self.chanceWarningMinimumSteps, abs(record.trainLoss - chance) < 0.02 * chance, abs(tailMean - chance) < 0.02 * chance,
+        guard record.complete, record.lastStep >= Self.chanceWarningMinimumSteps,
+              abs(record.trainLoss - chance) < 0.02 * chance, abs(tailMean - chance) < 0.02 * chance,
               record.trainAccuracy < 100 * 1.5 / Double(classes) else { return nil }
         var causes = ["the LR is too high (the weights jumped to a flat region) or too low: run 'lrfind'"]
-        if (model as? UltimusNet)?.isBatchMixing == true { causes.append("attention=batch mixes images across the batch: run 'check model'") }
-        if let cycle = schedule as? OneCycleLR, cycle.finalDivFactor < 1 { causes.append("final_div_factor < 1 makes the LR end above its start") }
-        if (model as? UltimusNet)?.variant == .spec { causes.append("the spec network has no activation between its convolutions: run 'check rank'") }
-        return String(format: "epoch %d: the training loss stayed at %.3f ≈ ln %d (chance) and accuracy at %.1f%%: the model is not learning. Likely causes: ", record.epoch, record.trainLoss, classes, record.trainAccuracy)
+        if (model as? UltimusNet)?.isBatchMixing == true {
+            causes.append("attention=batch mixes images across the batch: run 'check model'")
+        }
+        if let cycle = schedule as? OneCycleLR, cycle.finalDivFactor < 1 {
+            causes.append("final_div_factor < 1 makes the LR end above its start")
+        }
+        if (model as? UltimusNet)?.variant == .spec {
+            causes.append("the spec network has no activation between its convolutions: run 'check rank'")
+        }
+        return String(format: "epoch %d: the training loss stayed at %.3f ≈ ln %d (chance) and accuracy at %.1f%%: "
+                              + "the model is not learning. Likely causes: ",
+                      record.epoch, record.trainLoss, classes, record.trainAccuracy)
             + causes.joined(separator: "; ")
     }
 
@@ -321,9 +343,13 @@ extension Experiment {
     /// The guard message for a non-finite or exploding loss: the step, the LR, the parameter
     /// whose gradient was largest at the previous step, and the first non-finite weight or activation.
     func diagnoseLoss(_ loss: Double, lr: Double, epoch: Int, batchIndex: Int, batch: Batch) -> String {
-        var parts = ["training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) at LR \(Format.lr(lr)): the loss is \(loss.isFinite ? (loss > 0 ? "exploding (" + Format.number(loss) + ")" : Format.number(loss)) : String(describing: loss))"]
+        let shown = loss.isFinite
+            ? (loss > 0 ? "exploding (" + Format.number(loss) + ")" : Format.number(loss)) : String(describing: loss)
+        var parts = ["training stopped at step \(globalStep + 1) (epoch \(epoch), batch \(batchIndex)) "
+                     + "at LR \(Format.lr(lr)): the loss is \(shown)"]
         if let worst = lastGradientNorms.max(by: { $0.norm < $1.norm }), worst.norm > 0 {
-            parts.append("the largest gradient at the previous step was \(worst.name) (norm \(Format.number(worst.norm)))")
+            parts.append("the largest gradient at the previous step was \(worst.name) (norm "
+                         + "\(Format.number(worst.norm)))")
         }
         if let model {
             if let bad = model.namedParameters().first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) {
@@ -358,7 +384,8 @@ extension Experiment {
             }
         }
         let dropout = (model?.namedModules() ?? []).compactMap { ($0.module as? Dropout).map { ($0, $0.generator) } }
-        return Volatile(loader: data?.trainLoader.state, buffers: buffers, dropout: dropout, lr: optimizer?.lr, beta1: optimizer?.beta1)
+        return Volatile(loader: data?.trainLoader.state, buffers: buffers, dropout: dropout, lr: optimizer?.lr,
+                        beta1: optimizer?.beta1)
     }
 
     func restoreVolatile(_ v: Volatile) {

@@ -48,7 +48,11 @@ public struct TrainingHistory: Codable, Equatable, Sendable {
 
     /// Adds an epoch record, replacing an earlier partial record of the same epoch.
     mutating func record(_ epoch: Epoch) {
-        if let i = epochs.lastIndex(where: { $0.epoch == epoch.epoch }) { epochs[i] = epoch } else { epochs.append(epoch) }
+        if let i = epochs.lastIndex(where: { $0.epoch == epoch.epoch }) {
+            epochs[i] = epoch
+        } else {
+            epochs.append(epoch)
+        }
     }
 
     /// Complete epochs only.
@@ -81,6 +85,7 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
 
     /// `Test set: Average loss: 1.2345, Accuracy: 5678/10000 (56.78%)`.
     public var line: String {
-        return "\(split.title) set: Average loss: \(String(format: "%.4f", loss)), Accuracy: \(correct)/\(count) (\(String(format: "%.2f", accuracy))%)"
+        return "\(split.title) set: Average loss: \(String(format: "%.4f", loss)), Accuracy: "
+               + "\(correct)/\(count) (\(String(format: "%.2f", accuracy))%)"
     }
 }

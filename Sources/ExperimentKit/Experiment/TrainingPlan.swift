@@ -43,7 +43,8 @@ struct EarlyStopping {
         let accuracy = evaluation.accuracy
         let name = evaluation.split.noun
         if let target = plan.targetAccuracy, accuracy >= target {
-            return String(format: "target reached: %@ accuracy %.2f%% ≥ %.2f%% after epoch %d", name, accuracy, target, epoch)
+            return String(format: "target reached: %@ accuracy %.2f%% ≥ %.2f%% after epoch %d", name, accuracy,
+                          target, epoch)
         }
         if best.map({ accuracy > $0 }) ?? true {
             best = accuracy

@@ -16,7 +16,8 @@ public enum TorchExport {
 
         public static func == (a: Written, b: Written) -> Bool {
             a.script == b.script && a.weights == b.weights && a.data == b.data
-                && a.parameters.map(\.name) == b.parameters.map(\.name) && a.parameters.map(\.shape) == b.parameters.map(\.shape)
+                && a.parameters.map(\.name) == b.parameters.map(\.name)
+                && a.parameters.map(\.shape) == b.parameters.map(\.shape)
         }
     }
 
@@ -47,15 +48,19 @@ public enum TorchExport {
             case .int64(let shape, let values): return SafeTensorsEntry(name: key, int64s: values, shape: shape)
             }
         }
-        try SafeTensors.write(entries, metadata: ["format": "pt", "variant": spec.variant, "weights": spec.weightsLabel],
+        try SafeTensors.write(entries,
+                              metadata: ["format": "pt", "variant": spec.variant, "weights": spec.weightsLabel],
                               to: weightsPath)
         var dataPath: String?
         if case let .embedded(train, test, height, width) = spec.data {
             let file = base + ".data.safetensors"
             try SafeTensors.write([
-                SafeTensorsEntry(name: "train.images", dtype: .u8, shape: [train.labels.count, 3, height, width], bytes: train.images),
-                SafeTensorsEntry(name: "train.labels", int64s: train.labels.map(Int64.init), shape: [train.labels.count]),
-                SafeTensorsEntry(name: "test.images", dtype: .u8, shape: [test.labels.count, 3, height, width], bytes: test.images),
+                SafeTensorsEntry(name: "train.images", dtype: .u8, shape: [train.labels.count, 3, height, width],
+                                 bytes: train.images),
+                SafeTensorsEntry(name: "train.labels", int64s: train.labels.map(Int64.init),
+                                 shape: [train.labels.count]),
+                SafeTensorsEntry(name: "test.images", dtype: .u8, shape: [test.labels.count, 3, height, width],
+                                 bytes: test.images),
                 SafeTensorsEntry(name: "test.labels", int64s: test.labels.map(Int64.init), shape: [test.labels.count]),
             ], metadata: ["classes": spec.classNames.joined(separator: ",")], to: file)
             dataPath = file
@@ -76,7 +81,8 @@ public enum TorchExport {
     }
 
     /// The script's text.
-    public static func script(_ spec: TorchExportSpec, parameters: [(name: String, shape: [Int])], scriptName: String = "train.py",
+    public static func script(_ spec: TorchExportSpec, parameters: [(name: String, shape: [Int])],
+                              scriptName: String = "train.py",
                               weightsFile: String, dataFile: String?, optimizerFile: String? = nil) -> String {
         let f = number
         // Every value from the session goes into the docstring escaped, as into the literals below.
@@ -85,19 +91,34 @@ public enum TorchExport {
         if case .folder(let p) = spec.data { dataPath = p }
         let augmentation = [spec.crop ? "crop (pad \(spec.padding), reflect-101)" : nil,
                             spec.flip ? "horizontal flip p=\(f(spec.flipProbability))" : nil,
-                            spec.cutout ? "cutout \(spec.cutoutSize)×\(spec.cutoutSize) p=\(f(spec.cutoutProbability))" : nil]
+                            spec.cutout
+                                ? "cutout \(spec.cutoutSize)×\(spec.cutoutSize) p=\(f(spec.cutoutProbability))" : nil]
             .compactMap { $0 }
         // Lengths in steps go through `steps`, which counts them in one rank's batches (--distributed).
-        let schedule = spec.schedule.map { "return " + Self.perRankSteps($0.python) } ?? "return None  # the LR stays at the optimizer's"
+        let schedule = spec.schedule.map { "return " + Self.perRankSteps($0.python) }
+            ?? "return None  # the LR stays at the optimizer's"
+        let scheduleDoc = spec.schedule.map { $0.python.replacingOccurrences(of: "optimizer, ", with: "") }
+            ?? "none (constant LR)"
+        let dataDoc = dataFile.map { "the session's images in \(e($0))" }
+            ?? "CIFAR-10 from --data (default \(dataPath.isEmpty ? "none" : e(dataPath)))"
+        let resumed = spec.startEpoch > 0 ? " (\(spec.startEpoch) already trained; the schedule resumes there)" : ""
+        let parameterLines = parameters.map { p in
+            let shape = p.shape.map(String.init).joined(separator: ", ") + (p.shape.count == 1 ? "," : "")
+            return "    (\(pyString(p.name)), (\(shape))),"
+        }
+        let modelDoc = spec.vit == nil
+            ? "\(e(spec.variant)), attention=\(e(spec.attention))" : "ViT (stock PyTorch modules)"
         let doc = """
         #!/usr/bin/env python3
-        \"\"\"\(spec.vit == nil ? "UltimusNet" : "ViT") training exported from Ultimus Workbench \(workbenchVersion) (seed \(spec.seed)).
+        \"\"\"\(spec.vit == nil ? "UltimusNet" : "ViT") training exported from Ultimus Workbench \
+        \(workbenchVersion) (seed \(spec.seed)).
 
-        Model: \(spec.vit == nil ? "\(e(spec.variant)), attention=\(e(spec.attention))" : "ViT (stock PyTorch modules)"); \(e(spec.weightsLabel)) weights in \(e(weightsFile)) beside this file.
+        Model: \(modelDoc); \(e(spec.weightsLabel)) weights in \(e(weightsFile)) beside this file.
         Optimizer: \(spec.optimizer.python.replacingOccurrences(of: "params, ", with: ""))
-        Schedule: \(spec.schedule.map { $0.python.replacingOccurrences(of: "optimizer, ", with: "") } ?? "none (constant LR)")
-        Data: \(dataFile.map { "the session's images in \(e($0))" } ?? "CIFAR-10 from --data (default \(dataPath.isEmpty ? "none" : e(dataPath)))"); batch \(spec.batchSize); augmentation: \(augmentation.isEmpty ? "none" : augmentation.joined(separator: ", ")).
-        Epochs: \(spec.startEpoch + 1)..\(spec.epochs)\(spec.startEpoch > 0 ? " (\(spec.startEpoch) already trained; the schedule resumes there)" : "").
+        Schedule: \(scheduleDoc)
+        Data: \(dataDoc); batch \(spec.batchSize); \
+        augmentation: \(augmentation.isEmpty ? "none" : augmentation.joined(separator: ", ")).
+        Epochs: \(spec.startEpoch + 1)..\(spec.epochs)\(resumed).
 
         Run:           python3 \(e(scriptName)) [--data DIR] [--epochs N] [--max-steps N] [--save out.safetensors]
         Several GPUs:  torchrun --nproc_per_node=N \(e(scriptName)) --distributed
@@ -131,11 +152,12 @@ public enum TorchExport {
         CLASS_NAMES = [\(spec.classNames.map(pyString).joined(separator: ", "))]
         MEAN = [\(spec.mean.map { f(Double($0)) }.joined(separator: ", "))]
         STD = [\(spec.std.map { f(Double($0)) }.joined(separator: ", "))]
-        AUGMENT = dict(crop=\(py(spec.crop)), padding=\(spec.padding), flip=\(py(spec.flip)), flip_p=\(f(spec.flipProbability)),
+        AUGMENT = dict(crop=\(py(spec.crop)), padding=\(spec.padding), flip=\(py(spec.flip)), \
+        flip_p=\(f(spec.flipProbability)),
                        cutout=\(py(spec.cutout)), cutout_size=\(spec.cutoutSize), cutout_p=\(f(spec.cutoutProbability)))
         # The state dict the workbench exported: names and shapes, in PyTorch's order.
         PARAMETERS = [
-        \(parameters.map { "    (\(pyString($0.name)), (\($0.shape.map(String.init).joined(separator: ", "))\($0.shape.count == 1 ? "," : ""))),"}.joined(separator: "\n"))
+        \(parameterLines.joined(separator: "\n"))
         ]
 
 
@@ -163,7 +185,8 @@ public enum TorchExport {
         for key in ["total_steps", "step_size"] {
             guard let range = text.range(of: key + "=") else { continue }
             let digits = text[range.upperBound...].prefix { $0.isNumber }
-            text.replaceSubrange(range.upperBound..<text.index(range.upperBound, offsetBy: digits.count), with: "steps(\(digits))")
+            text.replaceSubrange(range.upperBound..<text.index(range.upperBound, offsetBy: digits.count),
+                                 with: "steps(\(digits))")
         }
         return text
     }

@@ -4,9 +4,12 @@ import Layers
 public struct TorchExportSpec {
     /// `torch.optim` settings, with PyTorch's names and defaults.
     public enum Optimizer: Equatable {
-        case adam(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false)
-        case adamw(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0.01, amsgrad: Bool = false)
-        case sgd(lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0)
+        case adam(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
+                  amsgrad: Bool = false)
+        case adamw(lr: Double, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0.01,
+                   amsgrad: Bool = false)
+        case sgd(lr: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
+                 weightDecay: Double = 0)
 
         public static func == (a: Optimizer, b: Optimizer) -> Bool { a.python == b.python }
 
@@ -15,11 +18,14 @@ public struct TorchExportSpec {
             let f = TorchExport.number
             switch self {
             case let .adam(lr, betas, eps, wd, amsgrad):
-                return "torch.optim.Adam(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), weight_decay=\(f(wd))\(amsgrad ? ", amsgrad=True" : ""))"
+                return "torch.optim.Adam(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), "
+                       + "weight_decay=\(f(wd))\(amsgrad ? ", amsgrad=True" : ""))"
             case let .adamw(lr, betas, eps, wd, amsgrad):
-                return "torch.optim.AdamW(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), weight_decay=\(f(wd))\(amsgrad ? ", amsgrad=True" : ""))"
+                return "torch.optim.AdamW(params, lr=\(f(lr)), betas=(\(f(betas.0)), \(f(betas.1))), eps=\(f(eps)), "
+                       + "weight_decay=\(f(wd))\(amsgrad ? ", amsgrad=True" : ""))"
             case let .sgd(lr, momentum, dampening, nesterov, wd):
-                return "torch.optim.SGD(params, lr=\(f(lr)), momentum=\(f(momentum)), dampening=\(f(dampening)), nesterov=\(nesterov ? "True" : "False"), weight_decay=\(f(wd)))"
+                return "torch.optim.SGD(params, lr=\(f(lr)), momentum=\(f(momentum)), dampening=\(f(dampening)), "
+                       + "nesterov=\(nesterov ? "True" : "False"), weight_decay=\(f(wd)))"
             }
         }
     }
@@ -37,8 +43,10 @@ public struct TorchExportSpec {
             let f = TorchExport.number
             switch self {
             case let .oneCycle(maxLR, total, pct, anneal, div, finalDiv, three, cycle, base, maxM):
-                return "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=\(f(maxLR)), total_steps=\(total), pct_start=\(f(pct)), "
-                    + "anneal_strategy=\"\(anneal)\", div_factor=\(f(div)), final_div_factor=\(f(finalDiv)), three_phase=\(three ? "True" : "False"), "
+                return "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=\(f(maxLR)), total_steps=\(total), "
+                       + "pct_start=\(f(pct)), "
+                    + "anneal_strategy=\"\(anneal)\", div_factor=\(f(div)), final_div_factor=\(f(finalDiv)), "
+                    + "three_phase=\(three ? "True" : "False"), "
                     + "cycle_momentum=\(cycle ? "True" : "False"), base_momentum=\(f(base)), max_momentum=\(f(maxM)))"
             case let .step(size, gamma):
                 return "torch.optim.lr_scheduler.StepLR(optimizer, step_size=\(size), gamma=\(f(gamma)))"
@@ -52,7 +60,8 @@ public struct TorchExportSpec {
         /// `train/<class>/*.png|jpg` + `test/...`); `path` is the default of `--data`.
         case folder(path: String)
         /// Images written next to the script (`NAME.data.safetensors`): `[N, 3, H, W]` bytes and labels.
-        case embedded(train: (images: [UInt8], labels: [Int]), test: (images: [UInt8], labels: [Int]), height: Int, width: Int)
+        case embedded(train: (images: [UInt8], labels: [Int]), test: (images: [UInt8], labels: [Int]), height: Int,
+                      width: Int)
     }
 
     public var variant: String

@@ -81,7 +81,9 @@ public struct AttentionExplanation: Sendable {
     /// The entry the substituted formulas use: the largest weight of the map (first on ties).
     public var focus: (i: Int, j: Int) {
         var best = (0, 0)
-        for i in attention.indices { for j in attention[i].indices where attention[i][j] > attention[best.0][best.1] { best = (i, j) } }
+        for i in attention.indices {
+            for j in attention[i].indices where attention[i][j] > attention[best.0][best.1] { best = (i, j) }
+        }
         return best
     }
 
@@ -96,9 +98,12 @@ public struct AttentionExplanation: Sendable {
         }
         var worst = 0.0
         var found = false
-        let pairs: [(String, [Double])] = [("k", k), ("q", q), ("v", v), ("attention", attention.flatMap { $0 }), ("z", z)]
+        let pairs: [(String, [Double])] = [("k", k), ("q", q), ("v", v), ("attention", attention.flatMap { $0 }),
+                                           ("z", z)]
         for (name, mine) in pairs {
-            guard intervention != .bypass, let theirs = row(block + "." + name), theirs.count == mine.count else { continue }
+            guard intervention != .bypass, let theirs = row(block + "." + name), theirs.count == mine.count else {
+                continue
+            }
             found = true
             worst = zip(mine, theirs).reduce(worst) { max($0, abs($1.0 - $1.1)) }
         }

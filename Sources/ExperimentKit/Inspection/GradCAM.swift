@@ -47,10 +47,12 @@ public enum GradCAM {
     /// Grad-CAM of `layer` for each image of `images` `[N, 3, H, W]` (normalised).
     /// - Parameter targets: the class per image; `nil` uses the predicted class.
     /// - Throws: ``InspectionError`` for an unknown layer.
-    public static func compute(model: UltimusNet, images: Tensor, layer: String, targets: [Int]? = nil) throws -> [Result] {
+    public static func compute(model: UltimusNet, images: Tensor, layer: String,
+                               targets: [Int]? = nil) throws -> [Result] {
         let known = layers(of: model)
         guard let position = known.firstIndex(of: layer) else {
-            throw InspectionError("Grad-CAM needs a convolution; '\(layer)' is not one of \(known.joined(separator: ", "))"
+            throw InspectionError("Grad-CAM needs a convolution; "
+                                  + "'\(layer)' is not one of \(known.joined(separator: ", "))"
                                   + (EditDistance.suggestion(for: layer, in: known).map { "; \($0)" } ?? ""))
         }
         let stage = position % model.convs.count
@@ -89,7 +91,8 @@ public enum GradCAM {
         return (0..<n).map { b in
             let base = b * channels * plane
             let weights = (0..<channels).map { c in
-                gradient.storage[(base + c * plane)..<(base + (c + 1) * plane)].reduce(0.0) { $0 + Double($1) } / Double(plane)
+                let channel = gradient.storage[(base + c * plane)..<(base + (c + 1) * plane)]
+                return channel.reduce(0.0) { $0 + Double($1) } / Double(plane)
             }
             var cam = [Double](repeating: 0, count: plane)
             for c in 0..<channels where weights[c] != 0 {

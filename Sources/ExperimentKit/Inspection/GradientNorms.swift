@@ -42,7 +42,9 @@ public struct GradientNorms: Equatable, Sendable {
     /// ratio, plus a total row.
     public func cells() -> (headers: [String], rows: [[String]]) {
         var body: [[String]] = rows.map { row in
-            let ratio = row.gradientNorm.map { row.weightNorm > Self.negligibleWeight ? Self.format($0 / row.weightNorm) : "–" } ?? "–"
+            let ratio = row.gradientNorm.map {
+                row.weightNorm > Self.negligibleWeight ? Self.format($0 / row.weightNorm) : "–"
+            } ?? "–"
             return [row.name, "\(row.shape)", row.gradientNorm.map(Self.format) ?? "–",
                     Self.format(row.weightNorm), ratio + (row.nonFinite ? " NaN/inf!" : "")]
         }

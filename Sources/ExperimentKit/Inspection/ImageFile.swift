@@ -33,7 +33,8 @@ public struct ImageFile: Equatable {
         let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
         let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF])
         guard isPNG || isJPEG else {
-            throw InspectionError("cannot read '\(name)': it is neither a PNG nor a JPEG file (by its first bytes); convert it to PNG or JPEG")
+            throw InspectionError("cannot read '\(name)': it is neither a PNG nor a JPEG file (by its first bytes); "
+                                  + "convert it to PNG or JPEG")
         }
         let decoded: (rgb: [UInt8], width: Int, height: Int)
         do {

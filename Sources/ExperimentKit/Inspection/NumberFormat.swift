@@ -33,9 +33,12 @@ public enum NumberFormat {
     public static func symbols(_ text: String, unicode: Bool) -> String {
         guard !unicode else { return text }
         var out = text
-        for (u, a) in [("·", "*"), ("√", "sqrt"), ("Σ", "sum"), ("ᵀ", "^T"), ("→", "->"), ("×", "x"), ("‖", "|"),
-                       ("≈", "~"), ("−", "-"), ("…", "..."), ("ⱼ", "_j"), ("ᵢ", "_i"), ("≤", "<="), ("≥", ">="),
-                       ("⚠", "!"), ("✓", "ok"), ("✗", "x"), ("█", "#"), ("▏", "|"), ("—", "-"), ("–", "-")] {
+        let replacements = [
+            ("·", "*"), ("√", "sqrt"), ("Σ", "sum"), ("ᵀ", "^T"), ("→", "->"), ("×", "x"), ("‖", "|"),
+            ("≈", "~"), ("−", "-"), ("…", "..."), ("ⱼ", "_j"), ("ᵢ", "_i"), ("≤", "<="), ("≥", ">="),
+            ("⚠", "!"), ("✓", "ok"), ("✗", "x"), ("█", "#"), ("▏", "|"), ("—", "-"), ("–", "-"),
+        ]
+        for (u, a) in replacements {
             out = out.replacingOccurrences(of: u, with: a)
         }
         return String(out.unicodeScalars.map { $0.isASCII ? Character($0) : "?" })

@@ -32,7 +32,9 @@ public struct ProbeSet {
     /// How headers name probe `n`: `probe 1 (automobile)`, `test image 57 (cat)` or `cat.png`.
     public func caption(_ n: Int) -> String {
         let source = probes.sources.indices.contains(n) ? probes.sources[n] : "probe \(n)"
-        if probes.indices.indices.contains(n), probes.indices[n] == nil { return isSingle ? source : "probe \(n) (\(source))" }
+        if probes.indices.indices.contains(n), probes.indices[n] == nil {
+            return isSingle ? source : "probe \(n) (\(source))"
+        }
         return (isSingle ? source : "probe \(n)") + " (\(label(n)))"
     }
 }

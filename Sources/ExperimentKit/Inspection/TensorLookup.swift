@@ -35,7 +35,8 @@ public enum TensorLookup {
                 throw unknown(reference.name + ".grad", among: parameters.map { $0.name + ".grad" })
             }
             guard let g = p.tensor.grad else {
-                throw InspectionError("\(reference.name) has no gradient yet; train a step first (the last step's gradients are kept)")
+                throw InspectionError("\(reference.name) has no gradient yet; train a step first (the last step's "
+                                      + "gradients are kept)")
             }
             return g.detached()
         case .state:
@@ -59,12 +60,14 @@ public enum TensorLookup {
     public static func slice(_ tensor: Tensor, index: [Int], label: String = "tensor") throws -> Tensor {
         guard !index.isEmpty else { return tensor }
         guard index.count <= tensor.rank else {
-            throw InspectionError("\(label) has \(tensor.rank) axes \(tensor.shape); give at most \(tensor.rank) indices")
+            throw InspectionError("\(label) has \(tensor.rank) axes \(tensor.shape); "
+                                  + "give at most \(tensor.rank) indices")
         }
         var offset = 0
         for (axis, i) in index.enumerated() {
             guard (0..<tensor.shape[axis]).contains(i) else {
-                throw InspectionError("index \(i) is outside axis \(axis) of \(label) (size \(tensor.shape[axis])); use 0...\(tensor.shape[axis] - 1)")
+                throw InspectionError("index \(i) is outside axis \(axis) of \(label) (size \(tensor.shape[axis])); "
+                                      + "use 0...\(tensor.shape[axis] - 1)")
             }
             offset = offset * tensor.shape[axis] + i
         }
@@ -77,6 +80,7 @@ public enum TensorLookup {
         if let close = EditDistance.suggestion(for: name, in: names) {
             return InspectionError("no tensor called '\(name)'; \(close)")
         }
-        return InspectionError("no tensor called '\(name)'; Tab lists the names (parameters, NAME.grad, buffers, act.NAME)")
+        return InspectionError("no tensor called '\(name)'; Tab lists the names (parameters, NAME.grad, buffers, "
+                               + "act.NAME)")
     }
 }

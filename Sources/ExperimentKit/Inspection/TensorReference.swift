@@ -47,11 +47,13 @@ public struct TensorReference: Equatable, Sendable, CustomStringConvertible {
             var rest = Substring(subscripts)
             while !rest.isEmpty {
                 guard rest.first == "[", let close = rest.firstIndex(of: "]") else {
-                    throw InspectionError("'\(text)' has an unclosed '['; write an index like conv1.weight[0] or [0, 1]")
+                    throw InspectionError("'\(text)' has an unclosed '['; "
+                                          + "write an index like conv1.weight[0] or [0, 1]")
                 }
                 for part in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",") {
                     guard let i = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                        throw InspectionError("'\(part)' in '\(text)' is not an index; use whole numbers such as [0] or [2, 1]")
+                        throw InspectionError("'\(part)' in '\(text)' is not an index; "
+                                              + "use whole numbers such as [0] or [2, 1]")
                     }
                     index.append(i)
                 }
