@@ -292,11 +292,7 @@ extension SessionFile {
                     ? .int64(shape: entry.shape, values: entry.int64s) : .float32(entry.tensor())
             }
             // Buffers too (BatchNorm running statistics), as 'import weights' checks them.
-            let isNotFinite = { (value: StateDict.Value) -> Bool in
-                if case .float32(let t) = value { return !t.storage.allSatisfy(\.isFinite) }
-                return false
-            }
-            if let bad = state.first(where: { isNotFinite($0.value) }) {
+            if let bad = state.first(where: { !$0.value.isAllFinite }) {
                 throw ExperimentError("tensor model.\(bad.key) holds NaN or Inf; the file is damaged")
             }
             try model.load(stateDict: state)
@@ -440,5 +436,13 @@ extension Experiment {
             }
         }
         return String(format: "%016llx", h.value)
+    }
+}
+
+extension StateDict.Value {
+    /// Whether every value is a finite number (integer tensors always are).
+    public var isAllFinite: Bool {
+        if case .float32(let t) = self { return t.storage.allSatisfy(\.isFinite) }
+        return true
     }
 }

@@ -206,10 +206,7 @@ extension Experiment {
         guard let bad = parameters.first(where: { !$0.tensor.storage.allSatisfy(\.isFinite) }) else { return nil }
         for (p, saved) in zip(parameters, weightsBefore) { p.tensor.storage = saved }
         try? optimizer.loadStateTensors(optimizerBefore)
-        let state = optimizerBefore.first { entry in
-            if case .float32(let t) = entry.value { return !t.storage.allSatisfy(\.isFinite) }
-            return false
-        }
+        let state = optimizerBefore.first { !$0.value.isAllFinite }
         // `state.3.exp_avg_sq` names the 4th parameter's state: show it by the parameter's name.
         let stateName = state.map { entry -> String in
             let parts = entry.key.split(separator: ".", maxSplits: 2).map(String.init)

@@ -72,8 +72,9 @@ public struct TokenAttentionExplanation: Sendable {
         projected = o.storage.map { Double($0) }
         let sum = zip(row(x), o.storage.map { Double($0) }).map(+)
         residual = sum
-        let m: Tensor = noGrad { layer.linear2(gelu(layer.linear1(layer.norm2(vector(sum))),
-                                                    approximate: layer.activation)) }
+        let m: Tensor = noGrad {
+            layer.linear2(gelu(layer.linear1(layer.norm2(vector(sum))), approximate: layer.activation))
+        }
         mlp = m.storage.map { Double($0) }
         output = zip(sum, m.storage.map { Double($0) }).map(+)
         let forward: Tensor = noGrad { layer(x) }

@@ -7,7 +7,7 @@ extension BranchCommands {
         let asked = (1...6).compactMap { k in inv.string("branch\(k)").map { (argument: "branch\(k)", name: $0) } }
         for (argument, name) in asked where !set.names.contains(name) {
             throw inv.error("no branch called '\(name)'", at: argument,
-                            suggestion: EditDistance.suggestion(for: name, in: set.names) ?? "the branches are \(set.names.joined(separator: ", "))")
+                            suggestion: set.suggestion(for: name))
         }
         let names = asked.isEmpty ? set.names : asked.map(\.name)
         let metric = inv.string("metric") ?? "loss"
@@ -28,17 +28,22 @@ extension BranchCommands {
             switch metric {
             case "accuracy":
                 let epochs = x.history.epochs.filter { $0.testAccuracy != nil }
-                series.append(ChartSeries(name: name, x: epochs.map { Double($0.epoch) }, y: epochs.map { $0.testAccuracy! }))
+                series.append(ChartSeries(name: name, x: epochs.map { Double($0.epoch) },
+                                          y: epochs.map { $0.testAccuracy! }))
             case "lr":
-                series.append(ChartSeries(name: name, x: x.history.steps.map { Double($0.step) }, y: x.history.steps.map(\.lr)))
+                series.append(ChartSeries(name: name, x: x.history.steps.map { Double($0.step) },
+                                          y: x.history.steps.map(\.lr)))
             default:
-                series.append(ChartSeries(name: name, x: x.history.steps.map { Double($0.step) }, y: x.history.steps.map(\.loss)))
+                series.append(ChartSeries(name: name, x: x.history.steps.map { Double($0.step) },
+                                          y: x.history.steps.map(\.loss)))
             }
         }
         guard series.contains(where: { !$0.y.isEmpty }) else {
-            throw inv.error("no branch has \(metric == "accuracy" ? "an evaluated epoch" : "a training step") yet", suggestion: "train first ('train epochs=1')")
+            throw inv.error("no branch has \(metric == "accuracy" ? "an evaluated epoch" : "a training step") yet",
+                            suggestion: "train first ('train epochs=1')")
         }
-        let titles = ["loss": ("training loss per step", "step", "loss"), "accuracy": ("accuracy per epoch (validation, else test)", "epoch", "accuracy %"),
+        let titles = ["loss": ("training loss per step", "step", "loss"),
+                      "accuracy": ("accuracy per epoch (validation, else test)", "epoch", "accuracy %"),
                       "lr": ("learning rate per step", "step", "LR")]
         let (title, xLabel, yLabel) = titles[metric] ?? titles["loss"]!
         return Chart(title: "Branches: " + title, xLabel: xLabel, yLabel: yLabel, series: series,
@@ -62,10 +67,13 @@ extension BranchCommands {
             let f = facts(pair.1)
             return [name] + differing.map { ctx.console.styled(pair.0[$0], .bold) } + [f[3], f[4], f[5], f[6]]
         }
-        let headers = ["branch"] + differing.map { "\(mark) \(labels[$0])" } + ["epochs", "best test", "best valid", "last loss"]
+        let headers = ["branch"] + differing.map { "\(mark) \(labels[$0])" }
+            + ["epochs", "best test", "best valid", "last loss"]
         lines.append(Table(headers: headers, rows: rows,
                            rightAligned: headers.indices.map { $0 > differing.count }).render(style: ctx.style))
-        if !differing.isEmpty { lines.append(ctx.console.styled("\(mark) marks the settings that differ between the branches", .dim)) }
+        if !differing.isEmpty {
+            lines.append(ctx.console.styled("\(mark) marks the settings that differ between the branches", .dim))
+        }
         return lines.joined(separator: "\n")
     }
 }

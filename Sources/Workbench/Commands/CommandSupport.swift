@@ -10,8 +10,10 @@ final class ConsoleProgress {
 
     init(console: Console, total: Int?, description: String = "", alreadyDone: Int = 0, elapsed: Double = 0) {
         self.console = console
-        let style = RenderStyle(color: console.color, unicode: console.unicode, width: console.isTerminal ? console.width - 1 : 1000)
-        bar = ProgressBar(total: total, description: description, startTime: ConsoleProgress.now() - elapsed, style: style)
+        let style = RenderStyle(color: console.color, unicode: console.unicode,
+                                width: console.isTerminal ? console.width - 1 : 1000)
+        bar = ProgressBar(total: total, description: description, startTime: ConsoleProgress.now() - elapsed,
+                          style: style)
         if !console.isTerminal { bar.width = nil }
         if alreadyDone > 0 { _ = bar.update(alreadyDone, now: ConsoleProgress.now()) }
     }

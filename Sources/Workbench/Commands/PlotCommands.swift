@@ -8,7 +8,13 @@ extension Command {
     static let plot = Command(
         CommandSpec(
             "plot", area: "Plots and reports", "draw a chart in the terminal and as an SVG file",
-            details: "plot loss: train/test loss and accuracy per epoch (2×2, as the seed). plot lrfind: the LR finder curve with its suggestions. plot lr: LR and β1 per step. plot schedule: a preview of the configured schedule before training. plot confusion: the confusion matrix with per-class accuracy. Files are SVG and go to the output folder unless to= is given; to= naming another image format (x.png) is refused. plot lrfind to=NAME.csv writes the series (lr, loss, smoothed_loss) as CSV instead.",
+            details: """
+                plot loss: train/test loss and accuracy per epoch (2×2, as the seed). plot lrfind: the LR finder \
+                curve with its suggestions. plot lr: LR and β1 per step. plot schedule: a preview of the configured \
+                schedule before training. plot confusion: the confusion matrix with per-class accuracy. Files are SVG \
+                and go to the output folder unless to= is given; to= naming another image format (x.png) is refused. \
+                plot lrfind to=NAME.csv writes the series (lr, loss, smoothed_loss) as CSV instead.
+                """,
             examples: ["plot loss", "plot schedule", "plot confusion to=confusion.svg", "plot lrfind to=lrfind.csv"],
             arguments: CommonArguments.fileOutput,
             subcommands: [
@@ -30,7 +36,9 @@ extension Command {
     static let show = Command(
         CommandSpec(
             "show", area: "Plots and reports", "a grid of training or test images with class names",
-            details: "Writes a PNG grid and prints a compact listing. augmented=true shows the images as training sees them.",
+            details: """
+                Writes a PNG grid and prints a compact listing. augmented=true shows the images as training sees them.
+                """,
             examples: ["show images n=20 split=train augmented=true"],
             arguments: [
                 ArgumentSpec("n", .int, default: .int(20), range: 1...1000, "number of images"),
@@ -46,9 +54,13 @@ extension Command {
     static let misclassified = Command(
         CommandSpec(
             "misclassified", area: "Plots and reports", "test images the model gets wrong",
-            details: "A PNG grid with the true and predicted class and the probability, and a compact terminal listing. Shows what there is when fewer than n are wrong.",
+            details: """
+                A PNG grid with the true and predicted class and the probability, and a compact terminal listing. \
+                Shows what there is when fewer than n are wrong.
+                """,
             examples: ["misclassified n=20"],
-            arguments: [ArgumentSpec("n", .int, default: .int(20), range: 1...10_000, "number of images")] + CommonArguments.fileOutput,
+            arguments: [ArgumentSpec("n", .int, default: .int(20), range: 1...10_000, "number of images")]
+                + CommonArguments.fileOutput,
             effect: .writesOutputs),
         run: PlotCommands.misclassified)
 }
@@ -71,7 +83,8 @@ enum PlotCommands {
             return
         }
         try draw([SessionCharts.lrFinder(result)], columns: 1, name: "lrfind.svg", inv, ctx)
-        let parts = [result.steepest.map { "steepest \(Format.lr($0))" }, result.minimum.map { "min/10 \(Format.lr($0))" },
+        let parts = [result.steepest.map { "steepest \(Format.lr($0))" },
+                     result.minimum.map { "min/10 \(Format.lr($0))" },
                      result.valley.map { "valley \(Format.lr($0))" }].compactMap { $0 }
         if !parts.isEmpty { ctx.console.write("suggestions: " + parts.joined(separator: " · ")) }
     }
@@ -89,12 +102,15 @@ enum PlotCommands {
         let epochs = settings.plannedEpochs ?? max(1, x.completedEpochs + 10)
         let (product, overflow) = settings.stepsPerEpoch.multipliedReportingOverflow(by: epochs)
         let total = schedule.totalSteps ?? (overflow ? Int.max : product)
-        let charts = try wrap(inv) { try SessionCharts.schedule(schedule, total: total, current: x.scheduleStep < total ? x.scheduleStep : nil) }
+        let current = x.scheduleStep < total ? x.scheduleStep : nil
+        let charts = try wrap(inv) { try SessionCharts.schedule(schedule, total: total, current: current) }
         try draw(charts, columns: 1, name: "schedule.svg", inv, ctx)
         var facts = [schedule.description, "\(total) steps (\(settings.stepsPerEpoch) per epoch)"]
         if let one = schedule as? OneCycleLR {
-            facts.append("initial LR \(Format.lr(one.initialLR)), max \(Format.lr(one.maxLR)), final \(Format.lr(one.minLR))")
-            facts.append("phases end at steps " + one.phaseEnds.map { String(format: "%.0f", $0) }.joined(separator: ", "))
+            facts.append("initial LR \(Format.lr(one.initialLR)), max \(Format.lr(one.maxLR)), "
+                         + "final \(Format.lr(one.minLR))")
+            facts.append("phases end at steps "
+                         + one.phaseEnds.map { String(format: "%.0f", $0) }.joined(separator: ", "))
         }
         if x.scheduleStep < total, let next = try? schedule.lr(atStep: x.scheduleStep) {
             facts.append("the next batch (step \(x.scheduleStep)) uses LR \(Format.lr(next))")
@@ -106,7 +122,8 @@ enum PlotCommands {
         let data = try ctx.data()
         _ = try ctx.session.experiment.requireModel()
         let evaluation = try ctx.testEvaluation()
-        let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions, classNames: data.classNames,
+        let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions,
+                                       classNames: data.classNames,
                                        title: "Confusion matrix, test set")
         ctx.console.write(view.render(style: ctx.style))
         let path = try ctx.outputFile(inv, defaultName: "confusion.svg")!
@@ -118,13 +135,16 @@ enum PlotCommands {
         let data = try ctx.data()
         let split = try inv.word(DataSplit.self, inv.string("split") ?? "train")
         guard let set = data.set(split) else {
-            throw inv.error("the data has no \(split.rawValue) split", at: "split", suggestion: "hold one out with 'data ... valid=N'")
+            throw inv.error("the data has no \(split.rawValue) split", at: "split",
+                            suggestion: "hold one out with 'data ... valid=N'")
         }
         let n = min(inv.int("n") ?? 20, set.count)
         let augmented = (inv.bool("augmented") ?? true) && split == .train
         let augmentation = augmented ? (try? Augmentation(spec: data.settings.augment)) ?? .none : .none
-        let tiles = try showTiles(set, count: n, augmentation: augmentation, normalization: data.normalization, seed: data.settings.seed)
-        let title = "\(split.rawValue) images" + (augmented && !augmentation.isIdentity ? " as training sees them (\(augmentation.spec))" : "")
+        let tiles = try showTiles(set, count: n, augmentation: augmentation, normalization: data.normalization,
+                                  seed: data.settings.seed)
+        let title = "\(split.rawValue) images"
+            + (augmented && !augmentation.isIdentity ? " as training sees them (\(augmentation.spec))" : "")
         let grid = ImageGrid.compose(tiles, columns: 10, scale: 3, title: title)
         let name = "images-\(split.rawValue)\(augmented && !augmentation.isIdentity ? "-augmented" : "").png"
         let path = try ctx.outputFile(inv, defaultName: name)!
@@ -134,18 +154,22 @@ enum PlotCommands {
     }
 
     /// The first `count` images of `set`, augmented with a private generator (the loader's does not move).
-    static func showTiles(_ set: ImageSet, count: Int, augmentation: Augmentation, normalization: Normalization, seed: UInt64) throws -> [ImageTile] {
+    static func showTiles(_ set: ImageSet, count: Int, augmentation: Augmentation, normalization: Normalization,
+                          seed: UInt64) throws -> [ImageTile] {
         var generator = SeededGenerator(seed: seed ^ 0x5348_4F57)
         return try (0..<count).map { i in
             var rgb = set.rgbInterleaved(at: i)
             if !augmentation.isIdentity {
                 let draw = augmentation.draw(using: &generator, height: set.height, width: set.width)
-                let floats = augmentation.apply(draw, image: set.image(at: i), height: set.height, width: set.width, normalization: normalization)
+                let floats = augmentation.apply(draw, image: set.image(at: i), height: set.height, width: set.width,
+                                                normalization: normalization)
                 rgb = denormalize(floats, height: set.height, width: set.width, normalization: normalization)
             }
-            let label = set.classNames.indices.contains(set.labels[i]) ? set.classNames[set.labels[i]] : "\(set.labels[i])"
+            let label = set.classNames.indices.contains(set.labels[i])
+                ? set.classNames[set.labels[i]] : "\(set.labels[i])"
             // Numbered from 0, as index= and sample= count.
-            return ImageTile(image: try RGBImage(width: set.width, height: set.height, pixels: rgb), caption: ["#\(i) \(label)"])
+            return ImageTile(image: try RGBImage(width: set.width, height: set.height, pixels: rgb),
+                             caption: ["#\(i) \(label)"])
         }
     }
 
@@ -166,14 +190,18 @@ enum PlotCommands {
         let data = try ctx.data()
         let model = try ctx.session.experiment.requireModel()
         let evaluation = try ctx.testEvaluation()
-        let (tiles, wrong) = try misclassifiedTiles(data: data, model: model, predictions: evaluation.predictions, limit: inv.int("n") ?? 20)
+        let (tiles, wrong) = try misclassifiedTiles(data: data, model: model, predictions: evaluation.predictions,
+                                                    limit: inv.int("n") ?? 20)
         let n = inv.int("n") ?? 20
         guard !tiles.isEmpty else {
             ctx.console.write("no test image is misclassified (\(evaluation.correct)/\(evaluation.count) correct)")
             return
         }
-        if wrong < n { ctx.console.write("only \(wrong) of \(evaluation.count) test images are misclassified; showing them all") }
-        let grid = ImageGrid.compose(tiles, columns: 5, scale: 3, title: "Misclassified test images (\(wrong) of \(evaluation.count))")
+        if wrong < n {
+            ctx.console.write("only \(wrong) of \(evaluation.count) test images are misclassified; showing them all")
+        }
+        let grid = ImageGrid.compose(tiles, columns: 5, scale: 3,
+                                     title: "Misclassified test images (\(wrong) of \(evaluation.count))")
         let path = try ctx.outputFile(inv, defaultName: "misclassified.png")!
         try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: path)
         ctx.showPicture(grid) { ImageGrid.terminalListing(tiles, style: $0) }
@@ -182,7 +210,8 @@ enum PlotCommands {
 
     /// Tiles of `limit` misclassified test images, the classes taking turns (true class, predicted
     /// class and its probability, in red), and how many are wrong in all.
-    static func misclassifiedTiles(data: DataState, model: Module, predictions: [Int], limit: Int) throws -> ([ImageTile], Int) {
+    static func misclassifiedTiles(data: DataState, model: Module, predictions: [Int],
+                                   limit: Int) throws -> ([ImageTile], Int) {
         let test = data.splits.test
         let (shown, wrong) = MisclassifiedPick.pick(labels: test.labels, predictions: predictions, limit: limit)
         guard !shown.isEmpty, let batch = data.images(.test, indices: shown) else { return ([], wrong) }
@@ -190,8 +219,10 @@ enum PlotCommands {
         let name = { (c: Int) in data.classNames.indices.contains(c) ? data.classNames[c] : "\(c)" }
         let tiles = try shown.enumerated().map { k, i -> ImageTile in
             let p = predictions[i]
-            return ImageTile(image: try RGBImage(width: test.width, height: test.height, pixels: test.rgbInterleaved(at: i)),
-                             caption: ["true \(name(test.labels[i]))", "pred \(name(p)) \(String(format: "%.2f", probabilities[k][p]))"],
+            return ImageTile(image: try RGBImage(width: test.width, height: test.height,
+                                                 pixels: test.rgbInterleaved(at: i)),
+                             caption: ["true \(name(test.labels[i]))",
+                                       "pred \(name(p)) \(String(format: "%.2f", probabilities[k][p]))"],
                              captionColor: RGB(190, 0, 0))
         }
         return (tiles, wrong)

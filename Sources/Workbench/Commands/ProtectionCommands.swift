@@ -5,7 +5,10 @@ extension Command {
     static let restore = Command(
         CommandSpec(
             "restore", area: "Training", "bring back the best weights kept by 'train ... best=true'",
-            details: "restore best loads the weights of the epoch with the best validation (else test) accuracy kept during 'train ... best=true'. The optimizer state, schedule position and histories stay as they are.",
+            details: """
+                restore best loads the weights of the epoch with the best validation (else test) accuracy kept during \
+                'train ... best=true'. The optimizer state, schedule position and histories stay as they are.
+                """,
             examples: ["restore best"],
             subcommands: [SubcommandSpec("best", "the best epoch's weights")],
             effect: .changesExperiment),
@@ -16,7 +19,11 @@ extension Command {
     static let rollback = Command(
         CommandSpec(
             "rollback", area: "Training", "return to the last good state after a guard stop",
-            details: "After training stopped at a NaN or exploding loss, returns the whole branch (weights, optimizer, schedule, generators, loader, histories, command log) to the state at the last finished epoch or at the start of that 'train', names the LR that caused the stop and suggests one from the LR finder.",
+            details: """
+                After training stopped at a NaN or exploding loss, returns the whole branch (weights, optimizer, \
+                schedule, generators, loader, histories, command log) to the state at the last finished epoch or at \
+                the start of that 'train', names the LR that caused the stop and suggests one from the LR finder.
+                """,
             examples: ["rollback"],
             effect: .changesExperiment),
         run: ProtectionCommands.rollback)
@@ -35,13 +42,17 @@ enum ProtectionCommands {
         }
         x.figures = [x.weightDigest]
         ctx.recordDigest()
-        ctx.console.write(String(format: "restored the weights of epoch %d (%@ accuracy %.2f%%); optimizer and schedule unchanged",
+        ctx.console.write(String(format: "restored the weights of epoch %d (%@ accuracy %.2f%%); "
+                                         + "optimizer and schedule unchanged",
                                  best.epoch, best.split.noun, best.accuracy))
     }
 
     /// Keeps the branch's state in memory as the last good one (a failed snapshot keeps the older one).
     static func keepLastGood(_ ctx: ShellContext, label: String) {
-        guard let bytes = try? SessionFile.encode(ctx.session.branchCheckpoint, startSeed: SessionsCommands.startSeed(ctx)) else { return }
+        guard let bytes = try? SessionFile.encode(ctx.session.branchCheckpoint,
+                                                  startSeed: SessionsCommands.startSeed(ctx)) else {
+            return
+        }
         ctx.session.lastGood = (bytes, label)
     }
 
@@ -61,21 +72,24 @@ enum ProtectionCommands {
 
     static func rollback(_ inv: Invocation, _ ctx: ShellContext) throws {
         guard let stop = ctx.session.guardStop else {
-            throw inv.error("training has not stopped at a NaN or exploding loss", suggestion: "rollback follows a guard stop of 'train'")
+            throw inv.error("training has not stopped at a NaN or exploding loss",
+                            suggestion: "rollback follows a guard stop of 'train'")
         }
         guard let good = ctx.session.lastGood else { throw inv.error("no good state was kept") }
         do { try restore(good.bytes, ctx) } catch let error as ExperimentError { throw inv.error(error.message) }
         ctx.session.guardStop = nil
         let x = ctx.session.experiment
         ctx.console.write("rolled back to \(good.label): \(SessionsCommands.summary(x))")
-        ctx.console.write("LR \(Format.lr(stop.lr)) at step \(stop.step) made the loss blow up. " + suggestion(x, failed: stop.lr))
+        ctx.console.write("LR \(Format.lr(stop.lr)) at step \(stop.step) made the loss blow up. "
+                          + suggestion(x, failed: stop.lr))
     }
 
     /// A learning rate to try instead, from the LR finder when it ran.
     static func suggestion(_ x: Experiment, failed: Double) -> String {
         if let found = x.lrFinder, let lr = found.valley ?? found.steepest ?? found.minimum {
             let safe = min(lr, failed / 10)
-            return "The LR finder suggests \(Format.lr(lr)); try 'optim ... lr=\(Format.lr(safe))' (or sched max_lr=\(Format.lr(safe)))"
+            return "The LR finder suggests \(Format.lr(lr)); try 'optim ... lr=\(Format.lr(safe))' (or sched "
+                   + "max_lr=\(Format.lr(safe)))"
         }
         return "Run 'lrfind' for a suggestion; meanwhile try LR \(Format.lr(failed / 10)) (a tenth)"
     }

@@ -8,7 +8,10 @@ extension Command {
     static let predict = Command(
         CommandSpec(
             "predict", area: "Training", "classify your own image",
-            details: "Reads a PNG or JPEG of any size, resizes it to 32×32, and shows the top-5 classes with probabilities and the image's attention maps.",
+            details: """
+                Reads a PNG or JPEG of any size, resizes it to 32×32, and shows the top-5 classes with probabilities \
+                and the image's attention maps.
+                """,
             examples: ["predict photos/cat.jpg"],
             positionals: [PositionalSpec("path", .path, "a PNG or JPEG image")],
             arguments: [ArgumentSpec("top", .int, default: .int(5), range: 1...1000, "classes shown")],
@@ -18,7 +21,13 @@ extension Command {
     static let report = Command(
         CommandSpec(
             "report", area: "Plots and reports", "write a Markdown report of the session",
-            details: "Writes DIR/README.md with the seed README's sections (model summary, training log, training details, loss/accuracy charts, LR finder graph, LR history, misclassified images) and its charts and images beside it. DIR defaults to the folder report/ in the output folder, so the report never replaces a file you made; the training log is quoted as it was printed (the LR and loss of each epoch's last batch). The test predictions are reused while the weights are unchanged.",
+            details: """
+                Writes DIR/README.md with the seed README's sections (model summary, training log, training details, \
+                loss/accuracy charts, LR finder graph, LR history, misclassified images) and its charts and images \
+                beside it. DIR defaults to the folder report/ in the output folder, so the report never replaces a \
+                file you made; the training log is quoted as it was printed (the LR and loss of each epoch's last \
+                batch). The test predictions are reused while the weights are unchanged.
+                """,
             examples: ["report", "report runs/s9-report"],
             positionals: [PositionalSpec("dir", .path, required: false, "folder for the report")],
             arguments: [CommonArguments.force],
@@ -36,14 +45,16 @@ enum ReportCommands {
         let readme = file("README.md")
         if !ctx.isInsideOutput(readme), inv.bool("force") != true,
            let existing = reportFiles.map(file).first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw inv.error("'\(existing)' exists", at: "dir", suggestion: "add force=true to overwrite the report's files, or pick another folder")
+            throw inv.error("'\(existing)' exists", at: "dir",
+                            suggestion: "add force=true to overwrite the report's files, or pick another folder")
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), !isFolder.boolValue {
             throw inv.error("'\(dir)' is a file, not a folder", at: "dir", suggestion: "give a folder for the report")
         }
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw inv.error("cannot create the folder '\(dir)': \(Shell.describeFileError(error))", at: "dir", suggestion: "give a folder for the report")
+            throw inv.error("cannot create the folder '\(dir)': \(Shell.describeFileError(error))", at: "dir",
+                            suggestion: "give a folder for the report")
         }
         var figures: [(section: String, file: String?, note: String)] = []
         var written: [String] = []
@@ -58,9 +69,11 @@ enum ReportCommands {
         if let result = x.lrFinder {
             try SVGChart.write(SessionCharts.lrFinder(result), to: file("lrfind.svg"))
             written.append("lrfind.svg")
-            let notes = [result.steepest.map { "steepest gradient \(Format.lr($0))" }, result.minimum.map { "minimum/10 \(Format.lr($0))" },
+            let notes = [result.steepest.map { "steepest gradient \(Format.lr($0))" },
+                         result.minimum.map { "minimum/10 \(Format.lr($0))" },
                          result.valley.map { "valley \(Format.lr($0))" }].compactMap { $0 }
-            figures.append(("LR finder", "lrfind.svg", notes.isEmpty ? "" : "Suggestions: " + notes.joined(separator: ", ") + "."))
+            figures.append(("LR finder", "lrfind.svg",
+                            notes.isEmpty ? "" : "Suggestions: " + notes.joined(separator: ", ") + "."))
         } else {
             figures.append(("LR finder", nil, "(no LR range test was run in this session)"))
         }
@@ -76,30 +89,37 @@ enum ReportCommands {
             let data = try ctx.data()
             let evaluation = try ctx.testEvaluation()
             accuracyLine = evaluation.line
-            let (tiles, wrong) = try PlotCommands.misclassifiedTiles(data: data, model: model, predictions: evaluation.predictions, limit: 20)
+            let (tiles, wrong) = try PlotCommands.misclassifiedTiles(data: data, model: model,
+                                                                     predictions: evaluation.predictions, limit: 20)
             if !tiles.isEmpty {
-                let grid = ImageGrid.compose(tiles, columns: 5, scale: 3, title: "Misclassified test images (\(wrong) of \(evaluation.count))")
-                try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height, to: file("misclassified.png"))
+                let grid = ImageGrid.compose(tiles, columns: 5, scale: 3,
+                                             title: "Misclassified test images (\(wrong) of \(evaluation.count))")
+                try PNGCodec.write(rgb: grid.pixels, width: grid.width, height: grid.height,
+                                   to: file("misclassified.png"))
                 written.append("misclassified.png")
-                figures.append(("Misclassified images", "misclassified.png", "\(tiles.count) of the \(wrong) misclassified test images: true class, predicted class and its probability."))
+                figures.append(("Misclassified images", "misclassified.png",
+                                "\(tiles.count) of the \(wrong) misclassified test images: true class, "
+                                    + "predicted class and its probability."))
             } else {
                 figures.append(("Misclassified images", nil, "(no test image is misclassified)"))
             }
-            let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions, classNames: data.classNames)
+            let view = ConfusionMatrixView(trueLabels: data.splits.test.labels, predicted: evaluation.predictions,
+                                           classNames: data.classNames)
             try view.writeSVG(to: file("confusion.svg"))
             written.append("confusion.svg")
             figures.append(("Confusion matrix", "confusion.svg", ""))
         }
         let summary = try? Summary.render(model: model, inputShape: [20, 3, 32, 32])
         let report = SessionReport(title: "Ultimus Workbench session report", modelSummary: summary,
-                                   trainingLog: SessionReport.log(x.history), details: details(ctx, accuracy: accuracyLine),
-                                   figures: figures)
+                                   trainingLog: SessionReport.log(x.history),
+                                   details: details(ctx, accuracy: accuracyLine), figures: figures)
         try AtomicWriter.write(report.markdown, to: readme, createFolders: true)
         ctx.console.write("wrote \(readme) with \(written.joined(separator: ", "))")
     }
 
     /// Every file `report` may write into its folder.
-    static let reportFiles = ["README.md", "loss-accuracy.svg", "lrfind.svg", "lr-history.svg", "misclassified.png", "confusion.svg"]
+    static let reportFiles = ["README.md", "loss-accuracy.svg", "lrfind.svg", "lr-history.svg", "misclassified.png",
+                              "confusion.svg"]
 
     static func details(_ ctx: ShellContext, accuracy: String) -> [(String, String)] {
         let x = ctx.session.experiment
@@ -138,18 +158,23 @@ enum ReportCommands {
         let top = p.indices.sorted { p[$0] > p[$1] }.prefix(inv.int("top") ?? 5)
         let name = { (c: Int) in classNames.indices.contains(c) ? classNames[c] : "class \(c)" }
         ctx.console.write(file.sizeLine)
-        let tile = ImageTile(image: try RGBImage(width: 32, height: 32, pixels: file.rgb), caption: [name(top.first ?? 0)])
+        let tile = ImageTile(image: try RGBImage(width: 32, height: 32, pixels: file.rgb),
+                             caption: [name(top.first ?? 0)])
         ctx.showPicture(tile.image.upscaled(by: 4)) { ImageGrid.terminalListing([tile], style: $0) }
-        let rows = top.map { [name($0), String(format: "%.2f%%", 100 * p[$0]), TextBar.bar(p[$0], width: 30, unicode: ctx.console.unicode)] }
-        ctx.console.write(Table(headers: ["class", "probability", ""], rows: rows, rightAligned: [false, true, false]).render(style: ctx.style))
+        let rows = top.map { [name($0), String(format: "%.2f%%", 100 * p[$0]),
+                              TextBar.bar(p[$0], width: 30, unicode: ctx.console.unicode)] }
+        ctx.console.write(Table(headers: ["class", "probability", ""], rows: rows,
+                                rightAligned: [false, true, false]).render(style: ctx.style))
         if let net = model as? UltimusNet {
             let maps: [HeatmapMatrix] = net.blocks.indices.compactMap { i in
                 forward.attentionMap(block: "ultimus\(i + 1)", sample: 0).map {
-                    HeatmapMatrix(rows: $0.count, columns: $0.first?.count ?? 0, values: $0.flatMap { $0 }, title: "ultimus\(i + 1)")
+                    HeatmapMatrix(rows: $0.count, columns: $0.first?.count ?? 0, values: $0.flatMap { $0 },
+                                  title: "ultimus\(i + 1)")
                 }
             }
             if net.isBatchMixing {
-                ctx.console.warning("attention=batch: alone in its batch the image's map is 1×1 (the seed's mistake); its prediction would change with batch-mates")
+                ctx.console.warning("attention=batch: alone in its batch the image's map is 1×1 (the seed's mistake); "
+                                    + "its prediction would change with batch-mates")
             }
             ctx.console.write(Heatmap.renderSideBySide(maps, style: ctx.style))
         }

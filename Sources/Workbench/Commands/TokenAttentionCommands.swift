@@ -30,8 +30,11 @@ enum TokenAttentionCommands {
         vit.eval()
         defer { vit.train(wasTraining) }
         let (maps, logits) = vit.attentionMaps(batch.images)
-        let pictures = try indices.map { try RGBImage(width: test.width, height: test.height, pixels: test.rgbInterleaved(at: $0)) }
-        return Probe(indices: indices, labels: batch.labels, classNames: data.classNames, pictures: pictures, maps: maps,
+        let pictures = try indices.map {
+            try RGBImage(width: test.width, height: test.height, pixels: test.rgbInterleaved(at: $0))
+        }
+        return Probe(indices: indices, labels: batch.labels, classNames: data.classNames, pictures: pictures,
+                     maps: maps,
                      logits: logits)
     }
 
@@ -40,7 +43,8 @@ enum TokenAttentionCommands {
         let sample = inv.int("sample") ?? 0
         guard sample < probe.indices.count else {
             throw inv.error("sample=\(sample) is not a probe image", at: "sample",
-                            suggestion: "there are \(probe.indices.count) probe images (one per class unless 'set probes=' chose them): "
+                            suggestion: "there are \(probe.indices.count) probe images "
+                                + "(one per class unless 'set probes=' chose them): "
                                 + "sample=0…\(probe.indices.count - 1)")
         }
         return sample
@@ -81,41 +85,52 @@ enum TokenAttentionCommands {
         let sample = try sample(inv, probe)
         let heads = vit.config.heads, t = vit.config.tokens
         if let h = inv.int("head"), !(0..<heads).contains(h) {
-            throw inv.error("head=\(h) is not a head of this model", at: "head", suggestion: "heads count from 0: head=0…\(heads - 1)")
+            throw inv.error("head=\(h) is not a head of this model", at: "head",
+                            suggestion: "heads count from 0: head=0…\(heads - 1)")
         }
         let shownHeads = inv.int("head").map { [$0] } ?? Array(0..<heads)
         let blocks = index.map { [$0] } ?? Array(vit.blocks.indices)
         let caption = "probe \(sample) (\(probe.label(sample)))"
-        var tiles: [ImageTile] = [], overlays = [ImageTile(image: probe.pictures[sample].upscaled(by: 4), caption: [caption])]
+        var tiles: [ImageTile] = [], overlays = [ImageTile(image: probe.pictures[sample].upscaled(by: 4),
+                                                           caption: [caption])]
         for b in blocks {
             for h in shownHeads {
                 let map = headMap(probe.maps[b], sample: sample, head: h)
-                tiles.append(ImageTile(image: TokenAttentionImage.map(map, tokens: t, title: "blocks.\(b) head \(h) · \(caption)")))
+                tiles.append(ImageTile(image: TokenAttentionImage.map(map, tokens: t,
+                                                                      title: "blocks.\(b) head \(h) · \(caption)")))
                 let row = pooledRow(map, tokens: t, pool: vit.config.pool)
-                overlays.append(ImageTile(image: TokenAttentionImage.overlay(image: probe.pictures[sample], weights: row,
+                overlays.append(ImageTile(image: TokenAttentionImage.overlay(image: probe.pictures[sample],
+                                                                             weights: row,
                                                                              grid: vit.config.grid),
                                           caption: ["blocks.\(b) head \(h)"]))
-                if index != nil { showTerminal(ctx, map, row, tokens: t, grid: vit.config.grid, title: "blocks.\(b) head \(h)") }
+                if index != nil {
+                    showTerminal(ctx, map, row, tokens: t, grid: vit.config.grid, title: "blocks.\(b) head \(h)")
+                }
             }
         }
-        let stem = "attention-\(index.map { "blocks.\($0)" } ?? "all")-sample\(sample)" + (inv.int("head").map { "-head\($0)" } ?? "")
+        let stem = "attention-\(index.map { "blocks.\($0)" } ?? "all")-sample\(sample)"
+            + (inv.int("head").map { "-head\($0)" } ?? "")
         let maps = ImageGrid.compose(tiles, columns: shownHeads.count, scale: 1, title: "attention · \(caption)")
         let over = ImageGrid.compose(overlays, columns: min(overlays.count, shownHeads.count + 1), scale: 1,
-                                     title: vit.config.pool == .cls ? "class token's attention over the patches" : "mean attention over the patches")
+                                     title: vit.config.pool == .cls ? "class token's attention over the patches"
+                                                                    : "mean attention over the patches")
         let path = try ctx.outputFile(inv, defaultName: stem + ".png")!
         let overPath = (path as NSString).deletingPathExtension + "-overlay.png"
         try PNGCodec.write(rgb: maps.pixels, width: maps.width, height: maps.height, to: path)
         try PNGCodec.write(rgb: over.pixels, width: over.width, height: over.height, to: overPath)
         // Elsewhere the terminal maps above stand for the pictures.
         if ctx.console.images.isBitmap { ctx.showPicture(over) { _ in "" } }
-        ctx.console.write(ctx.console.styled("rows are query tokens, columns key tokens (token 0 is the class token with pool=cls, "
-            + "then the patches row by row); each row sums to 1 over the keys.", .dim))
-        ctx.console.write("wrote \(path) (\(tiles.count) maps of \(t)×\(t)) and \(overPath) (the image and each head's "
-            + (vit.config.pool == .cls ? "class-token row" : "mean row") + " over the \(vit.config.grid)×\(vit.config.grid) patches)")
+        ctx.console.write(ctx.console.styled("rows are query tokens, columns key tokens (token 0 is the class token "
+                                             + "with pool=cls, then the patches row by row); each row sums to 1 over "
+                                             + "the keys.", .dim))
+        let rowName = vit.config.pool == .cls ? "class-token row" : "mean row"
+        ctx.console.write("wrote \(path) (\(tiles.count) maps of \(t)×\(t)) and \(overPath) (the image and each "
+                          + "head's \(rowName) over the \(vit.config.grid)×\(vit.config.grid) patches)")
     }
 
     /// A map downsampled for the terminal and the pooled row as a patch grid.
-    static func showTerminal(_ ctx: ShellContext, _ map: [Float], _ row: [Float], tokens t: Int, grid: Int, title: String) {
+    static func showTerminal(_ ctx: ShellContext, _ map: [Float], _ row: [Float], tokens t: Int, grid: Int,
+                             title: String) {
         var small = TokenAttentionImage.downsampled(map, rows: t, columns: t)
         small.title = title + (small.rows < t ? " (\(t)×\(t) averaged to \(small.rows)×\(small.columns))" : "")
         var patches = TokenAttentionImage.downsampled(row, rows: grid, columns: grid)
@@ -132,7 +147,9 @@ enum TokenAttentionCommands {
         }
         let probe = try probe(ctx, vit)
         let sample = try sample(inv, probe)
-        guard let rollout = attentionRollout(probe.maps) else { throw inv.error("the ViT has no blocks (depth=0): nothing to roll out") }
+        guard let rollout = attentionRollout(probe.maps) else {
+            throw inv.error("the ViT has no blocks (depth=0): nothing to roll out")
+        }
         let t = vit.config.tokens, grid = vit.config.grid
         let start = sample * t * t
         let map = Array(rollout.storage[start ..< start + t * t])
@@ -148,9 +165,10 @@ enum TokenAttentionCommands {
         let path = try ctx.outputFile(inv, defaultName: "rollout-sample\(sample).png")!
         try PNGCodec.write(rgb: grid2.pixels, width: grid2.width, height: grid2.height, to: path)
         if ctx.console.images.isBitmap { ctx.showPicture(grid2) { _ in "" } }
-        ctx.console.write(ctx.console.styled("rollout (Abnar & Zuidema, 2020): per block the heads' mean, A = 0.5·A + 0.5·I, rows "
-            + "renormalised; rollout = A_last · … · A_first. Shown: " + (vit.config.pool == .cls ? "the class token's row" : "the mean row")
-            + " over the patches.", .dim))
+        let shown = vit.config.pool == .cls ? "the class token's row" : "the mean row"
+        let note = "rollout (Abnar & Zuidema, 2020): per block the heads' mean, A = 0.5·A + 0.5·I, "
+            + "rows renormalised; rollout = A_last · … · A_first. Shown: \(shown) over the patches."
+        ctx.console.write(ctx.console.styled(note, .dim))
         ctx.console.write("wrote \(path)")
     }
 }
@@ -161,24 +179,33 @@ extension TokenAttentionCommands {
         switch inv.string("block") {
         case "clear"?:
             let active = vit.blocks.enumerated().flatMap { b, block in
-                block.selfAttn.headInterventions.enumerated().compactMap { h, i in i.map { "blocks.\(b) head \(h) (\($0.rawValue))" } }
+                block.selfAttn.headInterventions.enumerated().compactMap { h, i in
+                    i.map { "blocks.\(b) head \(h) (\($0.rawValue))" }
+                }
             }
-            for block in vit.blocks { block.selfAttn.headInterventions = Array(repeating: nil, count: vit.config.heads) }
-            ctx.console.write(active.isEmpty ? "no interventions were active" : "cleared: " + active.joined(separator: ", "))
+            for block in vit.blocks {
+                block.selfAttn.headInterventions = Array(repeating: nil, count: vit.config.heads)
+            }
+            ctx.console.write(active.isEmpty ? "no interventions were active"
+                                             : "cleared: " + active.joined(separator: ", "))
         case "rank"?:
             try rank(inv, ctx, vit)
         default:
-            guard let index = try block(inv, vit) else { throw inv.error("name a block (blocks.0 …), rank or clear", at: "block") }
+            guard let index = try block(inv, vit) else {
+                throw inv.error("name a block (blocks.0 …), rank or clear", at: "block")
+            }
             guard let head = inv.int("head"), (0..<vit.config.heads).contains(head) else {
-                throw inv.error("say which head of blocks.\(index)", suggestion: "add head=h (0…\(vit.config.heads - 1))")
+                throw inv.error("say which head of blocks.\(index)",
+                                suggestion: "add head=h (0…\(vit.config.heads - 1))")
             }
             guard let mode = inv.string("mode").flatMap(HeadIntervention.init(rawValue:)) else {
                 throw inv.error("a ViT head takes mode=zero or mode=uniform", at: "mode")
             }
             vit.blocks[index].selfAttn.headInterventions[head] = mode
-            let what = mode == .zero ? "zeroed (the head adds nothing before out_proj)" : "made uniform (every query attends 1/T to every key)"
-            ctx.console.write("blocks.\(index) head \(head): attention \(what), for evaluation only; 'eval' shows the effect, "
-                              + "'intervene clear' restores it")
+            let what = mode == .zero ? "zeroed (the head adds nothing before out_proj)"
+                                     : "made uniform (every query attends 1/T to every key)"
+            ctx.console.write("blocks.\(index) head \(head): attention \(what), for evaluation only; "
+                              + "'eval' shows the effect, 'intervene clear' restores it")
         }
     }
 
@@ -197,8 +224,12 @@ extension TokenAttentionCommands {
             block.selfAttn.headInterventions = saved[b]
         }
         drops.sort { $0.accuracy < $1.accuracy }
-        let rows = drops.map { [$0.name, String(format: "%.2f%%", $0.accuracy), String(format: "%+.2f", $0.accuracy - base.accuracy)] }
-        ctx.console.write(Table(headers: ["head zeroed", "test accuracy", "change (points)"], rows: rows).render(style: ctx.style))
-        ctx.console.write(String(format: "baseline %.2f%%; each head zeroed alone (evaluation only), most important first", base.accuracy))
+        let rows = drops.map {
+            [$0.name, String(format: "%.2f%%", $0.accuracy), String(format: "%+.2f", $0.accuracy - base.accuracy)]
+        }
+        ctx.console.write(Table(headers: ["head zeroed", "test accuracy", "change (points)"],
+                                rows: rows).render(style: ctx.style))
+        ctx.console.write(String(format: "baseline %.2f%%; each head zeroed alone (evaluation only), "
+                                         + "most important first", base.accuracy))
     }
 }

@@ -6,7 +6,8 @@ import Layers
 /// `explain blocks.N sample=i head=h [token=t]` on a ViT: one query token through one block.
 extension TokenAttentionCommands {
     /// The convention of token attention, stated once and used by `explain`, `summary` and `help`.
-    static let convention = "tokens x [T, D]; H heads of d = D/H features; q, k, v = LN(x)·Wᵢₙᵀ + bᵢₙ split per head; "
+    static let convention = "tokens x [T, D]; H heads of d = D/H features; q, k, v = LN(x)·Wᵢₙᵀ + bᵢₙ split "
+                            + "per head; "
         + "A = softmax(q·kᵀ/√d): row i is query token i, column j key token j, each row sums to 1; z = A·v; "
         + "the heads' z concatenated [T, D], then out_proj; x + attention, then x + MLP"
 
@@ -16,7 +17,8 @@ extension TokenAttentionCommands {
 
     static func explain(_ inv: Invocation, _ ctx: ShellContext, _ vit: ViT) throws {
         guard let index = try block(inv, vit) else {
-            throw inv.error("explain walks one block", at: "block", suggestion: "name one: explain blocks.0 sample=0 head=0")
+            throw inv.error("explain walks one block", at: "block",
+                            suggestion: "name one: explain blocks.0 sample=0 head=0")
         }
         let (heads, t) = (vit.config.heads, vit.config.tokens)
         guard let head = inv.int("head"), (0..<heads).contains(head) else {
@@ -35,7 +37,8 @@ extension TokenAttentionCommands {
         vit.eval()
         defer { vit.train(wasTraining) }
         let x = try blockInput(ctx, vit, block: index, testIndex: probe.indices[sample])
-        let e = TokenAttentionExplanation(block: vit.blocks[index], name: "blocks.\(index)", head: head, token: token, x: x)
+        let e = TokenAttentionExplanation(block: vit.blocks[index], name: "blocks.\(index)", head: head, token: token,
+                                          x: x)
         let text = render(e, vit.config, caption: "probe \(sample) (\(probe.label(sample)))")
         ctx.console.write(NumberFormat.symbols(text, unicode: ctx.style.unicode))
     }
@@ -87,7 +90,8 @@ extension TokenAttentionCommands {
             "8. residual: x + o = " + v(e.residual),
             "9. MLP: linear2(GELU(linear1(norm2(·)))) [\(d) → \(e.hidden) → \(d)] = " + v(e.mlp),
             "   block output = (x + o) + MLP = " + v(e.output),
-            "check: equals \(e.block)'s own forward for this token (max |difference| " + NumberFormat.short(e.discrepancy) + ")",
+            "check: equals \(e.block)'s own forward for this token (max |difference| "
+                + NumberFormat.short(e.discrepancy) + ")",
             ultimusDifference + ".",
         ]
         return lines.joined(separator: "\n")

@@ -17,15 +17,19 @@ extension TokenAttentionCommands {
         let index = try block(inv, vit)
         let sample = inv.isExplicit("sample") ? inv.int("sample") : nil
         let blocks = index.map { [$0] } ?? Array(vit.blocks.indices)
-        let frames = ctx.session.experiment.timeline.frames.filter { f in blocks.allSatisfy { f.blocks.contains("blocks.\($0)") } }
+        let frames = ctx.session.experiment.timeline.frames.filter { f in
+            blocks.allSatisfy { f.blocks.contains("blocks.\($0)") }
+        }
         guard let first = frames.first, let last = frames.last else {
             throw inv.error("no attention frames recorded yet",
-                            suggestion: "train first ('train steps=20'); every few steps the probe images' heads are measured")
+                            suggestion: "train first ('train steps=20'); every few steps the probe images' heads are "
+                                        + "measured")
         }
         let series = try headSeries(inv, frames, blocks: blocks, heads: vit.config.heads, sample: sample)
         let config = vit.config
         let who = sample.map { "probe \($0)" } ?? "mean of \(first.maps.first?.shape.first ?? 0) probe images"
-        ctx.console.write(ctx.style.text("timeline · \(who) · \(frames.count) frames, steps \(first.step)…\(last.step) "
+        ctx.console.write(ctx.style.text("timeline · \(who) · \(frames.count) frames, "
+                                         + "steps \(first.step)…\(last.step) "
                                          + "(epochs \(first.epoch)…\(last.epoch))"))
         ctx.console.write(timelineTable(series, config: config, style: ctx.style).render(style: ctx.style))
         ctx.console.write(ctx.console.styled(timelineNote(config), .dim))
@@ -44,7 +48,8 @@ extension TokenAttentionCommands {
                                     suggestion: "train again to record new frames")
                 }
                 if let sample, sample >= stats.shape[0] {
-                    throw inv.error("sample=\(sample) is not a probe image; the frames hold probes 0…\(stats.shape[0] - 1)", at: "sample")
+                    throw inv.error("sample=\(sample) is not a probe image; "
+                                    + "the frames hold probes 0…\(stats.shape[0] - 1)", at: "sample")
                 }
                 for h in 0..<heads {
                     series[k * heads + h].entropy.append(mean(stats, head: h, value: 0, sample: sample))
@@ -73,7 +78,8 @@ extension TokenAttentionCommands {
         let hRange = scale(series.flatMap(\.entropy)), dRange = scale(series.flatMap(\.distance))
         func number(_ v: Double?) -> String { String(format: "%.2f", v ?? .nan) }
         let rows = series.map { s -> [String] in
-            [s.block, String(s.head), number(s.entropy.first), Sparkline.render(s.entropy, width: width, range: hRange, unicode: style.unicode),
+            [s.block, String(s.head), number(s.entropy.first),
+             Sparkline.render(s.entropy, width: width, range: hRange, unicode: style.unicode),
              number(s.entropy.last), number(s.distance.first),
              Sparkline.render(s.distance, width: width, range: dRange, unicode: style.unicode), number(s.distance.last),
              String(format: "%.1f", (s.distance.last ?? .nan) * Double(config.patch))]
@@ -84,11 +90,13 @@ extension TokenAttentionCommands {
 
     static func timelineNote(_ config: ViTConfig) -> String {
         let t = config.tokens
-        return String(format: "entropy H: −Σ A·ln A of each query row, in nats, mean over the %d queries; uniform attention "
-                      + "(every key 1/T) has the maximum ln T = ln %d = %.2f, one key per query has 0. distance d: the mean "
-                      + "attention distance (ViT paper, fig. 7), the attention-weighted distance between query and key "
-                      + "patches in patches of %d px (class token left out); at most %.2f patches across the %d×%d grid. "
+        return String(format: "entropy H: −Σ A·ln A of each query row, in nats, mean over the %d queries; "
+                      + "uniform attention (every key 1/T) has the maximum ln T = ln %d = %.2f, one key per query "
+                      + "has 0. distance d: the mean attention distance (ViT paper, fig. 7), the attention-weighted "
+                      + "distance between query and key patches in patches of %d px (class token left out); "
+                      + "at most %.2f patches across the %d×%d grid. "
                       + "Sparklines run from the first recorded frame to the last, on a scale shared by the heads.",
-                      t, t, log(Double(t)), config.patch, Double(config.grid - 1) * 2.0.squareRoot(), config.grid, config.grid)
+                      t, t, log(Double(t)), config.patch, Double(config.grid - 1) * 2.0.squareRoot(),
+                      config.grid, config.grid)
     }
 }

@@ -6,7 +6,10 @@ extension Command {
     static let history = Command(
         CommandSpec(
             "history", area: "Session", "list this session's commands with their numbers",
-            details: "Shows the commands that succeeded, numbered as their prompts were. Failed commands are not kept. 'save script PATH' writes this list as a script that 'run' or 'ultimus-repl PATH' replays.",
+            details: """
+                Shows the commands that succeeded, numbered as their prompts were. Failed commands are not kept. 'save \
+                script PATH' writes this list as a script that 'run' or 'ultimus-repl PATH' replays.
+                """,
             examples: ["history", "history last=10"],
             arguments: [ArgumentSpec("last", .int, range: Bounds.count, "show only the last N commands")],
             logged: false,
@@ -16,16 +19,24 @@ extension Command {
     static let train = Command(
         CommandSpec(
             "train", area: "Training", "train N more epochs or steps",
-            details: "Epochs are numbered from 1 and continue across commands and across save/load. Each epoch shows a tqdm-style progress line, then the test (or validation) line. Ctrl-C stops at the next batch and records the partial epoch. A NaN or exploding loss stops training and names the step, the LR and the layer whose gradient blew up.",
+            details: """
+                Epochs are numbered from 1 and continue across commands and across save/load. Each epoch shows a \
+                tqdm-style progress line, then the test (or validation) line. Ctrl-C stops at the next batch and \
+                records the partial epoch. A NaN or exploding loss stops training and names the step, the LR and the \
+                layer whose gradient blew up.
+                """,
             examples: ["train epochs=1", "train steps=20", "train epochs=20 eval_every=5 eval_subset=1000",
                        "train epochs=30 target_valid_acc=70 patience=3 best=true"],
             arguments: [
                 ArgumentSpec("epochs", .int, range: Bounds.count, "number of further epochs (default 1)"),
                 ArgumentSpec("steps", .int, range: Bounds.count, "number of further batches"),
-                ArgumentSpec("eval_every", .int, default: .int(1), range: Bounds.atLeastOne, "evaluate after every K-th epoch (and the last)"),
-                ArgumentSpec("eval_subset", .int, range: Bounds.atLeastOne, "evaluate a stratified seeded sample of N images"),
+                ArgumentSpec("eval_every", .int, default: .int(1), range: Bounds.atLeastOne,
+                             "evaluate after every K-th epoch (and the last)"),
+                ArgumentSpec("eval_subset", .int, range: Bounds.atLeastOne,
+                             "evaluate a stratified seeded sample of N images"),
                 ArgumentSpec("target_valid_acc", .float, range: 0...100, "stop when validation accuracy (%) reaches X"),
-                ArgumentSpec("patience", .int, range: Bounds.atLeastOne, "stop after P evaluated epochs without improvement"),
+                ArgumentSpec("patience", .int, range: Bounds.atLeastOne,
+                             "stop after P evaluated epochs without improvement"),
                 ArgumentSpec("best", .bool, default: .bool(false), "keep the best weights (by validation accuracy)"),
             ],
             exclusive: [["epochs", "steps"]],
@@ -35,16 +46,28 @@ extension Command {
     static let lrfind = Command(
         CommandSpec(
             "lrfind", area: "Training", "LR range test: sweep the LR and suggest one",
-            details: "torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or linearly), smooths the loss (smooth=0: the raw loss), stops when it exceeds diverge× the best, and suggests LRs: the steepest gradient (torch-lr-finder's, skipping the first 10 and last 5 points) and minimum/10 and valley (fastai's, over the points from iters/10 to the last 5), each kept inside the swept range. It warns when the loss never fell. The terminal chart clips the divergence tail at 1.5× the first loss. Afterwards the model, optimizer, generators and loader position are exactly as before.",
+            details: """
+                torch-lr-finder's semantics: raises the LR from start to end over iters batches (exponentially or \
+                linearly), smooths the loss (smooth=0: the raw loss), stops when it exceeds diverge× the best, and \
+                suggests LRs: the steepest gradient (torch-lr-finder's, skipping the first 10 and last 5 points) and \
+                minimum/10 and valley (fastai's, over the points from iters/10 to the last 5), each kept inside the \
+                swept range. It warns when the loss never fell. The terminal chart clips the divergence tail at 1.5× \
+                the first loss. Afterwards the model, optimizer, generators and loader position are exactly as before.
+                """,
             examples: ["lrfind", "lrfind start=1e-7 end=10 iters=100 mode=exp"],
             arguments: [
-                ArgumentSpec("start", .float, default: .float(LRFinderSettings().start), range: Bounds.positive, "first learning rate"),
-                ArgumentSpec("end", .float, default: .float(LRFinderSettings().end), range: Bounds.positive, "last learning rate"),
-                ArgumentSpec("iters", .int, default: .int(LRFinderSettings().iterations), range: 2...100_000, "number of batches"),
+                ArgumentSpec("start", .float, default: .float(LRFinderSettings().start), range: Bounds.positive,
+                             "first learning rate"),
+                ArgumentSpec("end", .float, default: .float(LRFinderSettings().end), range: Bounds.positive,
+                             "last learning rate"),
+                ArgumentSpec("iters", .int, default: .int(LRFinderSettings().iterations), range: 2...100_000,
+                             "number of batches"),
                 ArgumentSpec("mode", .choice(LRFinderSettings.Mode.allCases.map(\.rawValue)),
                              default: .string(LRFinderSettings().mode.rawValue), "how the LR grows"),
-                ArgumentSpec("smooth", .float, default: .float(LRFinderSettings().smooth), range: 0...0.999, "EMA factor of the loss (0 = none)"),
-                ArgumentSpec("diverge", .float, default: .float(LRFinderSettings().diverge), range: 1 ... .greatestFiniteMagnitude, "stop when loss > diverge × best"),
+                ArgumentSpec("smooth", .float, default: .float(LRFinderSettings().smooth), range: 0...0.999,
+                             "EMA factor of the loss (0 = none)"),
+                ArgumentSpec("diverge", .float, default: .float(LRFinderSettings().diverge),
+                             range: 1 ... .greatestFiniteMagnitude, "stop when loss > diverge × best"),
             ],
             effect: .changesExperiment),
         run: TrainingCommands.lrfind)
@@ -52,11 +75,15 @@ extension Command {
     static let eval = Command(
         CommandSpec(
             "eval", area: "Training", "evaluate on the test, validation or training split",
-            details: "Runs the model in eval mode over a split and prints the seed's line with the true mean loss: Test set: Average loss: 1.2345, Accuracy: 5678/10000 (56.78%). Active interventions apply.",
+            details: """
+                Runs the model in eval mode over a split and prints the seed's line with the true mean loss: Test set: \
+                Average loss: 1.2345, Accuracy: 5678/10000 (56.78%). Active interventions apply.
+                """,
             examples: ["eval", "eval split=valid", "eval subset=1000"],
             arguments: [
                 ArgumentSpec("split", .choice(["test", "valid", "train"]), default: .string("test"), "which split"),
-                ArgumentSpec("subset", .int, range: Bounds.atLeastOne, "a stratified seeded sample of N images (the same ones each time)"),
+                ArgumentSpec("subset", .int, range: Bounds.atLeastOne,
+                             "a stratified seeded sample of N images (the same ones each time)"),
             ],
             effect: .changesExperiment),
         run: TrainingCommands.eval)
@@ -64,9 +91,17 @@ extension Command {
     static let check = Command(
         CommandSpec(
             "check", area: "Training", "check the model: batch independence, or the rank of each layer",
-            details: "check model runs a batch-composition test in eval mode (an image's output must not change with its batch-mates) and prints PASS or FAIL naming the first layer that breaks it; it uses 64 images unless batch= is given. check rank uses up to 512 test images (batch= to change) and reports the effective rank of each layer's output over a batch from its singular values, against the true bound for an Ultimus block (h + 1 = 9: fc_out of 8 numbers plus a bias), and warns when a stack of linear layers collapses. A FAIL is a finding, not an error.",
+            details: """
+                check model runs a batch-composition test in eval mode (an image's output must not change with its \
+                batch-mates) and prints PASS or FAIL naming the first layer that breaks it; it uses 64 images unless \
+                batch= is given. check rank uses up to 512 test images (batch= to change) and reports the effective \
+                rank of each layer's output over a batch from its singular values, against the true bound for an \
+                Ultimus block (h + 1 = 9: fc_out of 8 numbers plus a bias), and warns when a stack of linear layers \
+                collapses. A FAIL is a finding, not an error.
+                """,
             examples: ["check model", "check rank batch=256"],
-            arguments: [ArgumentSpec("batch", .int, default: .int(64), range: 2...10_000, "images used (check model: 64; check rank: up to 512)")],
+            arguments: [ArgumentSpec("batch", .int, default: .int(64), range: 2...10_000,
+                                     "images used (check model: 64; check rank: up to 512)")],
             subcommands: [
                 SubcommandSpec("model", "an image's output must not depend on its batch-mates"),
                 SubcommandSpec("rank", "effective rank of each layer's output"),
@@ -83,9 +118,12 @@ enum TrainingCommands {
         let x = ctx.session.experiment
         let model = try x.requireModel()  // before the data is loaded: a refused command changes nothing
         let choseData = x.dataSettings != nil
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) {
+            try x.ensureData(source: ctx.session.dataSource, progress: $0)
+        }
         if !choseData {
-            ctx.console.write("data: none chosen, so training uses \(data.splits.source) (\(data.countsLine)); choose with 'data synthetic' or 'data cifar10'")
+            ctx.console.write("data: none chosen, so training uses \(data.splits.source) (\(data.countsLine)); "
+                              + "choose with 'data synthetic' or 'data cifar10'")
         }
         // Checked before the default optimizer is created, so that a refused 'train' changes nothing.
         try Experiment.checkModel(model, classes: data.classNames.count, source: data.settings.source,
@@ -106,10 +144,12 @@ enum TrainingCommands {
         var callbacks = TrainingCallbacks()
         callbacks.shouldStop = { ctx.interruptRequested }
         callbacks.batch = { p in
-            let description = String(format: "EPOCH = %d | LR = %@ | Loss = %.2f | Batch = %d | Accuracy = %.2f", p.epoch, Format.lr(p.lr), p.loss, p.batch, p.accuracy)
+            let description = String(format: "EPOCH = %d | LR = %@ | Loss = %.2f | Batch = %d | Accuracy = %.2f",
+                                     p.epoch, Format.lr(p.lr), p.loss, p.batch, p.accuracy)
             if progress == nil || progressEpoch != p.epoch {
                 progress?.finish()
-                progress = ConsoleProgress(console: ctx.console, total: p.batchesPerEpoch, description: description, alreadyDone: p.batch, elapsed: p.seconds)
+                progress = ConsoleProgress(console: ctx.console, total: p.batchesPerEpoch, description: description,
+                                           alreadyDone: p.batch, elapsed: p.seconds)
                 progressEpoch = p.epoch
             }
             progress?.update(to: p.batch + 1, description: description)
@@ -125,7 +165,10 @@ enum TrainingCommands {
             progress = nil
             if let evaluation { ctx.console.write(evaluation.line) }
             else if !record.complete {
-                ctx.console.write(String(format: "epoch %d stopped after %d of %d batches (recorded as partial): train loss %.4f, accuracy %.2f%%", record.epoch, record.batches, record.batchesPerEpoch, record.trainLoss, record.trainAccuracy))
+                ctx.console.write(String(format: "epoch %d stopped after %d of %d batches (recorded as partial): "
+                                                 + "train loss %.4f, accuracy %.2f%%",
+                                         record.epoch, record.batches, record.batchesPerEpoch, record.trainLoss,
+                                         record.trainAccuracy))
             }
         }
         callbacks.warning = { ctx.console.warning($0) }
@@ -147,7 +190,9 @@ enum TrainingCommands {
             ctx.recordDigest()
         case .interrupted:
             if report.stepsDone > 0 { ctx.logPartial("train steps=\(report.stepsDone)") }
-            throw Interrupted("train (after \(report.stepsDone) of \(steps) steps; the partial epoch is recorded\(autosaveLocation(ctx).map { " and saved to \($0)" } ?? ""))")
+            throw Interrupted("train (after \(report.stepsDone) of \(steps) steps; "
+                              + "the partial epoch is "
+                              + "recorded\(autosaveLocation(ctx).map { " and saved to \($0)" } ?? ""))")
         case .guardStopped(let message):
             let stop = (x.globalStep + 1, ProtectionCommands.nextLR(x))
             if report.stepsDone > 0 {
@@ -182,7 +227,8 @@ enum TrainingCommands {
         plan.patience = inv.int("patience")
         plan.keepBest = inv.bool("best") ?? false
         if plan.targetAccuracy != nil, x.data?.splits.valid == nil {
-            ctx.console.write("note: no validation split ('data ... valid=N'); target_valid_acc watches the test accuracy")
+            ctx.console.write("note: no validation split ('data ... valid=N'); target_valid_acc watches the test "
+                              + "accuracy")
         }
         return plan
     }
@@ -198,7 +244,8 @@ enum TrainingCommands {
             let test = e.testLoss.map { String(format: "%9.4f", $0) } ?? "        -"
             let acc = e.testAccuracy.map { String(format: "%8.2f%%", $0) } ?? "        -"
             let batches = e.complete ? "\(e.batches)" : "\(e.batches)/\(e.batchesPerEpoch)"
-            ctx.console.write(String(format: "%5d  %@  %10.4f  %8.2f%%  %@  %@  %7.1f s", e.epoch, batches.leftPad(7), e.trainLoss, e.trainAccuracy, test, acc, e.seconds)
+            ctx.console.write(String(format: "%5d  %@  %10.4f  %8.2f%%  %@  %@  %7.1f s", e.epoch, batches.leftPad(7),
+                                     e.trainLoss, e.trainAccuracy, test, acc, e.seconds)
                 + (e.complete ? "" : "  (partial)") + (e.testSplit == .valid ? "  (valid)" : ""))
         }
     }
@@ -218,8 +265,10 @@ enum TrainingCommands {
         var progress: ConsoleProgress?
         let result: EvaluationResult
         do {
-            result = try x.evaluate(split: split, subset: inv.int("subset"), shouldStop: { ctx.interruptRequested }) { done, total in
-                if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total, description: "Eval \(split.rawValue)") }
+            result = try x.evaluate(split: split, subset: inv.int("subset"),
+                                    shouldStop: { ctx.interruptRequested }) { done, total in
+                if progress == nil { progress = ConsoleProgress(console: ctx.console, total: total,
+                                                                description: "Eval \(split.rawValue)") }
                 progress?.update(to: done)
             }
         } catch {
@@ -249,18 +298,24 @@ enum TrainingCommands {
         settings.smooth = inv.double("smooth") ?? settings.smooth
         settings.diverge = inv.double("diverge") ?? settings.diverge
         guard settings.end > settings.start else {
-            throw inv.error("end=\(Format.number(settings.end)) must be above start=\(Format.number(settings.start))", at: "end")
+            throw inv.error("end=\(Format.number(settings.end)) must be above start=\(Format.number(settings.start))",
+                            at: "end")
         }
         let model = try x.requireModel()
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) {
+            try x.ensureData(source: ctx.session.dataSource, progress: $0)
+        }
         try Experiment.checkModel(model, classes: data.classNames.count, source: data.settings.source,
                                   side: data.splits.train.height)
         let (_, isDefault) = try x.ensureOptimizer()
-        if isDefault, let s = x.optimizerSettings { ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')") }
+        if isDefault, let s = x.optimizerSettings {
+            ctx.console.write("optimizer: \(s.description) (the default; choose one with 'optim')")
+        }
         let progress = ConsoleProgress(console: ctx.console, total: settings.iterations, description: "lrfind")
         let result: LRFinderResult
         do {
-            result = try x.findLR(settings, source: ctx.session.dataSource, shouldStop: { ctx.interruptRequested }) { i, _, lr, loss in
+            result = try x.findLR(settings, source: ctx.session.dataSource,
+                                  shouldStop: { ctx.interruptRequested }) { i, _, lr, loss in
                 progress.update(to: i, description: String(format: "lrfind LR = %@ | Loss = %.3f", Format.lr(lr), loss))
             }
         } catch {
@@ -271,12 +326,14 @@ enum TrainingCommands {
         x.lrFinder = result
         let n = result.losses.count
         let stop = result.diverged ? "; stopped at iteration \(n): the loss diverged" : ""
-        ctx.console.write("lrfind: \(n) iterations from \(Format.number(settings.start)) to \(Format.number(result.lrs.last ?? settings.end)) (\(settings.mode.rawValue))\(stop)")
+        ctx.console.write("lrfind: \(n) iterations from \(Format.number(settings.start)) to "
+                          + "\(Format.number(result.lrs.last ?? settings.end)) (\(settings.mode.rawValue))\(stop)")
         ctx.console.write(chart(result, ctx))
         let line = suggestionLine(result)
         ctx.console.write(line)
         if result.lossNeverFell {
-            ctx.console.warning("the loss never fell below its first value, so these suggestions mean little: try a lower start= or check the model and data")
+            ctx.console.warning("the loss never fell below its first value, so these suggestions mean little: "
+                                + "try a lower start= or check the model and data")
         }
         ctx.console.write("model, optimizer, generators and loader position are as before the test")
         x.figures = [line]
@@ -285,7 +342,8 @@ enum TrainingCommands {
 
     static func suggestionLine(_ r: LRFinderResult) -> String {
         func s(_ v: Double?) -> String { v.map { String(format: "%.2e", $0) } ?? "n/a (too few points)" }
-        return "Suggested LRs: steepest gradient \(s(r.steepest)) · minimum/10 \(s(r.minimum)) · valley \(s(r.valley))"
+        return "Suggested LRs: steepest gradient \(s(r.steepest)) · minimum/10 \(s(r.minimum)) · valley "
+               + "\(s(r.valley))"
     }
 
     /// The LR-finder curve as a terminal chart with the suggestions marked.
@@ -299,9 +357,11 @@ enum TrainingCommands {
         let first = finite.first?.1 ?? low
         let top = max(first * 1.5, low + 1e-6)
         let chart = Chart(title: "LR range test", xLabel: "learning rate (log)", yLabel: "loss",
-                          series: [ChartSeries(name: r.settings.smooth == 0 ? "loss" : "smoothed loss", x: finite.map(\.0), y: finite.map { min($0.1, top) })],
+                          series: [ChartSeries(name: r.settings.smooth == 0 ? "loss" : "smoothed loss",
+                                               x: finite.map(\.0), y: finite.map { min($0.1, top) })],
                           markers: markers, logX: r.settings.mode != .linear)
-        let style = RenderStyle(color: ctx.console.color, unicode: ctx.console.unicode, width: min(ctx.console.width, 100))
+        let style = RenderStyle(color: ctx.console.color, unicode: ctx.console.unicode,
+                                width: min(ctx.console.width, 100))
         return LineChart.render(chart, style: style, height: 12)
     }
 
@@ -310,7 +370,9 @@ enum TrainingCommands {
         _ = try x.requireModel()
         try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
         let result = try x.checkBatchComposition(count: inv.int("batch") ?? 64, source: ctx.session.dataSource)
-        ctx.console.write(result.passed ? result.line : result.line.replacingOccurrences(of: "FAIL", with: ctx.console.styled("FAIL", .red)))
+        ctx.console.write(result.passed
+                          ? result.line
+                          : result.line.replacingOccurrences(of: "FAIL", with: ctx.console.styled("FAIL", .red)))
         x.figures = [result.line]
         ctx.recordDigest()
     }
@@ -324,33 +386,46 @@ enum TrainingCommands {
     static func checkRank(_ inv: Invocation, _ ctx: ShellContext) throws {
         let x = ctx.session.experiment
         let model = try x.requireModel()
-        let data = try DataCommands.withLoadingProgress(ctx) { try x.ensureData(source: ctx.session.dataSource, progress: $0) }
+        let data = try DataCommands.withLoadingProgress(ctx) {
+            try x.ensureData(source: ctx.session.dataSource, progress: $0)
+        }
         let count = inv.isExplicit("batch") ? (inv.int("batch") ?? 512) : min(512, data.splits.test.count)
         let ranks = try x.layerRanks(count: count, source: ctx.session.dataSource)
-        ctx.console.write("check rank: singular values of each layer's output over \(min(count, data.splits.test.count)) test images (rank = values above 1% of the largest)")
+        ctx.console.write("check rank: singular values of each layer's output over "
+                          + "\(min(count, data.splits.test.count)) test images (rank = values above 1% of the largest)")
         let width = max(6, ranks.map(\.layer.count).max() ?? 6)
         for r in ranks {
             let name = r.layer.padding(toLength: width, withPad: " ", startingAt: 0)
-            let shown = r.singularValues.prefix(8).map { Format.number(($0 * 100).rounded() / 100) }.joined(separator: " ")
+            let shown = r.singularValues.prefix(8).map { Format.number(($0 * 100).rounded() / 100) }
+                .joined(separator: " ")
             let more = r.singularValues.count > 8 ? " …" : ""
             let bound = rankBound(model, r.layer).map { "  (at most \($0.bound): \($0.why))" } ?? ""
-            ctx.console.write("  \(name)  rank \(String(r.effectiveRank).leftPad(3)) of \(String(r.singularValues.count).leftPad(3))   σ: \(shown)\(more)\(bound)")
+            ctx.console.write("  \(name)  rank \(String(r.effectiveRank).leftPad(3)) of "
+                              + "\(String(r.singularValues.count).leftPad(3))   σ: \(shown)\(more)\(bound)")
         }
-        let bottlenecks = ranks.filter { $0.effectiveRank == 1 }.compactMap { r in rankBound(model, r.layer).map { (r.layer, $0.bound) } }
+        let bottlenecks = ranks.filter { $0.effectiveRank == 1 }.compactMap { r in
+            rankBound(model, r.layer).map { (r.layer, $0.bound) }
+        }
         if let bound = bottlenecks.first?.1 {
             let names = bottlenecks.map(\.0).joined(separator: ", ")
-            ctx.console.warning("\(names) pass\(bottlenecks.count == 1 ? "es" : "") one number per image: output rank 1 of at most \(bound), "
+            ctx.console.warning("\(names) pass\(bottlenecks.count == 1 ? "es" : "") one number per image: "
+                                + "output rank 1 of at most \(bound), "
                                 + "so the outputs collapse onto one direction (a one-number bottleneck)")
         }
         x.figures = ranks.map { "\($0.layer) rank \($0.effectiveRank)" }
         if let collapse = ranks.first(where: { r in
-            r.shape.count == 2 && r.singularValues.count >= 8 && r.effectiveRank <= max(4, r.singularValues.count / 8) && x.isLinearStack(upTo: r.layer)
+            r.shape.count == 2 && r.singularValues.count >= 8 && r.effectiveRank <= max(4, r.singularValues.count / 8)
+                && x.isLinearStack(upTo: r.layer)
         }) {
             let sv = collapse.singularValues
             let k = collapse.effectiveRank
             let big = sv.prefix(k).map { Format.number(($0 * 10).rounded() / 10) }.joined(separator: ", ")
             let rest = sv.count > k ? Format.number((sv[k] * 100).rounded() / 100) : "0"
-            ctx.console.warning("linear collapse at \(collapse.layer): only \(k) of \(sv.count) singular values are large (\(big); the next is \(rest)). The layers before it have no activation, so they compose into one linear map and after pooling the features carry about \(k) numbers per image (essentially its mean colour). Add BatchNorm+ReLU after each convolution: 'model ultimus variant=bnrelu'")
+            ctx.console.warning("linear collapse at \(collapse.layer): only \(k) of \(sv.count) singular values are "
+                                + "large (\(big); the next is \(rest)). The layers before it have no activation, "
+                                + "so they compose into one linear map and after pooling the features carry about \(k) "
+                                + "numbers per image (essentially its mean colour). Add BatchNorm+ReLU after each "
+                                + "convolution: 'model ultimus variant=bnrelu'")
             x.figures.append("collapse at \(collapse.layer)")
         }
         ctx.recordDigest()
