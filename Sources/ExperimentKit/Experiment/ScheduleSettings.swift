@@ -20,7 +20,7 @@ public enum ScheduleKind: String, SettingWord {
     public func defaultValue(_ key: String) -> Double { defaults[key] ?? 0 }
 }
 
-extension OneCycleLR.AnnealStrategy: SettingWord {}
+
 
 /// The `sched ...` choice. Built into an ``LRSchedule`` with the loader's steps per epoch.
 public struct ScheduleSettings: Codable, Equatable, Sendable {
