@@ -19,9 +19,11 @@ extension Command {
             subcommands: [
                 SubcommandSpec("ultimus", "UltimusNet: three convolutions, four attention blocks, a classifier",
                                arguments: [
-                    ArgumentSpec("variant", .choice(["spec", "bnrelu"]), default: .string("spec"),
+                    ArgumentSpec("variant", .choice(UltimusNet.Variant.allCases.map(\.rawValue)),
+                                 default: .string(UltimusNet.Variant.spec.rawValue),
                                  "spec (no activations) or bnrelu"),
-                    ArgumentSpec("attention", .choice(["sample", "batch"]), default: .string("sample"),
+                    ArgumentSpec("attention", .choice(AttentionMode.allCases.map(\.rawValue)),
+                                 default: .string(AttentionMode.sample.rawValue),
                                  "per-image attention, or the seed's batch-mixing one"),
                     ArgumentSpec("blocks", .int, default: .int(4), range: Bounds.atLeastOne, """
                         UltimusNet has 4, always: the assignment's network (other depths: 'model new', then \
@@ -30,14 +32,18 @@ extension Command {
                 ]),
                 SubcommandSpec("vit", "a small Vision Transformer: patches as tokens, pre-norm transformer blocks",
                                arguments: [
-                    ArgumentSpec("patch", .int, default: .int(4), range: 1...32, "patch side in pixels (divides 32)"),
-                    ArgumentSpec("dim", .int, default: .int(64), range: 1...1024,
+                    ArgumentSpec("patch", .int, default: .int(ViTRecipe().patch), range: 1...32,
+                                 "patch side in pixels (divides 32)"),
+                    ArgumentSpec("dim", .int, default: .int(ViTRecipe().dim), range: 1...1024,
                                  "features per token (divisible by heads)"),
-                    ArgumentSpec("depth", .int, default: .int(4), range: 0...32,
+                    ArgumentSpec("depth", .int, default: .int(ViTRecipe().depth), range: 0...32,
                                  "transformer blocks (blocks.0, blocks.1, ...)"),
-                    ArgumentSpec("heads", .int, default: .int(4), range: 1...64, "attention heads per block"),
-                    ArgumentSpec("mlp_ratio", .int, default: .int(2), range: 1...16, "MLP width as a multiple of dim"),
-                    ArgumentSpec("pool", .choice(["cls", "mean"]), default: .string("cls"),
+                    ArgumentSpec("heads", .int, default: .int(ViTRecipe().heads), range: 1...64,
+                                 "attention heads per block"),
+                    ArgumentSpec("mlp_ratio", .int, default: .int(ViTRecipe().mlpRatio), range: 1...16,
+                                 "MLP width as a multiple of dim"),
+                    ArgumentSpec("pool", .choice(ViTConfig.Pool.allCases.map(\.rawValue)),
+                                 default: .string(ViTRecipe().pool.rawValue),
                                  "classify the class token or the token mean"),
                 ]),
                 SubcommandSpec("new", "an empty network to build with 'layer'"),
