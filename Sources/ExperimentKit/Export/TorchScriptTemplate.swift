@@ -158,8 +158,8 @@ def load_data(path):
             return read_cifar_python(candidate)
     if os.path.isdir(os.path.join(path, "train")):
         return read_image_folders(path)
-    sys.exit(f"no CIFAR-10 under {path!r}: give --data DIR holding cifar-10-batches-bin, "
-              + "cifar-10-batches-py or train/<class>/ and test/<class>/")
+    sys.exit(f"no CIFAR-10 under {path!r}: give --data DIR holding cifar-10-batches-bin, \#
+cifar-10-batches-py or train/<class>/ and test/<class>/")
 
 
 def normalize(xb):
@@ -255,8 +255,8 @@ def main():
         for _ in range(done):
             scheduler.step()
     if rank == 0:
-        print(f"{'ViT' if VIT is not None else VARIANT + ' UltimusNet'}, {sum(p.numel() for p in model.parameters())} "
-               + "parameters; "
+        print(f"{'ViT' if VIT is not None else VARIANT + ' UltimusNet'}, \#
+{sum(p.numel() for p in model.parameters())} parameters; "
               f"{len(xtr)} train / {len(xte)} test images; epochs {START_EPOCH + 1}..{args.epochs}")
     step = 0
     for epoch in range(START_EPOCH + 1, args.epochs + 1):
