@@ -113,8 +113,10 @@ public final class Experiment {
     public func setModel(_ recipe: ModelRecipe, generator: inout SeededGenerator) throws {
         var g = generator
         let built = try recipe.build(generator: &g)
-        if let data { try Self.checkModel(built, classes: data.classNames.count, source: data.settings.source,
-                                            side: data.splits.train.height) }
+        if let data {
+            try Self.checkModel(built, classes: data.classNames.count, source: data.settings.source,
+                                side: data.splits.train.height)
+        }
         generator = g
         install(recipe: recipe, model: built)
         modelGenerator = g.split()

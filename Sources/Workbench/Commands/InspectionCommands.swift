@@ -164,8 +164,9 @@ enum InspectionCommands {
             source = "an evaluation-mode forward of the \(probe.count.counted("probe image")) ('set probes=' chooses "
                      + "them)"
         }
-        let tensor = try wrap(inv, at: "name") { try TensorLookup.resolve(reference, model: model,
-                                                                          activations: activations) }
+        let tensor = try wrap(inv, at: "name") {
+            try TensorLookup.resolve(reference, model: model, activations: activations)
+        }
         let style = ctx.style
         let stats = TensorStatistics(tensor)
         var lines = ["\(ctx.console.styled(reference.description, .bold)) \(stats.shape) · "
@@ -457,8 +458,9 @@ enum InspectionCommands {
             images = probe.probes.pick(sample)
             title = "Grad-CAM \(layer) · \(probe.caption(sample))"
         }
-        let results = try wrap(inv, at: "layer") { try GradCAM.compute(model: net, images: images.images,
-                                                                       layer: layer) }
+        let results = try wrap(inv, at: "layer") {
+            try GradCAM.compute(model: net, images: images.images, layer: layer)
+        }
         var tiles: [ImageTile] = []
         var listing: [ImageTile] = []
         for (k, r) in results.enumerated() {

@@ -268,8 +268,9 @@ enum SessionsCommands {
             throw inv.error("\(path): tensor \(bad.key) holds NaN or Inf; nothing was imported", at: "path")
         }
         let report: LoadReport
-        do { report = try model.load(stateDict: state,
-                                     strict: inv.bool("strict") ?? true) } catch let error as StateDictError {
+        do {
+            report = try model.load(stateDict: state, strict: inv.bool("strict") ?? true)
+        } catch let error as StateDictError {
             throw inv.error("\(path): \(error.description)", at: "path")
         }
         var line = "imported \(state.count - report.unexpectedKeys.count) tensors from \(path)"
@@ -353,8 +354,8 @@ enum SessionsCommands {
         if let note { ctx.console.write(note) }
         var verified = 0
         // After the last command it runs, the weights are compared with the tensors the file stores.
-        let last = record.commandLog.last { ReplayPolicy.replayLine(for: $0.text,
-                                                                    table: ctx.shell.table) != nil }?.number
+        let last = record.commandLog.last { ReplayPolicy.replayLine(for: $0.text, table: ctx.shell.table) != nil }?
+            .number
         let stored = loaded.experiment.model == nil ? nil : loaded.experiment.weightDigest
         let seed = record.startSeed ?? record.seed
         let executed = try rerun(record.commandLog, seed: seed, ctx: ctx, source: "replay") { entry, got in
