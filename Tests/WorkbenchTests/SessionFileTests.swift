@@ -16,6 +16,17 @@ extension TrainingTests {
             return out
         }
 
+        @Test func aConstantScheduleIsSavedAndLoaded() {
+            let a = ExplorationBench()
+            a.run("sched constant")
+            let path = a.folder.path + "/constant.session"
+            a.run("save \(path)")
+            let b = ExplorationBench(setup: false)
+            b.run("load \(path)")
+            #expect(b.experiment.scheduleSettings?.kind == .constant)
+            #expect(b.experiment.schedule?.description == a.experiment.schedule?.description)
+        }
+
         @Test func loadInAFreshSessionResumesBitIdentically() {
             let a = TrainingBench(seed: 11)
             let path = a.folder + "/mid.session"

@@ -140,7 +140,6 @@ extension SessionRecord {
     }
 
     static func validate(_ schedule: ScheduleSettings) throws {
-        try check(schedule.kind != .constant, "schedule.kind", "'\(schedule.kind.rawValue)'")
         try count("schedule.stepsPerEpoch", schedule.stepsPerEpoch, from: 1, upTo: 1 << 30)
         try finite("schedule.baseLR", schedule.baseLR)
         for (name, value) in schedule.values {
