@@ -91,10 +91,12 @@ extension Command {
                 map's entropy and peak, and flags maps collapsing to uniform or one-hot. On a ViT, timeline attention \
                 [blocks.N] lists every head of the block (all blocks when omitted) with its attention entropy (nats; \
                 uniform = ln T) and mean attention distance (in patches and pixels, as in the ViT paper) at the first \
-                and last frame and a sparkline between, averaged over the probe images or for sample=i.
+                and last frame and a sparkline between, averaged over the probe images or for sample=i, and writes \
+                both as charts per block (timeline-attention.png, or to=). On UltimusNet up to eight of the recorded \
+                maps, first to last, are written side by side (timeline-BLOCK-sampleI.png).
                 """,
             examples: ["timeline attention ultimus2 sample=1", "timeline attention blocks.0", "timeline attention"],
-            arguments: [CommonArguments.sample],
+            arguments: [CommonArguments.sample] + CommonArguments.fileOutput,
             subcommands: [
                 SubcommandSpec("attention", "attention maps over training steps", positionals: [
                     PositionalSpec("block", .string, required: false, completion: .block,
@@ -333,6 +335,7 @@ enum InspectionCommands {
                                             style: ctx.style,
                                             loss: steps.map { ($0.step, $0.loss) }, lr: steps.map { ($0.step, $0.lr) })
         ctx.console.write(text)
+        try writeTimelineFrames(inv, ctx, recorded, block: block, sample: sample)
         let summaries = recorded.map { AttentionTimeline.summarize($0.map, step: $0.step) }
         if let last = summaries.last, let flag = last.collapse {
             let meaning = flag == .uniform
@@ -341,6 +344,21 @@ enum InspectionCommands {
             ctx.console.warning("\(block)'s map for probe \(sample) has collapsed to \(flag.rawValue) by step "
                                 + "\(last.step)" + meaning)
         }
+    }
+
+    /// Up to eight recorded maps, evenly spaced from the first frame to the last, side by side in one PNG.
+    static func writeTimelineFrames(_ inv: Invocation, _ ctx: ShellContext, _ recorded: [AttentionFrame], block: String,
+                                    sample: Int) throws {
+        let count = min(8, recorded.count)
+        let picked = (0..<count).map { recorded[count == 1 ? 0 : $0 * (recorded.count - 1) / (count - 1)] }
+        let maps = picked.map { frame -> HeatmapMatrix in
+            var map = frame.map
+            map.title = "step \(frame.step)"
+            return map
+        }
+        let path = try ctx.outputFile(inv, defaultName: "timeline-\(block)-sample\(sample).png")!
+        try Heatmap.writePNG(maps, to: path)
+        ctx.console.write("wrote \(path)")
     }
 
     static func intervene(_ inv: Invocation, _ ctx: ShellContext) throws {
