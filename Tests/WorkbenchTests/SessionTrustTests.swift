@@ -37,6 +37,19 @@ extension TrainingTests {
         }
     }
 
+    /// A refused field's text reaches the terminal with its control characters as escapes (an escape
+    /// sequence in the autosave name cleared the screen in the error naming it).
+    @Test func controlCharactersInARefusedFieldArePrintedAsEscapes() throws {
+        let f = try Fixture()
+        let path = try f.write(try Self.editRecord(f.bytes) { $0["autosave"] = "\u{1b}[2J\n\0" }, "escape.session")
+        guard case .failed(let message) = f.bench.run("load \(path)") else {
+            Issue.record("an autosave name with control characters must be refused")
+            return
+        }
+        #expect(message.contains("'\\u{1b}[2J\\u{a}\\u{0}'"), "\(message.debugDescription)")
+        #expect(!f.bench.console.transcript.contains("\u{1b}"), "\(f.bench.console.transcript.debugDescription)")
+    }
+
     @Test func autosavePathsFromAFileMustStayInsideTheOutputFolder() throws {
         let f = try Fixture()
         for bad in ["~/.bashrc", "/tmp/evil.session", "../evil.session", "a/../../evil.session"] {

@@ -23,9 +23,10 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The message and suggestion on one line: `unknown command 'trian'; did you mean 'train'?`.
+    /// Control characters (from a file's field, say) are shown as escapes, never sent to the terminal.
     public var summary: String {
         let text = suggestion.map { $0.isEmpty ? message : "\(message); \($0)" } ?? message
-        return Self.clipped(text, to: 400)
+        return Self.clipped(PrintableText.escaped(text), to: 400)
     }
 
     /// Columns of the source line shown around the error (a 10 MB line prints one screen line).

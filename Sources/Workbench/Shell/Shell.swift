@@ -118,7 +118,8 @@ public final class Shell {
             console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? promptWidth : 2, color: console.color))
             return .failed(d.summary)
         }
-        let message = Shell.describeFoundationError(error) ?? (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+        let message = PrintableText.escaped(Shell.describeFoundationError(error)
+            ?? (error as? LocalizedError)?.errorDescription ?? String(describing: error))
         let place = source.map { "\($0):\(lineNumber): " } ?? ""
         // Stopping on request is not an error.
         console.error(place + (error is Interrupted ? "" : console.styled("error:", .red) + " ") + message)
