@@ -42,7 +42,8 @@ final class SummaryTracer {
         if let block = module as? Ultimus, !(block.intervention == .bypass && !block.isTraining) {
             attention.append(Self.attentionCost(block, name: name, batch: batch))
         }
-        if let mha = module as? MultiheadAttention, let shape = rows[index].inputShape.first.map({ _ in rows[index].inputShape }) {
+        if let mha = module as? MultiheadAttention,
+           let shape = rows[index].inputShape.first.map({ _ in rows[index].inputShape }) {
             attention.append(Self.attentionCost(mha, name: name, input: shape))
         }
         return y
