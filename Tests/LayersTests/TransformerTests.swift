@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import Layers
 import Testing
@@ -9,6 +10,22 @@ import TestSupport
         change(&config)
         var g = SeededGenerator(seed: 1)
         return try ViT(config, generator: &g)
+    }
+
+    /// Evaluation without the maps (one image and head at a time, q, k, v read in place) gives exactly the
+    /// numbers of the separate ops, which run when the maps are kept.
+    @Test func evaluationWithoutMapsIsBitIdentical() throws {
+        for tokens in [(patch: 4, pool: ViTConfig.Pool.cls), (patch: 8, pool: ViTConfig.Pool.mean)] {
+            let model = try vit { $0.patch = tokens.patch; $0.pool = tokens.pool; $0.depth = 2 }
+            model.eval()
+            var g = SeededGenerator(seed: 9)
+            let x = Tensor.randn([3, 3, 32, 32], using: &g)
+            let fused = noGrad { model(x) }
+            for block in model.blocks { block.selfAttn.keepsAttention = true }
+            let separate = noGrad { model(x) }
+            #expect(fused.storage == separate.storage)
+            #expect(model.blocks[0].selfAttn.lastAttention != nil)
+        }
     }
 
     @Test func parameterCountsMatchPyTorch() throws {

@@ -124,7 +124,7 @@ final class InspectionBench {
         _ = bypassed
     }
 
-    @Test func timelinePlaysTheRecordedFrames() {
+    @Test func timelinePlaysTheRecordedFrames() throws {
         let bench = InspectionBench()
         #expect(bench.fail("timeline attention ultimus2").contains("no attention frames"))
         bench.run("train steps=3")
@@ -134,6 +134,10 @@ final class InspectionBench {
         #expect(text.contains("timeline ultimus2 · probe 1"))
         #expect(text.contains("entropy") && text.contains("loss") && text.contains("lr"))
         #expect(text.contains("\(frames.first!.step)") && text.contains("\(frames.last!.step)"))
+        // The recorded maps (at most eight, first to last) side by side in one PNG.
+        let picture = try PNGCodec.read(path: bench.folder.path + "/out/timeline-ultimus2-sample1.png")
+        let one = Heatmap.image([HeatmapMatrix(rows: 8, columns: 8, values: Array(repeating: 0, count: 64), title: "step 1")])
+        #expect(picture.height == one.height && picture.width > one.width)
         #expect(bench.fail("timeline attention ultimus9").contains("no attention block"))
     }
 

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layers
 import Testing
@@ -116,6 +117,12 @@ import Testing
         let mean = (0..<probes).map { Double(stats.storage[$0 * 4]) }.reduce(0, +) / Double(probes)
         let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("blocks.0") })
         #expect(row.contains(String(format: "%.2f", mean)))
+        // The picture: an entropy and a distance chart per block (480×320 each), a line per head.
+        let all = try PNGCodec.read(path: bench.folder.path + "/out/timeline-attention.png")
+        #expect(all.width == 960 && all.height == 640)
+        let single = try PNGCodec.read(path: bench.folder.path + "/out/timeline-attention-blocks.1-sample2.png")
+        #expect(single.width == 960 && single.height == 320)
+        #expect(one.contains("wrote ") && one.contains("timeline-attention-blocks.1-sample2.png"))
         #expect(bench.fail("timeline attention blocks.7").contains("no transformer block called 'blocks.7'"))
         #expect(bench.fail("timeline attention sample=\(probes)").contains("sample=\(probes) is not a probe image"))
     }
@@ -128,7 +135,8 @@ import Testing
         bench.run("save \(path)")
         let other = Self.bench()
         other.run("load \(path)")
-        #expect(other.run("timeline attention") == before)
+        func table(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("wrote ") } }
+        #expect(table(other.run("timeline attention")) == table(before))
     }
 
     /// `model new` and token layers: patch=8 dim=16, two blocks of 2 heads, norm, pool, linear.
@@ -161,6 +169,10 @@ import Testing
         #expect(net(x).storage == vit(x).storage)
         let commands = bench.experiment.modelRecipe?.commands ?? []
         #expect(commands.contains("layer block dim=16 heads=2 mlp_ratio=2 name=blocks.1"))
+        // The summary nests by the module tree: blocks.1 is the network's child, not the patch row's.
+        let summary = bench.run("summary")
+        #expect(summary.contains("├─TransformerEncoderLayer (blocks.1): 1-3"), "\(summary)")
+        #expect(summary.contains("│    └─LayerNorm (norm1): 2-6"), "\(summary)")
         #expect(commands.contains("layer pool mode=\(pool) name=pool"))
     }
 

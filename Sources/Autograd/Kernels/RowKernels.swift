@@ -75,16 +75,22 @@ public enum RowKernels {
     /// `y = softmax(x)` along each row of `n`: `e^(x − max)/Σ e^(x − max)`.
     public static func softmax(_ x: UnsafePointer<Float>, rows: Int, n: Int, y: UnsafeMutablePointer<Float>) {
         Parallel.forChunks(rows, minimumChunk: grain(n)) { range in
-            for r in range {
-                let row = x + r * n, out = y + r * n
-                var m = -Float.infinity
-                for j in 0..<n { m = Swift.max(m, row[j]) }
-                let s = expShiftedRow(row, n, m, out)
-                let inv = 1 / s
-                for j in 0..<n { out[j] *= inv }
-            }
+            for r in range { softmaxRow(x + r * n, n, y + r * n) }
         }
     }
+
+    /// One row of ``softmax(_:rows:n:y:)``; `out` may be `x` itself.
+    @inline(__always)
+    static func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
+        var m = -Float.infinity
+        for j in 0..<n { m = Swift.max(m, x[j]) }
+        let inv = 1 / expShiftedRow(x, n, m, out)
+        for j in 0..<n { out[j] *= inv }
+    }
+
+    /// ``softmaxRow(_:_:_:)`` in place.
+    @inline(__always)
+    static func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ n: Int) { softmaxRow(UnsafePointer(x), n, x) }
 
     /// Backward of ``softmax(_:rows:n:y:)`` from its output: `dx = y·(g − Σ g·y)` per row.
     public static func softmaxBackward(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int, n: Int,

@@ -62,6 +62,22 @@ public func gelu(_ x: Tensor, approximate: GELUApproximation = .none) -> Tensor 
     }
 }
 
+/// Multi-head self-attention for inference from packed projections `qkv` `[B, T, 3·D]` (q, k, v of `heads`
+/// heads of D/heads features each): `[B, T, D]`, each head's `softmax(q·kᵀ/√d)·v` at its columns. Records
+/// nothing on the tape: for evaluation under ``noGrad(_:)``. Bit-identical to the separate ops.
+public func packedSelfAttention(_ qkv: Tensor, heads: Int) -> Tensor {
+    precondition(qkv.rank == 3 && heads > 0 && qkv.shape[2] % (3 * heads) == 0,
+                 "packedSelfAttention: \(qkv.shape) is not [B, T, 3·D] with D divisible by \(heads) heads")
+    let (b, t, dim) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
+    let d = dim / heads
+    let scale = Float(1 / Double(d).squareRoot())
+    return qkv.withPointer { p in
+        Tensor.filled([b, t, dim]) {
+            AttentionKernels.selfAttention(p, batch: b, tokens: t, heads: heads, headDim: d, scale: scale, out: $0)
+        }
+    }
+}
+
 /// Softmax over the last axis as one op: `yᵢ = e^(xᵢ − m)/Σⱼ e^(xⱼ − m)` with `m` the row maximum.
 /// Same values as ``softmax(_:axis:)`` with `axis: -1`, in one pass each way. ∂x = y·(g − Σ g·y).
 public func softmaxLastAxis(_ x: Tensor) -> Tensor {

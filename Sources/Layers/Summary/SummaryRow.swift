@@ -2,6 +2,8 @@
 public struct SummaryRow: Equatable, Sendable {
     /// Dotted name (`ultimus1.fc_k`); empty for the model itself.
     public var name: String
+    /// The name its parent gives it (torchinfo's `var_name`): `fc_k`, or `blocks.0` for a layer list's child.
+    public var variableName: String
     /// The class name (`Linear`).
     public var typeName: String
     /// 0 for the model, 1 for its children, ...
@@ -31,9 +33,6 @@ public struct SummaryRow: Equatable, Sendable {
         if trainableParameterCount == parameterCount { return "True" }
         return trainableParameterCount == 0 ? "False" : "Partial"
     }
-
-    /// The last component of the dotted name (torchinfo's `var_name`).
-    public var variableName: String { name.split(separator: ".").last.map(String.init) ?? "" }
 }
 
 /// Attention work in one Ultimus call that torchinfo does not count (it counts only weights).

@@ -4,6 +4,9 @@ final class SummaryTracer {
     @TaskLocal static var active: SummaryTracer?
 
     private let names: [ObjectIdentifier: String]
+    /// Each module's depth in the tree and the name its parent gives it: a layer list's child named
+    /// `blocks.0` sits at depth 1 under that name, not at the 2 its dotted path would suggest.
+    private let depths: [ObjectIdentifier: (depth: Int, variableName: String)]
     private var seen: Set<ObjectIdentifier> = []
     private var depthCounters: [Int: Int] = [:]
     private(set) var rows: [SummaryRow] = []
@@ -17,18 +20,26 @@ final class SummaryTracer {
             names[ObjectIdentifier(module)] = name
         }
         self.names = names
+        var depths: [ObjectIdentifier: (depth: Int, variableName: String)] = [:]
+        func walk(_ module: Module, _ depth: Int, _ name: String) {
+            guard depths[ObjectIdentifier(module)] == nil else { return }
+            depths[ObjectIdentifier(module)] = (depth, name)
+            for (childName, child) in module.children { walk(child, depth + 1, childName) }
+        }
+        walk(model, 0, "")
+        self.depths = depths
         self.batch = batch
     }
 
     func trace(_ module: Module, _ x: Tensor, _ body: (Tensor) -> Tensor) -> Tensor {
         guard let name = names[ObjectIdentifier(module)] else { return body(x) }
-        let depth = name.isEmpty ? 0 : name.split(separator: ".").count
+        let (depth, variableName) = depths[ObjectIdentifier(module)] ?? (0, "")
         depthCounters[depth, default: 0] += 1
         let index = rows.count
         let recursive = !seen.insert(ObjectIdentifier(module)).inserted
         let params = module.namedParameters()
         rows.append(SummaryRow(
-            name: name, typeName: module.typeName, depth: depth, depthIndex: depthCounters[depth]!,
+            name: name, variableName: variableName, typeName: module.typeName, depth: depth, depthIndex: depthCounters[depth]!,
             isLeaf: module.children.isEmpty, isRecursive: recursive,
             kernelShape: (module as? Conv2d).map { [$0.kernelSize, $0.kernelSize] },
             inputShape: scaled(x.shape), outputShape: [],

@@ -63,9 +63,20 @@ public final class MultiheadAttention: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
+        if canSkipMaps {
+            let qkv = linear(x, weight: inProjWeight, bias: inProjBias)
+            return outProj(packedSelfAttention(qkv, heads: numHeads))
+        }
         let (y, maps) = attend(x)
         if keepsAttention { lastAttention = maps.detached() }
         return y
+    }
+
+    /// Whether nothing needs the maps as a tensor: no gradient is recorded, no one keeps or records them and
+    /// no head is changed. Evaluation then runs ``packedSelfAttention(_:heads:)``, with the same result.
+    private var canSkipMaps: Bool {
+        !Tape.isRecording && !keepsAttention && recorder == nil
+            && (isTraining || headInterventions.allSatisfy { $0 == nil })
     }
 
     /// The output `[B, T, D]` and the per-head attention maps `[B, H, T, T]` (after any intervention).

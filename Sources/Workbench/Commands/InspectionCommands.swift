@@ -57,9 +57,9 @@ extension Command {
     static let timeline = Command(
         CommandSpec(
             "timeline", area: "Inspection", "play back the attention maps recorded during training",
-            details: "During training the four maps of the probe images are recorded every few steps (first and last step always kept). timeline attention BLOCK shows them on the same step axis as loss and LR, with each map's entropy and peak, and flags maps collapsing to uniform or one-hot. On a ViT, timeline attention [blocks.N] lists every head of the block (all blocks when omitted) with its attention entropy (nats; uniform = ln T) and mean attention distance (in patches and pixels, as in the ViT paper) at the first and last frame and a sparkline between, averaged over the probe images or for sample=i.",
+            details: "During training the four maps of the probe images are recorded every few steps (first and last step always kept). timeline attention BLOCK shows them on the same step axis as loss and LR, with each map's entropy and peak, and flags maps collapsing to uniform or one-hot. On a ViT, timeline attention [blocks.N] lists every head of the block (all blocks when omitted) with its attention entropy (nats; uniform = ln T) and mean attention distance (in patches and pixels, as in the ViT paper) at the first and last frame and a sparkline between, averaged over the probe images or for sample=i, and writes both as charts per block (timeline-attention.png, or to=). On UltimusNet up to eight of the recorded maps, first to last, are written side by side (timeline-BLOCK-sampleI.png).",
             examples: ["timeline attention ultimus2 sample=1", "timeline attention blocks.0", "timeline attention"],
-            arguments: [CommonArguments.sample],
+            arguments: [CommonArguments.sample] + CommonArguments.fileOutput,
             subcommands: [SubcommandSpec("attention", "attention maps over training steps", positionals: [PositionalSpec("block", .string, required: false, completion: .block, "ultimus1..ultimus4, or blocks.N on a ViT (all blocks when omitted)")])],
             effect: .writesOutputs),
         subcommands: [
@@ -252,11 +252,27 @@ enum InspectionCommands {
         let text = AttentionTimeline.render(recorded, title: "timeline \(block) · \(probe.caption(sample))", style: ctx.style,
                                             loss: steps.map { ($0.step, $0.loss) }, lr: steps.map { ($0.step, $0.lr) })
         ctx.console.write(text)
+        try writeTimelineFrames(inv, ctx, recorded, block: block, sample: sample)
         let summaries = recorded.map { AttentionTimeline.summarize($0.map, step: $0.step) }
         if let last = summaries.last, let flag = last.collapse {
             ctx.console.warning("\(block)'s map for probe \(sample) has collapsed to \(flag.rawValue) by step \(last.step)"
                                 + (flag == .uniform ? ": every slot attends to every slot equally, the block just averages V" : ": each slot attends to a single slot"))
         }
+    }
+
+    /// Up to eight recorded maps, evenly spaced from the first frame to the last, side by side in one PNG.
+    static func writeTimelineFrames(_ inv: Invocation, _ ctx: ShellContext, _ recorded: [AttentionFrame], block: String,
+                                    sample: Int) throws {
+        let count = min(8, recorded.count)
+        let picked = (0..<count).map { recorded[count == 1 ? 0 : $0 * (recorded.count - 1) / (count - 1)] }
+        let maps = picked.map { frame -> HeatmapMatrix in
+            var map = frame.map
+            map.title = "step \(frame.step)"
+            return map
+        }
+        let path = try ctx.outputFile(inv, defaultName: "timeline-\(block)-sample\(sample).png")!
+        try Heatmap.writePNG(maps, to: path)
+        ctx.console.write("wrote \(path)")
     }
 
     static func intervene(_ inv: Invocation, _ ctx: ShellContext) throws {

@@ -29,6 +29,30 @@ extension TokenAttentionCommands {
                                          + "(epochs \(first.epoch)…\(last.epoch))"))
         ctx.console.write(timelineTable(series, config: config, style: ctx.style).render(style: ctx.style))
         ctx.console.write(ctx.console.styled(timelineNote(config), .dim))
+        let picture = timelinePicture(series, steps: frames.map { Double($0.step) }, config: config, who: who)
+        let name = "timeline-attention" + (index.map { "-blocks.\($0)" } ?? "") + (sample.map { "-sample\($0)" } ?? "") + ".png"
+        let path = try ctx.outputFile(inv, defaultName: name)!
+        try picture.writePNG(to: path)
+        if ctx.console.images.isBitmap { ctx.showPicture(picture) { _ in "" } }
+        ctx.console.write("wrote \(path)")
+    }
+
+    /// Per block two charts side by side, entropy and mean distance against the training step, a line per head.
+    static func timelinePicture(_ series: [HeadSeries], steps: [Double], config: ViTConfig, who: String) -> RGBImage {
+        var blocks: [String] = []
+        for s in series where !blocks.contains(s.block) { blocks.append(s.block) }
+        let maximum = log(Double(config.tokens))
+        let charts = blocks.flatMap { block -> [Chart] in
+            let heads = series.filter { $0.block == block }
+            return [
+                Chart(title: "\(block) entropy, nats (max \(String(format: "%.2f", maximum)))", xLabel: "step · \(who)",
+                      yLabel: "entropy", series: heads.map { ChartSeries(name: "head \($0.head)", x: steps, y: $0.entropy) },
+                      yRange: 0...maximum),
+                Chart(title: "\(block) mean distance, patches", xLabel: "step · \(who)", yLabel: "patches",
+                      series: heads.map { ChartSeries(name: "head \($0.head)", x: steps, y: $0.distance) }),
+            ]
+        }
+        return RasterChart.grid(charts, columns: 2)
     }
 
     /// Each wanted head's entropy and distance per frame, for probe `sample` or the mean of the probes.
