@@ -136,7 +136,8 @@ final class InspectionBench {
         #expect(text.contains("\(frames.first!.step)") && text.contains("\(frames.last!.step)"))
         // The recorded maps (at most eight, first to last) side by side in one PNG.
         let picture = try PNGCodec.read(path: bench.folder.path + "/out/timeline-ultimus2-sample1.png")
-        let one = Heatmap.image([HeatmapMatrix(rows: 8, columns: 8, values: Array(repeating: 0, count: 64), title: "step 1")])
+        let one = Heatmap.image([HeatmapMatrix(rows: 8, columns: 8, values: Array(repeating: 0, count: 64),
+                                               title: "step 1")])
         #expect(picture.height == one.height && picture.width > one.width)
         #expect(bench.fail("timeline attention ultimus9").contains("no attention block"))
     }

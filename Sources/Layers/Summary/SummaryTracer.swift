@@ -39,7 +39,8 @@ final class SummaryTracer {
         let recursive = !seen.insert(ObjectIdentifier(module)).inserted
         let params = module.namedParameters()
         rows.append(SummaryRow(
-            name: name, variableName: variableName, typeName: module.typeName, depth: depth, depthIndex: depthCounters[depth]!,
+            name: name, variableName: variableName, typeName: module.typeName, depth: depth,
+            depthIndex: depthCounters[depth]!,
             isLeaf: module.children.isEmpty, isRecursive: recursive,
             kernelShape: (module as? Conv2d).map { [$0.kernelSize, $0.kernelSize] },
             inputShape: scaled(x.shape), outputShape: [],
