@@ -31,17 +31,20 @@ test: deps
 	$(if $(TORCH_PYTHON),ULTIMUS_TORCH_PYTHON="$(TORCH_PYTHON)") $(SWIFT) test
 
 # Heavier checks, run by CI after `make test`: hostile files, hostile input, paths and signals against
-# the release binary (the build users run, where file parsers keep their bounds checks).
-# The hostile-input fuzzer over every argument and mutated session files runs in `make fuzz`.
+# the release binary (the build users run, where file parsers keep their bounds checks), with the
+# hostile-input fuzzer over every argument of every command and 200 mutated session files.
 check-release: deps
 	$(SWIFT) build -c release --product ultimus-repl
 	bin="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl"; \
-	ULTIMUS_RELEASE_BIN="$$bin" ULTIMUS_REPL="$$bin" \
-		$(SWIFT) test --filter 'ReleaseBinaryTests|TypedPathTests|TerminationSignalTests|KillTests'
+	ULTIMUS_RELEASE_BIN="$$bin" ULTIMUS_REPL="$$bin" ULTIMUS_HOSTILE_FUZZ=1 \
+		$(SWIFT) test --filter 'ReleaseBinaryTests|TypedPathTests|TerminationSignalTests|KillTests|HostileInputFuzzTests'
 
-# The fuzzers at length: many more mutated session files and command lines than 'make test' runs.
+# The fuzzers at length, against the release binary: many more mutated session files and command
+# lines than 'make test' and 'make check-release' run.
 fuzz: deps
-	ULTIMUS_HOSTILE_FUZZ=1 ULTIMUS_SESSION_FUZZ_COUNT=3000 ULTIMUS_FUZZ_COUNT=100000 \
+	$(SWIFT) build -c release --product ultimus-repl
+	bin="$$($(SWIFT) build -c release --show-bin-path)/ultimus-repl"; \
+	ULTIMUS_REPL="$$bin" ULTIMUS_HOSTILE_FUZZ=1 ULTIMUS_SESSION_FUZZ_COUNT=3000 ULTIMUS_FUZZ_COUNT=100000 \
 		$(SWIFT) test --filter 'HostileInputFuzzTests|FuzzTests'
 
 # The engine as a library: Examples/LibraryExample built as a separate package against a file://

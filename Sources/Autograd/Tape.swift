@@ -78,7 +78,9 @@ extension Tensor {
         var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
         noGrad {
             for t in order {
-                guard let upstream = pending.removeValue(forKey: ObjectIdentifier(t)), let node = t.node else { continue }
+                guard let upstream = pending.removeValue(forKey: ObjectIdentifier(t)), let node = t.node else {
+                    continue
+                }
                 let grads = node.backward(upstream)
                 for (input, g) in zip(node.inputs, grads) {
                     guard let g, input.requiresGrad else { continue }
@@ -122,7 +124,8 @@ extension Tensor {
         let padded = [Int](repeating: 1, count: lead) + target
         var reduce = [Bool](repeating: false, count: rank)
         for axis in 0..<rank {
-            precondition(padded[axis] == shape[axis] || padded[axis] == 1, "sumToShape: \(shape) cannot reduce to \(target)")
+            precondition(padded[axis] == shape[axis] || padded[axis] == 1,
+                         "sumToShape: \(shape) cannot reduce to \(target)")
             reduce[axis] = padded[axis] != shape[axis]
         }
         return withPointer { x in

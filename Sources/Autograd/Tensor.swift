@@ -65,14 +65,19 @@ extension Tensor {
     public static func full(_ shape: [Int], _ value: Float, requiresGrad: Bool = false) -> Tensor {
         Tensor(shape: shape, storage: [Float](repeating: value, count: shape.reduce(1, *)), requiresGrad: requiresGrad)
     }
-    public static func zeros(_ shape: [Int], requiresGrad: Bool = false) -> Tensor { full(shape, 0, requiresGrad: requiresGrad) }
-    public static func ones(_ shape: [Int], requiresGrad: Bool = false) -> Tensor { full(shape, 1, requiresGrad: requiresGrad) }
+    public static func zeros(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
+        full(shape, 0, requiresGrad: requiresGrad)
+    }
+    public static func ones(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
+        full(shape, 1, requiresGrad: requiresGrad)
+    }
 
     /// A 0-d tensor holding `value`.
     public convenience init(_ value: Float) { self.init(shape: [], storage: [value]) }
 
     /// Standard normal samples from `generator` (Box–Muller).
-    public static func randn(_ shape: [Int], using generator: inout SeededGenerator, requiresGrad: Bool = false) -> Tensor {
+    public static func randn(_ shape: [Int], using generator: inout SeededGenerator,
+                             requiresGrad: Bool = false) -> Tensor {
         let n = shape.reduce(1, *)
         return Tensor(shape: shape, storage: (0..<n).map { _ in generator.nextNormal() }, requiresGrad: requiresGrad)
     }
@@ -81,6 +86,7 @@ extension Tensor {
     public static func uniform(_ shape: [Int], low: Float, high: Float, using generator: inout SeededGenerator,
                                requiresGrad: Bool = false) -> Tensor {
         let n = shape.reduce(1, *)
-        return Tensor(shape: shape, storage: (0..<n).map { _ in generator.nextUniform(low, high) }, requiresGrad: requiresGrad)
+        return Tensor(shape: shape, storage: (0..<n).map { _ in generator.nextUniform(low, high) },
+                      requiresGrad: requiresGrad)
     }
 }

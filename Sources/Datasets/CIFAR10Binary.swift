@@ -25,7 +25,8 @@ public enum CIFAR10Binary {
         let names = try classNames(folder: folder)
         var trainImages = [UInt8](), trainLabels = [Int]()
         for (i, file) in trainFiles.enumerated() {
-            let (images, labels) = try readBatch(path: (folder as NSString).appendingPathComponent(file), classCount: names.count)
+            let (images, labels) = try readBatch(path: (folder as NSString).appendingPathComponent(file),
+                                                 classCount: names.count)
             trainImages += images
             trainLabels += labels
             progress?(i + 1, trainFiles.count + 1)
@@ -55,14 +56,16 @@ public enum CIFAR10Binary {
     /// records, at most 10,000) before reading, and that every label is below `classCount`.
     public static func readBatch(path: String, classCount: Int) throws -> (images: [UInt8], labels: [Int]) {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw DatasetError(file: path, "missing; a CIFAR-10 binary folder needs \((trainFiles + [testFile]).joined(separator: ", "))")
+            let needed = (trainFiles + [testFile]).joined(separator: ", ")
+            throw DatasetError(file: path, "missing; a CIFAR-10 binary folder needs \(needed)")
         }
         let size = try fileSize(path)
         let maximum = recordsPerFile * recordSize
         guard size > 0 else { throw DatasetError(file: path, "empty file") }
         guard size % recordSize == 0, size <= maximum else {
             throw DatasetError(file: path, "wrong length \(size) bytes: a CIFAR-10 batch is a whole number of "
-                + "3,073-byte records, at most 10,000 (\(maximum) bytes); the file is truncated or not a CIFAR-10 batch")
+                + "3,073-byte records, at most 10,000 (\(maximum) bytes); "
+                + "the file is truncated or not a CIFAR-10 batch")
         }
         let bytes = try AtomicFile.contents(of: path, limit: maximum)
         guard bytes.count == size else { throw DatasetError(file: path, "changed size while being read") }
@@ -74,7 +77,8 @@ public enum CIFAR10Binary {
                 for r in 0..<count {
                     let label = Int(src[r * recordSize])
                     guard label < classCount else {
-                        throw DatasetError(file: path, "record \(r) has label \(label), but there are only \(classCount) classes")
+                        throw DatasetError(file: path,
+                                           "record \(r) has label \(label), but there are only \(classCount) classes")
                     }
                     labels[r] = label
                     (dst.baseAddress! + r * (recordSize - 1))
@@ -93,14 +97,17 @@ public enum CIFAR10Binary {
         var bytes = [UInt8](repeating: 0, count: set.count * recordSize)
         for i in 0..<set.count {
             bytes[i * recordSize] = UInt8(set.labels[i])
-            bytes.replaceSubrange(i * recordSize + 1..<(i + 1) * recordSize, with: set.images[i * 3072..<(i + 1) * 3072])
+            bytes.replaceSubrange(i * recordSize + 1..<(i + 1) * recordSize,
+                                  with: set.images[i * 3072..<(i + 1) * 3072])
         }
         try AtomicFile.write(bytes, to: path)
     }
 
     static func fileSize(_ path: String) throws -> Int {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw DatasetError(file: path, "cannot read: \(String(cString: strerror(errno)))") }
+        guard stat(path, &info) == 0 else {
+            throw DatasetError(file: path, "cannot read: \(String(cString: strerror(errno)))")
+        }
         return Int(info.st_size)
     }
 }

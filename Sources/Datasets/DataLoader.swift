@@ -76,7 +76,8 @@ public final class DataLoader {
 
     /// The images at `indices`, normalised; augmented when `augment` (draws seeded by `seed` and the indices).
     public func batch(indices: [Int], augment: Bool = false) -> Batch {
-        var generator = SeededGenerator(seed: mix(seed, 0x4556_414C, UInt64(truncatingIfNeeded: indices.hashValueStable)))
+        let hash = UInt64(truncatingIfNeeded: indices.hashValueStable)
+        var generator = SeededGenerator(seed: mix(seed, 0x4556_414C, hash))
         return recipe.make(indices: indices, augmentation: augment ? recipe.augmentation : .none, generator: &generator)
     }
 
@@ -88,11 +89,13 @@ public final class DataLoader {
     /// Continues from a saved position (and seed). Throws when it was saved for a different set or batch size.
     public func restore(_ state: LoaderState) throws {
         guard state.count == set.count, state.batchSize == batchSize else {
-            throw DatasetError("the saved loader position is for \(state.count) images in batches of \(state.batchSize), "
+            throw DatasetError("the saved loader position is for \(state.count) images "
+                + "in batches of \(state.batchSize), "
                 + "this loader has \(set.count) in batches of \(batchSize)")
         }
         guard state.epoch >= 0, state.batchIndex >= 0, state.batchIndex <= batchesPerEpoch else {
-            throw DatasetError("the saved loader position (epoch \(state.epoch), batch \(state.batchIndex)) is out of range")
+            throw DatasetError("the saved loader position (epoch \(state.epoch), batch \(state.batchIndex)) "
+                + "is out of range")
         }
         pending?.group.wait()
         pending = nil

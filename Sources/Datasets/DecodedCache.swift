@@ -4,9 +4,9 @@ import Foundation
 /// Decoded image folders saved as one binary file per split, so that later loads skip JPEG decoding.
 ///
 /// The folder is `ULTIMUS_CACHE`, else `~/.cache/ultimus`. A split's file is `images-<md5>.bin`, where the
-/// MD5 covers the folder's real path, the split name, the image size and every file's relative path, byte size and modification
-/// time: changing, adding or removing an image makes a new key. The file is a header followed by
-/// CIFAR-10 binary records:
+/// MD5 covers the folder's real path, the split name, the image size and every file's relative path, byte
+/// size and modification time: changing, adding or removing an image makes a new key. The file is a header
+/// followed by CIFAR-10 binary records:
 ///
 /// ```
 /// "ULTIMG03"  then little-endian UInt32 height, width, count, classCount, resized (files resized when decoded),
@@ -35,7 +35,8 @@ public struct DecodedCache: Sendable {
         var md5 = MD5()
         let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().standardizedFileURL.path
         let mode = resizing.map { "|\($0.fit.rawValue)|\($0.strict ? "strict" : "lenient")" } ?? ""
-        md5.update(Array("ultimus-images-v4|\(real)|\(split)|\(height)x\(width)\(mode)|\(listing.classNames.joined(separator: "/"))\n".utf8))
+        let classes = listing.classNames.joined(separator: "/")
+        md5.update(Array("ultimus-images-v4|\(real)|\(split)|\(height)x\(width)\(mode)|\(classes)\n".utf8))
         for i in 0..<listing.files.count {
             md5.update(Array("\(listing.files[i])|\(listing.sizes[i])|\(listing.modified[i])\n".utf8))
         }
@@ -83,7 +84,9 @@ public struct DecodedCache: Sendable {
     }
 
     /// Reads and checks a cache file; every size comes from the request, the header must agree with it.
-    static func read(path: String, expectedCount: Int, height: Int, width: Int) throws -> (set: ImageSet, resized: Int) {
+    static func read(path: String, expectedCount: Int, height: Int, width: Int) throws
+        -> (set: ImageSet, resized: Int)
+    {
         let size = 3 * height * width
         let file = try FileReader(path: path, limit: 64 + 256 * 65_540 + expectedCount * (size + 1))
         func u32() throws -> Int { try file.bytes(4).reversed().reduce(0) { $0 << 8 | Int($1) } }
@@ -121,7 +124,8 @@ extension ImageFolder {
         let listings = try splits.map { try listing(folder: (root as NSString).appendingPathComponent($0)) }
         guard listings[0].classNames == listings[1].classNames else {
             throw DatasetError(file: root, "train/ and test/ have different class folders: "
-                + "\(listings[0].classNames.joined(separator: ",")) vs \(listings[1].classNames.joined(separator: ","))")
+                + "\(listings[0].classNames.joined(separator: ",")) vs "
+                + "\(listings[1].classNames.joined(separator: ","))")
         }
         let total = listings[0].files.count + listings[1].files.count
         var sets = [ImageSet]()
@@ -143,12 +147,18 @@ extension ImageFolder {
                 let offset = base
                 let (set, splitReport) = try decode(listing, folder: splitFolder, height: height, width: width,
                                                     resizing: resizing,
-                                                    progress: progress.map { p in { done, _ in p(offset + done, total) } },
+                                                    progress: progress.map { p in
+                                                        { done, _ in p(offset + done, total) }
+                                                    },
                                                     isCancelled: isCancelled)
                 report.resized += splitReport.resized
                 report.skipped += splitReport.skipped
                 if let cache, let cachePath, splitReport.skipped.isEmpty {
-                    do { try cache.store(set, resized: splitReport.resized, path: cachePath) } catch { cacheProblem = "\(error)" }
+                    do {
+                        try cache.store(set, resized: splitReport.resized, path: cachePath)
+                    } catch {
+                        cacheProblem = "\(error)"
+                    }
                 }
                 sets.append(set)
             }
@@ -156,7 +166,9 @@ extension ImageFolder {
             progress?(base, total)
         }
         var source = resizing == nil ? "CIFAR-10 image folder \(root)" : "image folder \(root)"
-        if let resizing { source += describe(report, size: "\(width)×\(height)", fit: resizing.fit, cachedSplits: cached) }
+        if let resizing {
+            source += describe(report, size: "\(width)×\(height)", fit: resizing.fit, cachedSplits: cached)
+        }
         if let cacheProblem { source += " (not cached: \(cacheProblem))" }
         return DataSplits(train: sets[0], test: sets[1], source: source)
     }

@@ -41,9 +41,11 @@ public struct Downloader: Sendable {
         } catch {
             throw DatasetError(file: folder, "cannot create the data folder: \(error.localizedDescription)")
         }
-        let work = (folder as NSString).appendingPathComponent(".download-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let work = (folder as NSString)
+            .appendingPathComponent(".download-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard mkdir(work, 0o755) == 0 else {
-            throw DatasetError(file: folder, "cannot write here: \(String(cString: strerror(errno))) (choose another folder)")
+            throw DatasetError(file: folder,
+                               "cannot write here: \(String(cString: strerror(errno))) (choose another folder)")
         }
         defer { try? FileManager.default.removeItem(atPath: work) }
 
@@ -69,8 +71,10 @@ public struct Downloader: Sendable {
     }
 
     /// Streams the body to `path`, hashing as it goes; returns the MD5 hex digest.
-    func fetch(to path: String, progress: ProgressCallback?, isCancelled: @escaping @Sendable () -> Bool) throws -> String {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+    func fetch(to path: String, progress: ProgressCallback?,
+               isCancelled: @escaping @Sendable () -> Bool) throws -> String {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
             throw DatasetError(file: path, "cannot create the download file")
         }
         defer { try? handle.close() }
@@ -102,16 +106,20 @@ public struct Downloader: Sendable {
     /// Extracts a `.tar.gz` with the system `tar` (which refuses `..` and absolute member names).
     static func untar(_ archive: String, into folder: String) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: FileManager.default.fileExists(atPath: "/bin/tar") ? "/bin/tar" : "/usr/bin/tar")
+        let tar = FileManager.default.fileExists(atPath: "/bin/tar") ? "/bin/tar" : "/usr/bin/tar"
+        process.executableURL = URL(fileURLWithPath: tar)
         process.arguments = ["-xzf", archive, "-C", folder, "--no-same-owner"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { throw DatasetError("cannot run tar to extract the archive: \(error.localizedDescription)") }
+        do { try process.run() } catch {
+            throw DatasetError("cannot run tar to extract the archive: \(error.localizedDescription)")
+        }
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let line = String(decoding: message, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            let line = String(decoding: message, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .first.map(String.init) ?? ""
             throw DatasetError(file: archive, "cannot extract (tar exit \(process.terminationStatus)): \(line)")
         }
     }
@@ -125,7 +133,8 @@ public struct Downloader: Sendable {
             }
         }
         guard rename(source, destination) == 0 else {
-            throw DatasetError(file: destination, "cannot move the extracted data into place: \(String(cString: strerror(errno)))")
+            throw DatasetError(file: destination,
+                               "cannot move the extracted data into place: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -61,14 +61,18 @@ public enum ImageFolder {
     /// Class folders are listed concurrently; each file is looked up relative to its open folder.
     public static func listing(folder: String) throws -> Listing {
         guard isDirectory(folder) else { throw DatasetError(file: folder, "not a folder") }
-        let classes = try entries(of: folder).filter { !$0.hasPrefix(".") && isDirectory((folder as NSString).appendingPathComponent($0)) }.sorted()
+        let classes = try entries(of: folder).filter {
+            !$0.hasPrefix(".") && isDirectory((folder as NSString).appendingPathComponent($0))
+        }.sorted()
         guard !classes.isEmpty else {
             throw DatasetError(file: folder, "has no class subfolders (expected \(folder)/<class>/<image>.jpg)")
         }
         let perClass = ClassListings(count: classes.count)
         Parallel.forChunks(classes.count) { range in
             for label in range {
-                perClass.set(label, Result { try classListing((folder as NSString).appendingPathComponent(classes[label])) })
+                perClass.set(label, Result {
+                    try classListing((folder as NSString).appendingPathComponent(classes[label]))
+                })
             }
         }
         var result = Listing(classNames: classes, files: [], labels: [], sizes: [], modified: [])
@@ -110,7 +114,8 @@ public enum ImageFolder {
     /// Throws the error of the first bad file found (decoding stops there).
     /// `isCancelled` is polled between images (Ctrl-C); cancelling throws and returns nothing.
     public static func decode(_ listing: Listing, folder: String, height: Int = 32, width: Int = 32,
-                              progress: ProgressCallback? = nil, isCancelled: (@Sendable () -> Bool)? = nil) throws -> ImageSet {
+                              progress: ProgressCallback? = nil,
+                              isCancelled: (@Sendable () -> Bool)? = nil) throws -> ImageSet {
         try decode(listing, folder: folder, height: height, width: width, resizing: nil, progress: progress,
                    isCancelled: isCancelled).set
     }
@@ -119,7 +124,9 @@ public enum ImageFolder {
     /// when it is not strict, unreadable files are left out and named in the report instead of throwing.
     public static func decode(_ listing: Listing, folder: String, height: Int, width: Int, resizing: Resizing?,
                               progress: ProgressCallback? = nil,
-                              isCancelled: (@Sendable () -> Bool)? = nil) throws -> (set: ImageSet, report: DecodeReport) {
+                              isCancelled: (@Sendable () -> Bool)? = nil) throws
+        -> (set: ImageSet, report: DecodeReport)
+    {
         let count = listing.files.count, size = 3 * height * width
         var images = [UInt8](repeating: 0, count: count * size)
         let tracker = DecodeTracker(total: count, progress: progress, strict: resizing?.strict ?? true)
@@ -147,7 +154,8 @@ public enum ImageFolder {
             }
         }
         if let error = tracker.firstError { throw error }
-        let set = ImageSet(images: images, labels: listing.labels, height: height, width: width, classNames: listing.classNames)
+        let set = ImageSet(images: images, labels: listing.labels, height: height, width: width,
+                           classNames: listing.classNames)
         let skipped = tracker.skipped.sorted { $0.index < $1.index }
         var report = DecodeReport()
         report.resized = tracker.resized

@@ -12,7 +12,8 @@ public enum ImageResize {
                 for c in 0..<3 {
                     let v: Double
                     if sx >= 1, sy >= 1 {
-                        v = area(rgb, width, height, c, x0: Double(x) * sx, x1: Double(x + 1) * sx, y0: Double(y) * sy, y1: Double(y + 1) * sy)
+                        v = area(rgb, width, height, c, x0: Double(x) * sx, x1: Double(x + 1) * sx,
+                                 y0: Double(y) * sy, y1: Double(y + 1) * sy)
                     } else {
                         v = bilinearSample(width: width, height: height, x: x, y: y, scaleX: sx, scaleY: sy) {
                             Double(rgb[($1 * width + $0) * 3 + c])
@@ -28,16 +29,20 @@ public enum ImageResize {
     /// A single-channel `height × width` plane (row-major) resized bilinearly to `toWidth × toHeight`
     /// with half-pixel centres (OpenCV's `INTER_LINEAR`, which pytorch-grad-cam uses for its maps):
     /// source coordinate `s = (d + 0.5)·size/toSize − 0.5`, clamped to the image.
-    public static func bilinear<T: BinaryFloatingPoint>(_ values: [T], width: Int, height: Int, to toWidth: Int, _ toHeight: Int) -> [T] {
-        guard width > 0, height > 0, values.count == width * height else { return [T](repeating: 0, count: toWidth * toHeight) }
+    public static func bilinear<T: BinaryFloatingPoint>(_ values: [T], width: Int, height: Int,
+                                                        to toWidth: Int, _ toHeight: Int) -> [T] {
+        guard width > 0, height > 0, values.count == width * height else {
+            return [T](repeating: 0, count: toWidth * toHeight)
+        }
         if width == toWidth, height == toHeight { return values }
         let sx = Double(width) / Double(toWidth), sy = Double(height) / Double(toHeight)
         var out = [T](repeating: 0, count: toWidth * toHeight)
         for y in 0..<toHeight {
             for x in 0..<toWidth {
-                out[y * toWidth + x] = T(bilinearSample(width: width, height: height, x: x, y: y, scaleX: sx, scaleY: sy) {
+                let sample = bilinearSample(width: width, height: height, x: x, y: y, scaleX: sx, scaleY: sy) {
                     Double(values[$1 * width + $0])
-                })
+                }
+                out[y * toWidth + x] = T(sample)
             }
         }
         return out
@@ -50,11 +55,14 @@ public enum ImageResize {
         let fy = max(0, min(Double(height - 1), (Double(y) + 0.5) * scaleY - 0.5))
         let ix = Int(fx), iy = Int(fy), jx = min(width - 1, ix + 1), jy = min(height - 1, iy + 1)
         let (ax, ay) = (fx - Double(ix), fy - Double(iy))
-        return (pixel(ix, iy) * (1 - ax) + pixel(jx, iy) * ax) * (1 - ay) + (pixel(ix, jy) * (1 - ax) + pixel(jx, jy) * ax) * ay
+        let top = pixel(ix, iy) * (1 - ax) + pixel(jx, iy) * ax
+        let bottom = pixel(ix, jy) * (1 - ax) + pixel(jx, jy) * ax
+        return top * (1 - ay) + bottom * ay
     }
 
     /// Mean of channel `c` over the source rectangle [x0, x1) × [y0, y1), weighting partial pixels.
-    private static func area(_ rgb: [UInt8], _ width: Int, _ height: Int, _ c: Int, x0: Double, x1: Double, y0: Double, y1: Double) -> Double {
+    private static func area(_ rgb: [UInt8], _ width: Int, _ height: Int, _ c: Int,
+                             x0: Double, x1: Double, y0: Double, y1: Double) -> Double {
         var sum = 0.0, weight = 0.0
         for py in Int(y0)..<min(height, Int(y1.rounded(.up))) {
             let wy = min(y1, Double(py + 1)) - max(y0, Double(py))

@@ -7,7 +7,9 @@ public enum JPEGCodec {
     public static func size(of bytes: [UInt8], name: String) throws -> (width: Int, height: Int) {
         var width: Int32 = 0, height: Int32 = 0
         var error = [CChar](repeating: 0, count: 256)
-        let rc = bytes.withUnsafeBufferPointer { jpegsafe_info($0.baseAddress, $0.count, &width, &height, &error, error.count) }
+        let rc = bytes.withUnsafeBufferPointer {
+            jpegsafe_info($0.baseAddress, $0.count, &width, &height, &error, error.count)
+        }
         guard rc == 0 else { throw DatasetError(file: name, "corrupt JPEG: \(string(error))") }
         return (Int(width), Int(height))
     }
@@ -22,7 +24,8 @@ public enum JPEGCodec {
         if expectedWidth == nil || expectedHeight == nil {
             (width, height) = try size(of: bytes, name: name)
             guard width * height <= maxPixels else {
-                throw DatasetError(file: name, "JPEG claims \(width)×\(height) pixels, more than the \(maxPixels) allowed")
+                throw DatasetError(file: name,
+                                   "JPEG claims \(width)×\(height) pixels, more than the \(maxPixels) allowed")
             }
         }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
@@ -53,7 +56,8 @@ public enum JPEGCodec {
         var size = 0
         var error = [CChar](repeating: 0, count: 256)
         let rc = rgb.withUnsafeBufferPointer {
-            jpegsafe_encode_rgb($0.baseAddress, Int32(width), Int32(height), Int32(quality), &out, &size, &error, error.count)
+            jpegsafe_encode_rgb($0.baseAddress, Int32(width), Int32(height), Int32(quality), &out, &size,
+                                &error, error.count)
         }
         guard rc == 0, let buffer = out else { throw DatasetError("cannot encode JPEG: \(string(error))") }
         defer { jpegsafe_free(buffer) }

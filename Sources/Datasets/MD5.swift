@@ -26,7 +26,10 @@ public struct MD5: Sendable {
             let take = min(64 - buffer.count, bytes.count)
             buffer.append(contentsOf: bytes[0..<take])
             i = take
-            if buffer.count == 64 { buffer.withUnsafeBufferPointer { compress($0.baseAddress!) }; buffer.removeAll(keepingCapacity: true) }
+            if buffer.count == 64 {
+                buffer.withUnsafeBufferPointer { compress($0.baseAddress!) }
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
         while i + 64 <= bytes.count {
             compress(bytes.baseAddress! + i)
@@ -61,7 +64,8 @@ public struct MD5: Sendable {
     private mutating func compress(_ block: UnsafePointer<UInt8>) {
         var m = [UInt32](repeating: 0, count: 16)
         for j in 0..<16 {
-            m[j] = UInt32(block[4 * j]) | UInt32(block[4 * j + 1]) << 8 | UInt32(block[4 * j + 2]) << 16 | UInt32(block[4 * j + 3]) << 24
+            m[j] = UInt32(block[4 * j]) | UInt32(block[4 * j + 1]) << 8
+                | UInt32(block[4 * j + 2]) << 16 | UInt32(block[4 * j + 3]) << 24
         }
         var (a, b, c, d) = state
         for i in 0..<64 {

@@ -15,12 +15,17 @@ public enum PNGCodec {
         image.format = UInt32(PNG_FORMAT_RGB)
         var size: png_alloc_size_t = 0
         let stride = Int32(width * 3)
-        guard rgb.withUnsafeBytes({ png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil) }) != 0 else {
+        let measured = rgb.withUnsafeBytes {
+            png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil)
+        }
+        guard measured != 0 else {
             throw DatasetError(file: path, "cannot write PNG: \(message(of: &image))")
         }
         var encoded = [UInt8](repeating: 0, count: Int(size))
         let ok = rgb.withUnsafeBytes { pixels in
-            encoded.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, stride, nil) }
+            encoded.withUnsafeMutableBytes {
+                png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, stride, nil)
+            }
         }
         guard ok != 0 else { throw DatasetError(file: path, "cannot write PNG: \(message(of: &image))") }
         try AtomicFile.write(Array(encoded.prefix(Int(size))), to: path)
@@ -42,10 +47,14 @@ public enum PNGCodec {
         let measured = rgb.withUnsafeBytes {
             png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, Int32(width * 3), nil)
         }
-        guard measured != 0, size > 0 else { throw DatasetError(file: "PNG", "cannot encode PNG: \(message(of: &image))") }
+        guard measured != 0, size > 0 else {
+            throw DatasetError(file: "PNG", "cannot encode PNG: \(message(of: &image))")
+        }
         var out = [UInt8](repeating: 0, count: size)
         let ok = rgb.withUnsafeBytes { source in
-            out.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, source.baseAddress, Int32(width * 3), nil) }
+            out.withUnsafeMutableBytes {
+                png_image_write_to_memory(&image, $0.baseAddress, &size, 0, source.baseAddress, Int32(width * 3), nil)
+            }
         }
         guard ok != 0 else { throw DatasetError(file: "PNG", "cannot encode PNG: \(message(of: &image))") }
         return Array(out.prefix(size))

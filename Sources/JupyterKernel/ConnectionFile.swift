@@ -45,7 +45,8 @@ public struct ConnectionFile: Codable, Equatable {
         do {
             file = try JSONDecoder().decode(ConnectionFile.self, from: data)
         } catch {
-            throw KernelError("\(path) is not a Jupyter connection file (it needs transport, ip, the five ports and key)")
+            throw KernelError("\(path) is not a Jupyter connection file "
+                              + "(it needs transport, ip, the five ports and key)")
         }
         guard file.signatureScheme == "hmac-sha256" || file.key.isEmpty else {
             throw KernelError("\(path): signature_scheme \(file.signatureScheme) is not supported; use hmac-sha256")

@@ -9,7 +9,9 @@ extension Kernel {
         let code = request.content["code"] as? String ?? ""
         let silent = request.content["silent"] as? Bool ?? false
         if !silent, request.content["store_history"] as? Bool ?? true { executionCount += 1 }
-        if !silent { iopub.publish("execute_input", ["code": code, "execution_count": executionCount], parent: request) }
+        if !silent {
+            iopub.publish("execute_input", ["code": code, "execution_count": executionCount], parent: request)
+        }
         console.parent = request
         defer { console.parent = nil }
         shell.interrupt.clear()
@@ -20,7 +22,8 @@ extension Kernel {
                 return failure.merging(["status": "error", "execution_count": executionCount]) { a, _ in a }
             }
         }
-        return ["status": "ok", "execution_count": executionCount, "user_expressions": [String: Any](), "payload": [Any]()]
+        return ["status": "ok", "execution_count": executionCount, "user_expressions": [String: Any](),
+                "payload": [Any]()]
     }
 
     /// Runs one line and publishes the images it wrote.
@@ -39,7 +42,8 @@ extension Kernel {
         case .failed(let summary):
             let traceback = console.takeErrors().split(separator: "\n").map(String.init)
             let interrupted = isInterrupted
-            return ["ename": interrupted ? "KeyboardInterrupt" : "CommandError", "evalue": summary, "traceback": traceback]
+            return ["ename": interrupted ? "KeyboardInterrupt" : "CommandError", "evalue": summary,
+                    "traceback": traceback]
         }
     }
 

@@ -84,7 +84,9 @@ public final class Kernel {
     /// Answers the requests arriving on `socket` (shell or control) until shutdown.
     private func serve(_ socket: ZMQSocket) {
         while !isStopped {
-            guard !ZMQSocket.poll([socket], milliseconds: 200).isEmpty, let frames = try? socket.receive() else { continue }
+            guard !ZMQSocket.poll([socket], milliseconds: 200).isEmpty, let frames = try? socket.receive() else {
+                continue
+            }
             let request: JupyterMessage
             do {
                 request = try JupyterMessage.parse(frames, signer: signer)
@@ -99,8 +101,10 @@ public final class Kernel {
     }
 
     /// Sends the reply of type `type` to `request` on `socket`.
-    func reply(_ request: JupyterMessage, type: String, content: JSONObject, on socket: ZMQSocket, metadata: JSONObject = [:]) {
-        let message = JupyterMessage(identities: request.identities, header: JupyterMessage.header(type: type, session: session),
+    func reply(_ request: JupyterMessage, type: String, content: JSONObject, on socket: ZMQSocket,
+               metadata: JSONObject = [:]) {
+        let message = JupyterMessage(identities: request.identities,
+                                     header: JupyterMessage.header(type: type, session: session),
                                      parentHeader: request.header, metadata: metadata, content: content)
         try? socket.send(message.frames(signer: signer))
     }

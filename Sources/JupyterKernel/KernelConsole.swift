@@ -31,11 +31,13 @@ final class KernelConsole: Console {
         lastProgress = line
         let data: JSONObject = ["text/plain": line]
         if let id = progressDisplay {
-            iopub.publish("update_display_data", ["data": data, "metadata": [:], "transient": ["display_id": id]], parent: parent)
+            iopub.publish("update_display_data", ["data": data, "metadata": [:], "transient": ["display_id": id]],
+                          parent: parent)
         } else {
             let id = UUID().uuidString.lowercased()
             progressDisplay = id
-            iopub.publish("display_data", ["data": data, "metadata": [:], "transient": ["display_id": id]], parent: parent)
+            iopub.publish("display_data", ["data": data, "metadata": [:], "transient": ["display_id": id]],
+                          parent: parent)
         }
     }
 

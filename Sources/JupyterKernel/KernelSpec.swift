@@ -17,8 +17,9 @@ public enum KernelSpec {
             switch self {
             case .user:
                 let env = ProcessInfo.processInfo.environment
-                data = env["JUPYTER_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-                    ?? (env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share") + "/jupyter"
+                let shared = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                    ?? NSHomeDirectory() + "/.local/share"
+                data = env["JUPYTER_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? shared + "/jupyter"
             case .prefix(let prefix): data = (prefix as NSString).expandingTildeInPath + "/share/jupyter"
             case .system: data = "/usr/local/share/jupyter"
             }

@@ -16,7 +16,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         case let (.number(x), .number(y)): return x == y
         case let (.string(x), .string(y)): return x == y
         case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case let (.object(x), .object(y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: return false
         }
     }
@@ -73,7 +74,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         case let .number(n): return n
         case let .string(s): return JSONValue.quote(s)
         case let .array(a): return "[" + a.map(\.serialized).joined(separator: ",") + "]"
-        case let .object(m): return "{" + m.map { JSONValue.quote($0.key) + ":" + $0.value.serialized }.joined(separator: ",") + "}"
+        case let .object(m):
+            return "{" + m.map { JSONValue.quote($0.key) + ":" + $0.value.serialized }.joined(separator: ",") + "}"
         }
     }
 
@@ -148,7 +150,9 @@ struct JSONParser {
 
     mutating func literal(_ word: String) throws {
         let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i ..< i + w.count]) == w else { throw fail("unexpected character") }
+        guard i + w.count <= bytes.count, Array(bytes[i ..< i + w.count]) == w else {
+            throw fail("unexpected character")
+        }
         i += w.count
     }
 
@@ -219,7 +223,8 @@ struct JSONParser {
     }
 
     mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i ..< i + 4], as: UTF8.self), radix: 16) else {
+        guard i + 4 <= bytes.count,
+              let v = UInt32(String(decoding: bytes[i ..< i + 4], as: UTF8.self), radix: 16) else {
             throw fail("bad \\u escape")
         }
         i += 4

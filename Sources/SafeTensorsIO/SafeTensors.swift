@@ -36,7 +36,9 @@ public enum SafeTensors {
         guard length <= UInt64(data.count - 8) else {
             throw problem("header length \(length) exceeds the \(data.count - 8) bytes after the length field")
         }
-        guard length <= UInt64(maxHeaderLength) else { throw problem("header length \(length) exceeds the limit \(maxHeaderLength)") }
+        guard length <= UInt64(maxHeaderLength) else {
+            throw problem("header length \(length) exceeds the limit \(maxHeaderLength)")
+        }
         let headerEnd = 8 + Int(length)
         let header: JSONValue
         do { header = try JSONValue.parse(bytes: try data.bytes(8..<headerEnd)) } catch let error as SafeTensorsError {
@@ -58,7 +60,8 @@ public enum SafeTensors {
     private static func refusePickle(_ start: [UInt8], length: UInt64, count: Int,
                                      _ problem: (String) -> SafeTensorsError) throws {
         let headerStartsJSON = length <= UInt64(count - 8) && start.count > 8 && start[8] == UInt8(ascii: "{")
-        if !headerStartsJSON, start.starts(with: [0x50, 0x4B, 0x03, 0x04]) || (start[0] == 0x80 && (2...5).contains(start[1])) {
+        let zip = start.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        if !headerStartsJSON, zip || (start[0] == 0x80 && (2...5).contains(start[1])) {
             throw problem("this is a PyTorch pickle (torch.save), not safetensors; save it with "
                           + "safetensors.torch.save_file(model.state_dict(), 'model.safetensors')")
         }
@@ -90,7 +93,8 @@ public enum SafeTensors {
         for s in spans.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
             guard s.begin == position else {
                 throw problem(s.begin < position ? "tensor '\(s.name)' overlaps the previous tensor's bytes"
-                                                 : "gap before tensor '\(s.name)' (bytes \(position)..<\(s.begin) unused)")
+                                                 : "gap before tensor '\(s.name)' "
+                                                    + "(bytes \(position)..<\(s.begin) unused)")
             }
             position = s.end
         }
@@ -105,15 +109,20 @@ public enum SafeTensors {
         throws -> Span {
         guard case .object = value else { throw problem("tensor '\(name)' is not described by an object") }
         guard let dtypeName = value["dtype"]?.stringValue else { throw problem("tensor '\(name)' has no dtype") }
-        guard let dtype = DType(rawValue: dtypeName) else { throw problem("tensor '\(name)' has unsupported dtype \(dtypeName)") }
+        guard let dtype = DType(rawValue: dtypeName) else {
+            throw problem("tensor '\(name)' has unsupported dtype \(dtypeName)")
+        }
         guard let dims = value["shape"]?.arrayValue else { throw problem("tensor '\(name)' has no shape list") }
         var shape: [Int] = []
         var elements = 1
         for d in dims {
-            guard let n = d.intValue, n >= 0 else { throw problem("tensor '\(name)' has an invalid shape \(value["shape"]!.serialized)") }
+            guard let n = d.intValue, n >= 0 else {
+                throw problem("tensor '\(name)' has an invalid shape \(value["shape"]!.serialized)")
+            }
             let (product, overflow) = elements.multipliedReportingOverflow(by: n)
             guard !overflow, product <= dataSize else {
-                throw problem("tensor '\(name)' shape \(value["shape"]!.serialized) needs more bytes than the file holds")
+                throw problem("tensor '\(name)' shape \(value["shape"]!.serialized) "
+                              + "needs more bytes than the file holds")
             }
             elements = product
             shape.append(n)
@@ -123,10 +132,12 @@ public enum SafeTensors {
             throw problem("tensor '\(name)' needs data_offsets [begin, end]")
         }
         guard begin >= 0, begin <= end, end <= dataSize else {
-            throw problem("tensor '\(name)' data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section")
+            throw problem("tensor '\(name)' data_offsets [\(begin), \(end)] "
+                          + "lie outside the \(dataSize)-byte data section")
         }
         guard end - begin == elements * dtype.size else {
-            throw problem("tensor '\(name)' has \(end - begin) bytes but shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.size)")
+            throw problem("tensor '\(name)' has \(end - begin) bytes "
+                          + "but shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.size)")
         }
         return (name, dtype, shape, begin, end)
     }

@@ -22,12 +22,14 @@ public struct SafeTensorsEntry: Sendable, Equatable {
 
     /// An F32 entry.
     public init(name: String, floats: [Float], shape: [Int]) {
-        self.init(name: name, dtype: .f32, shape: shape, bytes: SafeTensorsEntry.littleEndianBytes(floats.map(\.bitPattern)))
+        self.init(name: name, dtype: .f32, shape: shape,
+                  bytes: SafeTensorsEntry.littleEndianBytes(floats.map(\.bitPattern)))
     }
 
     /// An F64 entry.
     public init(name: String, doubles: [Double], shape: [Int]) {
-        self.init(name: name, dtype: .f64, shape: shape, bytes: SafeTensorsEntry.littleEndianBytes(doubles.map(\.bitPattern)))
+        self.init(name: name, dtype: .f64, shape: shape,
+                  bytes: SafeTensorsEntry.littleEndianBytes(doubles.map(\.bitPattern)))
     }
 
     /// An I64 entry.
@@ -41,7 +43,9 @@ public struct SafeTensorsEntry: Sendable, Equatable {
     static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: values.count * MemoryLayout<T>.size)
         out.withUnsafeMutableBytes { raw in
-            for (i, v) in values.enumerated() { raw.storeBytes(of: v.littleEndian, toByteOffset: i * MemoryLayout<T>.size, as: T.self) }
+            for (i, v) in values.enumerated() {
+                raw.storeBytes(of: v.littleEndian, toByteOffset: i * MemoryLayout<T>.size, as: T.self)
+            }
         }
         return out
     }
@@ -49,7 +53,9 @@ public struct SafeTensorsEntry: Sendable, Equatable {
     @inline(__always)
     private func load<T: FixedWidthInteger>(_: T.Type) -> [T] {
         bytes.withUnsafeBytes { raw in
-            (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+            (0..<count).map {
+                T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self))
+            }
         }
     }
 

@@ -22,7 +22,8 @@ public struct SafeTensorsFile: Sendable {
     /// The entry called `name`, or an error naming the file and the missing tensor.
     public func entry(_ name: String) throws -> SafeTensorsEntry {
         guard let e = self[name] else {
-            throw SafeTensorsError(path: path, problem: "no tensor named '\(name)' (has \(names.joined(separator: ", ")))")
+            throw SafeTensorsError(path: path,
+                                   problem: "no tensor named '\(name)' (has \(names.joined(separator: ", ")))")
         }
         return e
     }

@@ -22,8 +22,8 @@ enum ConvBench {
         defer { Conv2dKernels.algorithm = chosen }
         print("Convolution kernels, batch \(batch), 32×32, 3×3, padding 1, threads \(Parallel.threads) "
               + "(median of \(repeats); GFLOP/s = 2·MACs / time)")
-        print(pad("layer", 6) + pad("pass", 16) + pad("algorithm", 11) + pad("runs", 10) + pad("ms", 9) + pad("GFLOP/s", 9) + pad("peak %", 8)
-              + pad("best GFLOP/cpu-s", 17))
+        print(pad("layer", 6) + pad("pass", 16) + pad("algorithm", 11) + pad("runs", 10) + pad("ms", 9)
+              + pad("GFLOP/s", 9) + pad("peak %", 8) + pad("best GFLOP/cpu-s", 17))
         var rng = SeededGenerator(seed: 1)
         for layer in layers(batch: batch) where only.isEmpty || only.contains(layer.name) {
             let g = layer.g
@@ -39,9 +39,12 @@ enum ConvBench {
                 let passes: [(KernelProfile.Pass, () -> Void)] = [
                     (.forward, { Conv2dKernels.forward(g, input: x, weight: w, bias: b, output: &y) }),
                     (.backwardInput, { Conv2dKernels.backwardInput(g, gradOutput: dy, weight: w, gradInput: &dx) }),
-                    (.backwardWeight, { Conv2dKernels.backwardWeight(g, input: x, gradOutput: dy, gradWeight: &dw, gradBias: &db) }),
+                    (.backwardWeight, {
+                        Conv2dKernels.backwardWeight(g, input: x, gradOutput: dy, gradWeight: &dw, gradBias: &db)
+                    }),
                 ]
-                for (pass, body) in passes where only.isEmpty || only.contains(pass.rawValue) || !only.contains(where: { $0.hasPrefix("f") || $0.hasPrefix("b") }) {
+                let namesPasses = only.contains { $0.hasPrefix("f") || $0.hasPrefix("b") }
+                for (pass, body) in passes where only.isEmpty || only.contains(pass.rawValue) || !namesPasses {
                     let m = Machine.measure(repeats: repeats, body)
                     let t = Machine.median(m.wall), cpu = m.cpu.min() ?? .nan
                     let gflops = flops / t / 1e9
@@ -50,7 +53,8 @@ enum ConvBench {
                           + pad(fmt(gflops), 9) + pad(fmt(100 * gflops / peak), 8) + pad(fmt(flops / cpu / 1e9), 17))
                     guard algorithm == chosen else { continue }
                     json.append("{\"layer\": \"\(layer.name)\", \"pass\": \"\(pass.rawValue)\", \"batch\": \(batch), "
-                        + "\"threads\": \(Parallel.threads), \"method\": \"\(Conv2dKernels.method(g, pass).rawValue)\", "
+                        + "\"threads\": \(Parallel.threads), "
+                        + "\"method\": \"\(Conv2dKernels.method(g, pass).rawValue)\", "
                         + "\"ms\": \(fmt(t * 1000, 2)), \"gflop_s\": \(fmt(gflops))}")
                 }
             }

@@ -36,10 +36,13 @@ enum DataBench {
         let start = Machine.now(), cpu = Machine.threadCPUTime()
         for _ in 0..<batches { _ = loader.next() }
         let seconds = Machine.now() - start
+        let cpuPerBatch = 1000 * (Machine.threadCPUTime() - cpu) / Double(batches)
         print("  loader, crop+flip+cutout, batch \(batch)  \(fmt(Double(batches * batch) / seconds)) img/s "
-              + "(\(fmt(1000 * seconds / Double(batches), 1)) ms per batch on one thread; CPU \(fmt(1000 * (Machine.threadCPUTime() - cpu) / Double(batches), 1)) ms)")
+              + "(\(fmt(1000 * seconds / Double(batches), 1)) ms per batch on one thread; "
+              + "CPU \(fmt(cpuPerBatch, 1)) ms)")
         let (fed, fixed) = epochShare(set: splits.train, batch: batch)
-        print("  bnrelu training steps fed by the loader \(fmt(1000 * fed)) ms vs one fixed batch \(fmt(1000 * fixed)) ms "
+        print("  bnrelu training steps fed by the loader \(fmt(1000 * fed)) ms "
+              + "vs one fixed batch \(fmt(1000 * fixed)) ms "
               + "(median step): data costs \(fmt(100 * (fed / fixed - 1), 1)) % of compute")
     }
 

@@ -55,12 +55,12 @@ enum StepBreakdown {
 
     static func print(_ rows: [(String, Double, Double)], variant: String, batch: Int) {
         let step = rows.first { $0.0 == "step total" }?.1 ?? .nan
-        Swift.print("Training step breakdown, \(variant), batch \(batch) (mean of 3 steps; data: one synthetic batch, reused;"
-                    + " CPU = seconds of all threads)")
+        Swift.print("Training step breakdown, \(variant), batch \(batch) "
+                    + "(mean of 3 steps; data: one synthetic batch, reused; CPU = seconds of all threads)")
         Swift.print("  " + "stage".padding(56) + pad("wall ms", 10) + pad("share", 8) + pad("CPU ms", 10))
         for (name, seconds, cpu) in rows {
-            Swift.print("  " + name.padding(56) + pad(fmt(seconds * 1000, 1), 10) + pad(fmt(100 * seconds / step, 1) + "%", 8)
-                        + pad(fmt(cpu * 1000, 1), 10))
+            Swift.print("  " + name.padding(56) + pad(fmt(seconds * 1000, 1), 10)
+                        + pad(fmt(100 * seconds / step, 1) + "%", 8) + pad(fmt(cpu * 1000, 1), 10))
         }
     }
 }

@@ -48,7 +48,8 @@ enum TrainBench {
 
     /// Seconds per call of `body`: the median over runs after `warmup`, running at least
     /// `minimumRuns` times and until `seconds` have passed.
-    static func secondsPerRun(warmup: Int = 2, minimumRuns: Int = 5, seconds: Double = 3, _ body: () -> Void) -> Double {
+    static func secondsPerRun(warmup: Int = 2, minimumRuns: Int = 5, seconds: Double = 3,
+                              _ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
         var times: [Double] = []
         let start = Machine.now()

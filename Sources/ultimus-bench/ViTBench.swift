@@ -20,8 +20,9 @@ enum ViTBench {
         }
         model.eval()
         let eval = TrainBench.secondsPerRun(warmup: 1, seconds: seconds / 2) { noGrad { _ = model(x) } }
-        return TrainBench.Result(variant: "vit", batch: batch, threads: Parallel.threads, trainImgS: Double(batch) / train,
-                                 evalImgS: Double(batch) / eval, peakRSS: Machine.peakRSSMiB())
+        return TrainBench.Result(variant: "vit", batch: batch, threads: Parallel.threads,
+                                 trainImgS: Double(batch) / train, evalImgS: Double(batch) / eval,
+                                 peakRSS: Machine.peakRSSMiB())
     }
 
     /// The JSON line: the keys of the UltimusNet lines that apply to a ViT, and its parameter count.

@@ -76,10 +76,12 @@ print("machine: \(cores) cores, \(Parallel.threads) threads; measured FMA peak \
 var jsonLines: [String] = []
 if wants("conv") {
     let repeats = Int(option("--repeats") ?? "") ?? 3
-    let algorithms = (option("--algorithms") ?? (quick ? Conv2dKernels.algorithm.rawValue : "automatic,im2col")).split(separator: ",")
+    let defaultAlgorithms = quick ? Conv2dKernels.algorithm.rawValue : "automatic,im2col"
+    let algorithms = (option("--algorithms") ?? defaultAlgorithms).split(separator: ",")
         .compactMap { Conv2dAlgorithm(rawValue: String($0)) }
-    jsonLines += ConvBench.run(batch: Int(option("--batch") ?? "") ?? 512, peak: peak, algorithms: algorithms, repeats: repeats,
-                  only: Set((option("--only") ?? "").split(separator: ",").map(String.init)))
+    jsonLines += ConvBench.run(batch: Int(option("--batch") ?? "") ?? 512, peak: peak, algorithms: algorithms,
+                               repeats: repeats,
+                               only: Set((option("--only") ?? "").split(separator: ",").map(String.init)))
     print("")
 }
 
@@ -94,8 +96,9 @@ if wants("train") {
         let r = TrainBench.Result(variant: variant.rawValue, batch: batch, threads: Parallel.threads,
                                   trainImgS: n[0], evalImgS: n[1], peakRSS: n[2])
         let gflops = r.trainImgS * 2 * TrainBench.trainMACsPerImage / 1e9
-        print(pad(variant.rawValue, 8) + pad(fmt(r.trainImgS), 13) + pad(fmt(r.evalImgS), 12) + pad(fmt(r.trainStepMs), 9)
-              + pad(fmt(gflops), 20) + pad(fmt(100 * gflops / peak), 8) + pad(fmt(r.peakRSS), 14))
+        print(pad(variant.rawValue, 8) + pad(fmt(r.trainImgS), 13) + pad(fmt(r.evalImgS), 12)
+              + pad(fmt(r.trainStepMs), 9) + pad(fmt(gflops), 20) + pad(fmt(100 * gflops / peak), 8)
+              + pad(fmt(r.peakRSS), 14))
         jsonLines.append(r.json(peak: peak))
     }
     print("")
@@ -104,8 +107,8 @@ if wants("train") {
 if wants("train") || sections.contains("vit") {
     let n = resultNumbers(child("train", "vit", batch))
     if n.count == 3 {
-        let r = TrainBench.Result(variant: "vit", batch: batch, threads: Parallel.threads, trainImgS: n[0], evalImgS: n[1],
-                                  peakRSS: n[2])
+        let r = TrainBench.Result(variant: "vit", batch: batch, threads: Parallel.threads, trainImgS: n[0],
+                                  evalImgS: n[1], peakRSS: n[2])
         print("ViT (default, 142,026 parameters): train \(fmt(r.trainImgS)) img/s, eval \(fmt(r.evalImgS)) img/s, "
               + "step \(fmt(r.trainStepMs)) ms, peak RSS \(fmt(r.peakRSS)) MiB\n")
         jsonLines.append(ViTBench.json(r))
@@ -120,7 +123,8 @@ if wants("sweep") {
     print(pad("variant", 8) + batches.map { pad(String($0), 9) }.joined() + pad("64 vs 512", 11))
     for variant in UltimusNet.Variant.allCases {
         let rates = batches.map { resultNumbers(child("sweep", variant.rawValue, $0)).first ?? .nan }
-        print(pad(variant.rawValue, 8) + rates.map { pad(fmt($0), 9) }.joined() + pad(fmt(100 * rates[1] / rates[4]) + " %", 11))
+        print(pad(variant.rawValue, 8) + rates.map { pad(fmt($0), 9) }.joined()
+              + pad(fmt(100 * rates[1] / rates[4]) + " %", 11))
     }
     print("")
 }

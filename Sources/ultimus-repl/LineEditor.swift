@@ -93,7 +93,8 @@ nonisolated(unsafe) private var completionShell: Shell?
 nonisolated(unsafe) private var completionCandidates: [String] = []
 nonisolated(unsafe) private var completionIndex = 0
 
-private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
+private typealias CompletionGenerator = @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>?
+private let completionGenerator: CompletionGenerator = { _, state in
     if state == 0 { completionIndex = 0 }
     guard completionIndex < completionCandidates.count else { return nil }
     defer { completionIndex += 1 }

@@ -22,7 +22,10 @@ struct UltimusREPL: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ultimus-repl",
         abstract: "Build, train and inspect small attention CNNs on CIFAR-10, interactively.",
-        discussion: "With no SCRIPT, starts the interactive workbench. With SCRIPT, runs it and exits, stopping at the first error with a non-zero exit code. Type 'help' at the prompt for the commands.",
+        discussion: """
+            With no SCRIPT, starts the interactive workbench. With SCRIPT, runs it and exits, stopping at the \
+            first error with a non-zero exit code. Type 'help' at the prompt for the commands.
+            """,
         version: workbenchVersion)
 
     @Argument(help: "A script to run (one command per line); exits when it ends.")
@@ -57,7 +60,9 @@ struct UltimusREPL: ParsableCommand {
 
     func validate() throws {
         if script != nil, interactiveScript != nil { throw ValidationError("give SCRIPT or -i SCRIPT, not both") }
-        if (user || prefix != nil), !installKernel { throw ValidationError("--user and --prefix go with --install-kernel") }
+        if (user || prefix != nil), !installKernel {
+            throw ValidationError("--user and --prefix go with --install-kernel")
+        }
         if user, prefix != nil { throw ValidationError("give --user or --prefix DIR, not both") }
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
     }

@@ -61,7 +61,9 @@ import Testing
         gone.waitUntilExit()
         let stale = "\(dir)/.big.session\(AtomicWriter.temporaryMarker)\(gone.processIdentifier).ab12"
         let live = "\(dir)/.big.session\(AtomicWriter.temporaryMarker)\(getpid()).cd34"
-        for path in [stale, live, dir + "/keep.ultimus-tmp.txt"] { try "x".write(toFile: path, atomically: false, encoding: .utf8) }
+        for path in [stale, live, dir + "/keep.ultimus-tmp.txt"] {
+            try "x".write(toFile: path, atomically: false, encoding: .utf8)
+        }
         #expect(AtomicWriter.removeStaleTemporaries(in: dir) == 1)
         #expect(!FileManager.default.fileExists(atPath: stale))
         #expect(FileManager.default.fileExists(atPath: live))

@@ -56,10 +56,16 @@ import Testing
                                       gradInput: &dx, gradWeight: &dgamma, gradBias: &dbeta)
         }
         let gx = try! #require(x.grad)
-        if let problem = closeness(dx, gx.storage, rtol: 1e-3, atol: 1e-4) { Issue.record("\(c) input grad: \(problem)") }
+        if let problem = closeness(dx, gx.storage, rtol: 1e-3, atol: 1e-4) {
+            Issue.record("\(c) input grad: \(problem)")
+        }
         if c.affine {
-            if let problem = closeness(dgamma, weight.grad!.storage, rtol: 1e-3, atol: 1e-4) { Issue.record("\(c) weight grad: \(problem)") }
-            if let problem = closeness(dbeta, bias.grad!.storage, rtol: 1e-3, atol: 1e-4) { Issue.record("\(c) bias grad: \(problem)") }
+            if let problem = closeness(dgamma, weight.grad!.storage, rtol: 1e-3, atol: 1e-4) {
+                Issue.record("\(c) weight grad: \(problem)")
+            }
+            if let problem = closeness(dbeta, bias.grad!.storage, rtol: 1e-3, atol: 1e-4) {
+                Issue.record("\(c) bias grad: \(problem)")
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import Testing
         var g: ConvGeometry
         var bias = true
         var description: String {
-            "n\(g.batch) c\(g.inChannels)→\(g.outChannels) \(g.height)×\(g.width) k\(g.kernel) s\(g.stride) p\(g.padding)"
+            "n\(g.batch) c\(g.inChannels)→\(g.outChannels) \(g.height)×\(g.width) "
+                + "k\(g.kernel) s\(g.stride) p\(g.padding)"
                 + (bias ? "" : " nobias")
         }
     }
@@ -21,9 +22,12 @@ import Testing
         Case(g: ConvGeometry(batch: 3, inChannels: 16, height: 12, width: 12, outChannels: 32, kernel: 3, padding: 1)),
         Case(g: ConvGeometry(batch: 2, inChannels: 32, height: 8, width: 16, outChannels: 48, kernel: 3, padding: 1)),
         Case(g: ConvGeometry(batch: 1, inChannels: 5, height: 7, width: 9, outChannels: 7, kernel: 3, padding: 1)),
-        Case(g: ConvGeometry(batch: 1, inChannels: 4, height: 11, width: 13, outChannels: 3, kernel: 3, padding: 0), bias: false),
-        Case(g: ConvGeometry(batch: 3, inChannels: 3, height: 9, width: 10, outChannels: 5, kernel: 3, stride: 2, padding: 1)),
-        Case(g: ConvGeometry(batch: 2, inChannels: 2, height: 10, width: 7, outChannels: 9, kernel: 2, stride: 2, padding: 0)),
+        Case(g: ConvGeometry(batch: 1, inChannels: 4, height: 11, width: 13, outChannels: 3, kernel: 3, padding: 0),
+             bias: false),
+        Case(g: ConvGeometry(batch: 3, inChannels: 3, height: 9, width: 10, outChannels: 5, kernel: 3, stride: 2,
+                             padding: 1)),
+        Case(g: ConvGeometry(batch: 2, inChannels: 2, height: 10, width: 7, outChannels: 9, kernel: 2, stride: 2,
+                             padding: 0)),
         Case(g: ConvGeometry(batch: 2, inChannels: 6, height: 19, width: 21, outChannels: 10, kernel: 5, padding: 2)),
         Case(g: ConvGeometry(batch: 1, inChannels: 3, height: 6, width: 6, outChannels: 8, kernel: 1, padding: 0)),
         Case(g: ConvGeometry(batch: 4, inChannels: 7, height: 5, width: 33, outChannels: 13, kernel: 4, padding: 3)),
@@ -50,7 +54,9 @@ import Testing
         case .direct: ConvDirect.forward(g, input: x, weight: w, bias: bias, output: &actual)
         case .im2col: ConvIm2col.forward(g, input: x, weight: w, bias: bias, output: &actual)
         }
-        if let problem = closeness(actual, expected, rtol: 1e-4, atol: 1e-4) { Issue.record("\(c) \(path) forward: \(problem)") }
+        if let problem = closeness(actual, expected, rtol: 1e-4, atol: 1e-4) {
+            Issue.record("\(c) \(path) forward: \(problem)")
+        }
 
         var dxExpected = [Float](repeating: .nan, count: g.inputCount), dx = dxExpected
         Conv2dReference.backwardInput(g, gradOutput: dy, weight: w, gradInput: &dxExpected)
@@ -58,7 +64,9 @@ import Testing
         case .direct: ConvDirect.backwardInput(g, gradOutput: dy, weight: w, gradInput: &dx)
         case .im2col: ConvIm2col.backwardInput(g, gradOutput: dy, weight: w, gradInput: &dx)
         }
-        if let problem = closeness(dx, dxExpected, rtol: 1e-4, atol: 1e-4) { Issue.record("\(c) \(path) input grad: \(problem)") }
+        if let problem = closeness(dx, dxExpected, rtol: 1e-4, atol: 1e-4) {
+            Issue.record("\(c) \(path) input grad: \(problem)")
+        }
 
         var dwExpected = [Float](repeating: .nan, count: g.weightCount), dw = dwExpected
         var dbExpected = [Float](repeating: .nan, count: g.outChannels), db = dbExpected
@@ -67,8 +75,12 @@ import Testing
         case .direct: ConvDirect.backwardWeight(g, input: x, gradOutput: dy, gradWeight: &dw, gradBias: &db)
         case .im2col: ConvIm2col.backwardWeight(g, input: x, gradOutput: dy, gradWeight: &dw, gradBias: &db)
         }
-        if let problem = closeness(dw, dwExpected, rtol: 1e-4, atol: 1e-3) { Issue.record("\(c) \(path) weight grad: \(problem)") }
-        if let problem = closeness(db, dbExpected, rtol: 1e-4, atol: 1e-3) { Issue.record("\(c) \(path) bias grad: \(problem)") }
+        if let problem = closeness(dw, dwExpected, rtol: 1e-4, atol: 1e-3) {
+            Issue.record("\(c) \(path) weight grad: \(problem)")
+        }
+        if let problem = closeness(db, dbExpected, rtol: 1e-4, atol: 1e-3) {
+            Issue.record("\(c) \(path) bias grad: \(problem)")
+        }
     }
 
     @Test(arguments: cases)
@@ -84,8 +96,10 @@ import Testing
 
     @Test func dispatchCoversEveryCase() {
         // The public entry points pick a path per geometry; stride 2 must take the general one.
-        #expect(!ConvDirect.supports(ConvGeometry(batch: 1, inChannels: 1, height: 4, width: 4, outChannels: 1, kernel: 3, stride: 2)))
-        #expect(ConvDirect.supports(ConvGeometry(batch: 1, inChannels: 1, height: 4, width: 4, outChannels: 1, kernel: 3, padding: 1)))
+        #expect(!ConvDirect.supports(ConvGeometry(batch: 1, inChannels: 1, height: 4, width: 4, outChannels: 1,
+                                                  kernel: 3, stride: 2)))
+        #expect(ConvDirect.supports(ConvGeometry(batch: 1, inChannels: 1, height: 4, width: 4, outChannels: 1,
+                                                 kernel: 3, padding: 1)))
         let g = Self.cases[3].g
         var rng = SeededGenerator(seed: 3)
         let x = Self.random(g.inputCount, &rng), w = Self.random(g.weightCount, &rng)

@@ -13,7 +13,8 @@ import TestSupport
             let fc = random([10, 12], &gen)
             for t in [x, w, scale, shift, fc] { t.requiresGrad = true }
             let h = conv2d(x, weight: w, bias: nil, padding: 1)
-            let n = batchNorm2d(h, weight: scale, bias: shift, runningMean: .zeros([12]), runningVar: .ones([12]), training: true)
+            let n = batchNorm2d(h, weight: scale, bias: shift, runningMean: .zeros([12]), runningVar: .ones([12]),
+                                training: true)
             let pooled = adaptiveAvgPool2d(maxPool2d(n.relu(), kernelSize: 2)).reshaped([8, 12])
             let loss = crossEntropy(linear(pooled, weight: fc, bias: nil), labels: (0..<8).map { $0 % 10 })
             loss.backward()

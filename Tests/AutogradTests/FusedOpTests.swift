@@ -108,7 +108,8 @@ func compositeBatchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMe
             runningVar.storage[i] = (1 - momentum) * runningVar.storage[i] + momentum * variance.storage[i] * unbiased
         }
     } else {
-        normalized = (x - runningMean.detached().reshaped(channel)) / (runningVar.detached().reshaped(channel) + eps).sqrt()
+        normalized = (x - runningMean.detached().reshaped(channel))
+            / (runningVar.detached().reshaped(channel) + eps).sqrt()
     }
     var y = normalized
     if let weight { y = y * weight.reshaped(channel) }

@@ -23,7 +23,8 @@ func gradCheck(_ inputs: [Tensor], h: Float = 1e-2, rtol: Double = 1e-2, atol: D
             Issue.record("\(what): input \(k) got no gradient", sourceLocation: sourceLocation)
             continue
         }
-        #expect(grad.shape == x.shape, "\(what): gradient shape \(grad.shape) vs \(x.shape)", sourceLocation: sourceLocation)
+        #expect(grad.shape == x.shape, "\(what): gradient shape \(grad.shape) vs \(x.shape)",
+                sourceLocation: sourceLocation)
         for i in 0..<x.count {
             let saved = x.storage[i]
             x.storage[i] = saved + h

@@ -30,7 +30,10 @@ import Glibc
             ("adaptiveAvgPool2d", { adaptiveAvgPool2d($0) }), ("softmax", { softmax($0) }),
             ("logSoftmax", { logSoftmax($0, axis: 1) }),
             ("crossEntropy", { crossEntropy($0.reshaped([2, -1]), labels: [0, 1]) }),
-            ("batchNorm2d", { batchNorm2d($0, weight: nil, bias: nil, runningMean: .zeros([3]), runningVar: .ones([3]), training: true) }),
+            ("batchNorm2d", {
+                batchNorm2d($0, weight: nil, bias: nil, runningMean: .zeros([3]), runningVar: .ones([3]),
+                            training: true)
+            }),
         ]
         for (name, op) in ops {
             weak var output: Tensor?

@@ -50,7 +50,8 @@ import Testing
         while tried < 16 {
             let p = rng.nextInt(3)
             let g = ConvGeometry(batch: 1 + rng.nextInt(3), inChannels: 1 + rng.nextInt(40),
-                                 height: 2 * (1 + rng.nextInt(8)) + 2 - 2 * p, width: 16 * (1 + rng.nextInt(3)) + 2 - 2 * p,
+                                 height: 2 * (1 + rng.nextInt(8)) + 2 - 2 * p,
+                                 width: 16 * (1 + rng.nextInt(3)) + 2 - 2 * p,
                                  outChannels: 1 + rng.nextInt(50), kernel: 3, padding: p)
             guard ConvWinograd.supports(g), g.height > 0 else { continue }
             tried += 1

@@ -10,7 +10,9 @@ import Testing
         return bytes
     }
 
-    func value(_ out: [Float], c: Int, y: Int, x: Int) -> Int { Int((out[(c * height + y) * width + x] * 255).rounded()) }
+    func value(_ out: [Float], c: Int, y: Int, x: Int) -> Int {
+        Int((out[(c * height + y) * width + x] * 255).rounded())
+    }
 
     @Test func specParsingAndDidYouMean() throws {
         #expect(try Augmentation(spec: "crop,flip,cutout") == .standard)

@@ -5,7 +5,9 @@ import Testing
 /// Writes a small CIFAR-10 binary folder byte by byte: `perFile` records per file, label r % 10,
 /// pixel bytes (file·31 + r·7 + p) & 255.
 func makeBinaryFolder(_ folder: TemporaryFolder, name: String = "cifar-10-batches-bin", perFile: Int = 4,
-                      meta: String? = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n") throws -> String {
+                      meta: String? = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n")
+    throws -> String
+{
     let files = CIFAR10Binary.trainFiles + [CIFAR10Binary.testFile]
     for (f, file) in files.enumerated() {
         var bytes = [UInt8]()
@@ -49,7 +51,11 @@ func makeBinaryFolder(_ folder: TemporaryFolder, name: String = "cifar-10-batche
         let target = (path as NSString).appendingPathComponent("data_batch_3.bin")
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: target)))
         func expectError(_ bytes: [UInt8]?, containing text: String) throws {
-            if let bytes { try Data(bytes).write(to: URL(fileURLWithPath: target)) } else { try FileManager.default.removeItem(atPath: target) }
+            if let bytes {
+                try Data(bytes).write(to: URL(fileURLWithPath: target))
+            } else {
+                try FileManager.default.removeItem(atPath: target)
+            }
             #expect { try CIFAR10Binary.load(folder: path) } throws: { error in
                 let message = (error as? DatasetError)?.message ?? ""
                 return message.hasPrefix(target) && message.contains(text) && !message.contains("\n")

@@ -18,7 +18,8 @@ import Testing
         let cached = try makeBinaryFolder(folder, name: "cache/cifar-10-batches-bin", perFile: 1)
         let local = try makeBinaryFolder(folder, name: "work/data/cifar-10-batches-bin", perFile: 1)
         try makePNGFolder(folder, root: "env")
-        var locator = DataLocator(environment: ["ULTIMUS_CACHE": folder.file("cache")], currentDirectory: folder.file("elsewhere"))
+        var locator = DataLocator(environment: ["ULTIMUS_CACHE": folder.file("cache")],
+                                  currentDirectory: folder.file("elsewhere"))
         #expect(try locator.locate() == .binary(folder: cached))
         locator.currentDirectory = folder.file("work")
         #expect(try locator.locate() == .binary(folder: local))
@@ -37,7 +38,8 @@ import Testing
         let locator = DataLocator(environment: ["ULTIMUS_CACHE": folder.file("c")], currentDirectory: folder.path)
         #expect { try locator.locate() } throws: { error in
             let m = (error as? DatasetError)?.message ?? ""
-            return m.contains("ULTIMUS_DATA (not set)") && m.contains(folder.file("data")) && m.contains(folder.file("c"))
+            return m.contains("ULTIMUS_DATA (not set)") && m.contains(folder.file("data"))
+                && m.contains(folder.file("c"))
                 && m.contains("download cifar10") && !m.contains("\n")
         }
     }

@@ -13,7 +13,8 @@ import Testing
         // Prove the second load reads the cache: make every source image unreadable without changing
         // names or sizes... instead, overwrite a cache file's pixels and see them come back.
         let listing = try ImageFolder.listing(folder: folder.file("set/train"))
-        let trainCache = cache.path(for: listing, folder: folder.file("set/train"), split: "train", height: 32, width: 32)
+        let trainCache = cache.path(for: listing, folder: folder.file("set/train"), split: "train", height: 32,
+                                    width: 32)
         var marked = first.train
         marked.images[0] = marked.images[0] &+ 1
         try cache.store(marked, path: trainCache)
@@ -32,10 +33,13 @@ import Testing
         try PNGCodec.write(rgb: testPattern(width: 32, height: 32, seed: 55), width: 32, height: 32,
                            to: folder.file("set/train/cat/0009.png"))
         let changed = try ImageFolder.listing(folder: folder.file("set/train"))
-        #expect(cache.path(for: changed, folder: folder.file("set/train"), split: "train", height: 32, width: 32) != key)
+        #expect(cache.path(for: changed, folder: folder.file("set/train"), split: "train", height: 32, width: 32)
+                != key)
         try FileManager.default.removeItem(atPath: folder.file("set/train/cat/0009.png"))
         // Damage the cache file: truncation, then garbage; both are ignored and the folder decodes again.
-        for damage in [{ (b: [UInt8]) in Array(b.prefix(b.count - 10)) }, { (b: [UInt8]) in [UInt8](repeating: 7, count: b.count) }] {
+        let damages = [{ (b: [UInt8]) in Array(b.prefix(b.count - 10)) },
+                       { (b: [UInt8]) in [UInt8](repeating: 7, count: b.count) }]
+        for damage in damages {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: key)))
             try Data(damage(bytes)).write(to: URL(fileURLWithPath: key))
             let again = try ImageFolder.loadSplits(root: folder.file("set"), cache: cache)
@@ -49,9 +53,11 @@ import Testing
         let cache = DecodedCache(folder: folder.file("cache"))
         let listing = try ImageFolder.listing(folder: folder.file("set/train"))
         let here = cache.path(for: listing, folder: folder.file("set/train"), split: "train", height: 32, width: 32)
-        #expect(cache.path(for: listing, folder: folder.file("other/train"), split: "train", height: 32, width: 32) != here)
+        #expect(cache.path(for: listing, folder: folder.file("other/train"), split: "train", height: 32, width: 32)
+                != here)
         try FileManager.default.createSymbolicLink(atPath: folder.file("link"), withDestinationPath: folder.file("set"))
-        #expect(cache.path(for: listing, folder: folder.file("link/train"), split: "train", height: 32, width: 32) == here)
+        #expect(cache.path(for: listing, folder: folder.file("link/train"), split: "train", height: 32, width: 32)
+                == here)
     }
 
     @Test func aCancelledLoadThrowsAndCachesNothing() throws {

@@ -18,7 +18,9 @@ import Testing
     }
 
     /// The data folder holds nothing but what is listed (no temporary leftovers).
-    func contents(_ path: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
+    func contents(_ path: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? []
+    }
 
     @Test func downloadsVerifiesAndExtracts() throws {
         let folder = try TemporaryFolder(); defer { folder.remove() }
@@ -34,7 +36,8 @@ import Testing
         let splits = try CIFAR10Binary.load(folder: path)
         #expect(splits.train.count == 10 && splits.test.count == 2)
         #expect(reports.last.map { $0 == (archive.count, archive.count) } == true)
-        #expect(try DataLocator(environment: ["ULTIMUS_DATA": data], currentDirectory: "/").locate() == .binary(folder: path))
+        #expect(try DataLocator(environment: ["ULTIMUS_DATA": data], currentDirectory: "/").locate()
+                == .binary(folder: path))
         // A second call finds the data and does not download again (the server is gone).
         server.stop()
         #expect(try downloader.downloadCIFAR10(into: data) == path)
@@ -43,10 +46,12 @@ import Testing
     @Test func badChecksumNotFoundRefusedAndCorruptArchivesLeaveNothing() throws {
         let folder = try TemporaryFolder(); defer { folder.remove() }
         let archive = try makeArchive(folder)
-        let server = try LoopbackServer(routes: ["/cifar.tar.gz": archive, "/junk.tar.gz": Array(repeating: 0x42, count: 5000)])
+        let server = try LoopbackServer(routes: ["/cifar.tar.gz": archive,
+                                                 "/junk.tar.gz": Array(repeating: 0x42, count: 5000)])
         let data = folder.file("data")
         let cases: [(Downloader, String)] = [
-            (Downloader(url: server.url("/cifar.tar.gz"), md5: "00000000000000000000000000000000"), "checksum mismatch"),
+            (Downloader(url: server.url("/cifar.tar.gz"), md5: "00000000000000000000000000000000"),
+             "checksum mismatch"),
             (Downloader(url: server.url("/missing.tar.gz")), "HTTP 404"),
             (Downloader(url: server.url("/junk.tar.gz"), md5: nil), "cannot extract"),
         ]
@@ -75,7 +80,9 @@ import Testing
         let flag = CancelFlag()
         var downloader = Downloader(url: server.url("/slow"))
         downloader.idleTimeout = 20
-        #expect { try downloader.downloadCIFAR10(into: data, progress: { _, _ in flag.set() }, isCancelled: { flag.isSet }) } throws: {
+        #expect {
+            try downloader.downloadCIFAR10(into: data, progress: { _, _ in flag.set() }, isCancelled: { flag.isSet })
+        } throws: {
             ($0 as? DatasetError)?.message.contains("cancelled") == true
         }
         #expect(server.hungUp.wait(timeout: .now() + 30) == .success, "the cancelled download closes its connection")

@@ -16,7 +16,8 @@ import Testing
 
     @Test func growingA2x2IsBilinearWithHalfPixelCentres() {
         let corners: [UInt8] = [0, 100, 200, 60]
-        let out = ImageResize.resize(Self.gray(width: 2, height: 2) { x, y in corners[y * 2 + x] }, width: 2, height: 2, to: 4, 4)
+        let out = ImageResize.resize(Self.gray(width: 2, height: 2) { x, y in corners[y * 2 + x] }, width: 2, height: 2,
+                                     to: 4, 4)
         let red = stride(from: 0, to: out.count, by: 3).map { out[$0] }
         // Source x for destination 0...3 is -0.25 (clamped), 0.25, 0.75, 1.25 (clamped).
         #expect(Array(red[0..<4]) == [0, 25, 75, 100])
@@ -43,9 +44,9 @@ import Testing
         98, 172, 195, 36, 177, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
     ]
     static let rgbaPNG: [UInt8] = [
-        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 4, 0, 0, 0, 6, 8, 6, 0, 0, 0, 228, 57, 63,
-        117, 0, 0, 0, 22, 73, 68, 65, 84, 120, 156, 99, 60, 145, 98, 244, 159, 1, 9, 48, 49, 160, 1, 106, 8, 0, 0, 237,
-        182, 2, 105, 122, 190, 237, 103, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 4, 0, 0, 0, 6, 8, 6, 0, 0, 0,
+        228, 57, 63, 117, 0, 0, 0, 22, 73, 68, 65, 84, 120, 156, 99, 60, 145, 98, 244, 159, 1, 9, 48, 49, 160,
+        1, 106, 8, 0, 0, 237, 182, 2, 105, 122, 190, 237, 103, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
     ]
 
     /// `set/{train,test}/{a,b}/`: a 48×40 PNG, a 20×20 JPEG and a 32×32 PNG per training class.
@@ -56,7 +57,8 @@ import Testing
                                                     withIntermediateDirectories: true)
             try PNGCodec.write(rgb: testPattern(width: 48, height: 40, seed: seed), width: 48, height: 40,
                                to: folder.file("set/\(split)/\(label)/0.png"))
-            try folder.write(try JPEGCodec.encode(rgb: testPattern(width: 20, height: 20, seed: seed), width: 20, height: 20),
+            try folder.write(try JPEGCodec.encode(rgb: testPattern(width: 20, height: 20, seed: seed), width: 20,
+                                                  height: 20),
                              to: "set/\(split)/\(label)/1.jpg")
             try PNGCodec.write(rgb: testPattern(seed: seed), width: 32, height: 32,
                                to: folder.file("set/\(split)/\(label)/2.png"))

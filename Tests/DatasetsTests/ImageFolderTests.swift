@@ -22,8 +22,12 @@ import Testing
     }
 
     @Test func imageExtensionsAreMatchedAsPathExtensions() {
-        for name in ["a.jpg", "b.JPEG", "c.Png", "d.tar.jpg"] { #expect(ImageFolder.hasImageExtension(name), "\(name)") }
-        for name in ["jpg", "e.jpg.txt", "f.", "g.pngx", "h"] { #expect(!ImageFolder.hasImageExtension(name), "\(name)") }
+        for name in ["a.jpg", "b.JPEG", "c.Png", "d.tar.jpg"] {
+            #expect(ImageFolder.hasImageExtension(name), "\(name)")
+        }
+        for name in ["jpg", "e.jpg.txt", "f.", "g.pngx", "h"] {
+            #expect(!ImageFolder.hasImageExtension(name), "\(name)")
+        }
     }
 
     @Test func listingHasEveryFileWithItsSizeInClassOrder() throws {
@@ -31,7 +35,9 @@ import Testing
         try makePNGFolder(folder)
         let listing = try ImageFolder.listing(folder: folder.file("set/train"))
         #expect(listing.classNames == ["cat", "dog", "emu"])
-        #expect(listing.files.count == 9 && listing.labels == listing.files.map { listing.classNames.firstIndex(of: String($0.split(separator: "/")[0]))! })
+        #expect(listing.files.count == 9 && listing.labels == listing.files.map {
+            listing.classNames.firstIndex(of: String($0.split(separator: "/")[0]))!
+        })
         #expect(listing.files == listing.files.sorted())
         for (file, size) in zip(listing.files, listing.sizes) {
             let attributes = try FileManager.default.attributesOfItem(atPath: folder.file("set/train/" + file))
@@ -45,8 +51,11 @@ import Testing
         let cases: [(String, [UInt8], String)] = [
             ("set/train/cat/0001.png", [], "empty file"),
             ("set/train/cat/0001.png", Array(repeating: 0x55, count: 64), "PNG"),
-            ("set/train/cat/0001.jpg", Array(try JPEGCodec.encode(rgb: testPattern(seed: 1), width: 32, height: 32).prefix(300)), "JPEG"),
-            ("set/train/cat/0001.jpg", try JPEGCodec.encode(rgb: testPattern(width: 8, height: 4, seed: 1), width: 8, height: 4), "8x4, expected 32x32"),
+            ("set/train/cat/0001.jpg",
+             Array(try JPEGCodec.encode(rgb: testPattern(seed: 1), width: 32, height: 32).prefix(300)), "JPEG"),
+            ("set/train/cat/0001.jpg",
+             try JPEGCodec.encode(rgb: testPattern(width: 8, height: 4, seed: 1), width: 8, height: 4),
+             "8x4, expected 32x32"),
         ]
         for (relative, bytes, text) in cases {
             try? FileManager.default.removeItem(atPath: folder.file("set/train/cat/0001.png"))
@@ -80,7 +89,11 @@ import Testing
         // A minimal 32×32 8-bit grayscale PNG written through Python-free means: libpng's simplified API
         // writes RGB only, so write gray as RGB with equal channels and check the equal channels survive.
         var gray = [UInt8](repeating: 0, count: 3072)
-        for p in 0..<1024 { gray[3 * p] = UInt8(p & 255); gray[3 * p + 1] = UInt8(p & 255); gray[3 * p + 2] = UInt8(p & 255) }
+        for p in 0..<1024 {
+            gray[3 * p] = UInt8(p & 255)
+            gray[3 * p + 1] = UInt8(p & 255)
+            gray[3 * p + 2] = UInt8(p & 255)
+        }
         try PNGCodec.write(rgb: gray, width: 32, height: 32, to: folder.file("set/test/cat/0000.png"))
         let test = try ImageFolder.load(root: folder.file("set"), split: "test")
         let image = test.image(at: 0)

@@ -5,7 +5,11 @@ import Testing
 @Suite struct JPEGCodecTests {
     @Test func encodeThenDecodeIsClose() throws {
         var rgb = [UInt8](repeating: 0, count: 32 * 32 * 3)
-        for y in 0..<32 { for x in 0..<32 { for c in 0..<3 { rgb[(y * 32 + x) * 3 + c] = UInt8(40 + 3 * x + 2 * y + 20 * c) } } }
+        for y in 0..<32 {
+            for x in 0..<32 {
+                for c in 0..<3 { rgb[(y * 32 + x) * 3 + c] = UInt8(40 + 3 * x + 2 * y + 20 * c) }
+            }
+        }
         let jpeg = try JPEGCodec.encode(rgb: rgb, width: 32, height: 32, quality: 95)
         #expect(try JPEGCodec.size(of: jpeg, name: "a.jpg") == (32, 32))
         let decoded = try JPEGCodec.decode(jpeg, name: "a.jpg")

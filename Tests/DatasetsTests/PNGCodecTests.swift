@@ -56,5 +56,7 @@ private func crc32(_ bytes: [UInt8]) -> UInt32 {
 }
 
 private extension UInt32 {
-    var bigEndianBytes: [UInt8] { [UInt8(self >> 24), UInt8((self >> 16) & 255), UInt8((self >> 8) & 255), UInt8(self & 255)] }
+    var bigEndianBytes: [UInt8] {
+        [UInt8(self >> 24), UInt8((self >> 16) & 255), UInt8((self >> 8) & 255), UInt8(self & 255)]
+    }
 }

@@ -26,7 +26,8 @@ struct RealCIFAR10Tests {
     func pixelsMatchPillow(file: String, topLeft: [Int], bottomRight: [Int], at10_20: [Int], sum: Int) throws {
         guard case .imageFolder(let folder)? = DataLocator.detect(at: root) else { return }
         var rgb = [UInt8](repeating: 0, count: 3072)
-        try ImageFolder.decodeFile(path: (folder as NSString).appendingPathComponent(file), height: 32, width: 32, into: &rgb)
+        try ImageFolder.decodeFile(path: (folder as NSString).appendingPathComponent(file), height: 32, width: 32,
+                                   into: &rgb)
         let pixel = { (y: Int, x: Int) in (0..<3).map { Int(rgb[(y * 32 + x) * 3 + $0]) } }
         #expect(pixel(0, 0) == topLeft && pixel(31, 31) == bottomRight && pixel(10, 20) == at10_20)
         #expect(rgb.reduce(0) { $0 + Int($1) } == sum)
@@ -37,7 +38,8 @@ struct RealCIFAR10Tests {
     @Test func fullLoadThroughTheCacheAndAFastReload() throws {
         let cacheFolder = NSTemporaryDirectory() + "ultimus-cache-test-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: cacheFolder) }
-        let locator = DataLocator(environment: ["ULTIMUS_DATA": root, "ULTIMUS_CACHE": cacheFolder], currentDirectory: "/")
+        let locator = DataLocator(environment: ["ULTIMUS_DATA": root, "ULTIMUS_CACHE": cacheFolder],
+                                  currentDirectory: "/")
         var start = Date()
         let cold = try locator.load()
         let coldSeconds = Date().timeIntervalSince(start)
@@ -47,7 +49,8 @@ struct RealCIFAR10Tests {
         let cache = DecodedCache(folder: cacheFolder)
         let cached = files.compactMap { file in
             [50_000, 10_000].lazy.compactMap {
-                cache.load(path: (cacheFolder as NSString).appendingPathComponent(file), expectedCount: $0, height: 32, width: 32)
+                cache.load(path: (cacheFolder as NSString).appendingPathComponent(file), expectedCount: $0,
+                           height: 32, width: 32)
             }.first
         }
         #expect(files.count == 2 && cached.count == 2)

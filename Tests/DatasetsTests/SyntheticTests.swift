@@ -38,9 +38,8 @@ import Testing
         var correct = 0
         for i in 0..<data.test.count {
             let f = features(data.test, i)
-            let guess = (0..<10).min { a, b in
-                zip(f, means[a]).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) < zip(f, means[b]).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
-            }!
+            func distance(_ m: [Float]) -> Float { zip(f, m).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) }
+            let guess = (0..<10).min { a, b in distance(means[a]) < distance(means[b]) }!
             if guess == data.test.labels[i] { correct += 1 }
         }
         #expect(Double(correct) / Double(data.test.count) > 0.3, "accuracy \(correct)/\(data.test.count)")

@@ -51,7 +51,9 @@ private func expectGradient(_ file: FixtureFile, _ grad: Tensor?, _ name: String
 }
 
 private func geluApproximation(_ file: FixtureFile, _ key: String) throws -> GELUApproximation {
-    guard let a = GELUApproximation(rawValue: try file.string(key, default: "none")) else { throw file.bad(key, "none or tanh") }
+    guard let a = GELUApproximation(rawValue: try file.string(key, default: "none")) else {
+        throw file.bad(key, "none or tanh")
+    }
     return a
 }
 
@@ -140,7 +142,9 @@ private func vitConfig(_ file: FixtureFile) throws -> ViTConfig {
     c.channels = try file.int("channels", default: 3)
     c.layerNormEps = try file.float("layer_norm_eps", default: 1e-5)
     c.activation = try geluApproximation(file, "approximate")
-    guard let pool = ViTConfig.Pool(rawValue: try file.string("pool", default: "cls")) else { throw file.bad("pool", "cls or mean") }
+    guard let pool = ViTConfig.Pool(rawValue: try file.string("pool", default: "cls")) else {
+        throw file.bad("pool", "cls or mean")
+    }
     c.pool = pool
     return c
 }
@@ -160,11 +164,16 @@ private func rolloutResidual(_ file: FixtureFile) throws -> Double {
 private func checkViT(_ file: FixtureFile) throws {
     let model = ["patch", "dim", "depth", "heads", "mlp_ratio", "pool", "classes", "image", "channels",
                  "layer_norm_eps", "approximate"]
-    try file.allowSettings(model + ["loss", "optimizer", "schedule", "rollout"] + OptimizerKind.adam.settings + oneCycleSettings)
-    guard try file.string("loss", default: "cross_entropy") == "cross_entropy" else { throw file.bad("loss", "cross_entropy") }
+    try file.allowSettings(model + ["loss", "optimizer", "schedule", "rollout"] + OptimizerKind.adam.settings
+                           + oneCycleSettings)
+    guard try file.string("loss", default: "cross_entropy") == "cross_entropy" else {
+        throw file.bad("loss", "cross_entropy")
+    }
     guard try file.string("schedule", default: "onecycle") == "onecycle" else { throw file.bad("schedule", "onecycle") }
     let kinds: [String: OptimizerKind] = ["adam": .adam, "adamw": .adamw]
-    guard let kind = kinds[try file.string("optimizer", default: "adamw")] else { throw file.bad("optimizer", "adam or adamw") }
+    guard let kind = kinds[try file.string("optimizer", default: "adamw")] else {
+        throw file.bad("optimizer", "adam or adamw")
+    }
     var g = SeededGenerator(seed: 0)
     let vit = try ViT(try vitConfig(file), generator: &g)
     try loadState(vit, from: file, prefix: "state.")
@@ -181,6 +190,7 @@ private func checkViT(_ file: FixtureFile) throws {
     try file.expectClose(loss, "loss")
     loss.backward()
     for (name, p) in vit.namedParameters() { try expectGradient(file, p.grad, name, rtol: 1e-3, atol: 1e-6) }
-    try checkAfterThreeSteps(file, vit, images: images, labels: labels, optimizer: try kind.make(vit.parameters(), file),
+    try checkAfterThreeSteps(file, vit, images: images, labels: labels,
+                             optimizer: try kind.make(vit.parameters(), file),
                              noise: { key in keyBiasRange(key, vit.config.dim * 3) })
 }

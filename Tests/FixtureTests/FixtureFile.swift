@@ -40,7 +40,8 @@ final class FixtureFile {
     /// The tensor `key` as Float32 (marks it checked).
     func tensor(_ key: String) throws -> Tensor {
         guard let entry = contents[key] else {
-            throw FixtureError(description: "\(name): missing tensor '\(key)' (has \(contents.names.joined(separator: ", ")))")
+            throw FixtureError(
+                description: "\(name): missing tensor '\(key)' (has \(contents.names.joined(separator: ", ")))")
         }
         used.insert(key)
         return entry.tensor()
@@ -72,12 +73,14 @@ final class FixtureFile {
         let expected = try tensor(key)
         guard let actual else {
             mismatches += 1
-            Issue.record("\(name): '\(key)': the engine produced no value (no gradient?)", sourceLocation: sourceLocation)
+            Issue.record("\(name): '\(key)': the engine produced no value (no gradient?)",
+                         sourceLocation: sourceLocation)
             return
         }
         guard actual.shape.filter({ $0 != 1 }) == expected.shape.filter({ $0 != 1 }) else {
             mismatches += 1
-            Issue.record("\(name): '\(key)': shape \(actual.shape) vs expected \(expected.shape)", sourceLocation: sourceLocation)
+            Issue.record("\(name): '\(key)': shape \(actual.shape) vs expected \(expected.shape)",
+                         sourceLocation: sourceLocation)
             return
         }
         if let problem = closeness(actual.storage, expected.storage, rtol: rtol, atol: atol) {
@@ -91,9 +94,11 @@ final class FixtureFile {
     /// Throws when the file sets anything outside `known` (besides informational keys): an
     /// unsupported setting must fail, not be ignored.
     func allowSettings(_ known: [String]) throws {
-        let extra = contents.metadata.keys.filter { !known.contains($0) && !FixtureFile.informational.contains($0) }.sorted()
+        let extra = contents.metadata.keys.filter { !known.contains($0) && !FixtureFile.informational.contains($0) }
+            .sorted()
         guard extra.isEmpty else {
-            throw FixtureError(description: "\(name): unsupported setting(s) \(extra.map { "\($0)=\(contents.metadata[$0]!)" }.joined(separator: ", "))")
+            let settings = extra.map { "\($0)=\(contents.metadata[$0]!)" }.joined(separator: ", ")
+            throw FixtureError(description: "\(name): unsupported setting(s) \(settings)")
         }
     }
 
@@ -117,7 +122,9 @@ final class FixtureFile {
         guard let v = try setting(key), v != .null else { return nil }
         if let i = v.intValue { return i }
         if let d = v.doubleValue, d == d.rounded() { return Int(d) }
-        if let items = v.arrayValue, let first = items.first?.intValue, items.allSatisfy({ $0.intValue == first }) { return first }
+        if let items = v.arrayValue, let first = items.first?.intValue, items.allSatisfy({ $0.intValue == first }) {
+            return first
+        }
         throw bad(key, "an integer (or a list of equal integers)")
     }
 

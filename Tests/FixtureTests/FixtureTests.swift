@@ -8,7 +8,8 @@ import Testing
 @Suite struct FixtureTests {
     /// All checkers by op name: the op-level ones and the layer-level ones.
     static var checkers: [String: FixtureChecker] {
-        opFixtureCheckers.merging(layerFixtureCheckers) { op, _ in op }.merging(attentionFixtureCheckers) { op, _ in op }
+        opFixtureCheckers.merging(layerFixtureCheckers) { op, _ in op }
+            .merging(attentionFixtureCheckers) { op, _ in op }
     }
 
     static var folder: String {
@@ -31,7 +32,8 @@ import Testing
                 let file = try FixtureFile(path: path)
                 guard let op = file.op else { throw FixtureError(description: "\(name): no 'op' in __metadata__") }
                 guard let check = checkers[op] else {
-                    throw FixtureError(description: "\(name): no checker for op '\(op)' (known: \(checkers.keys.sorted().joined(separator: ", ")))")
+                    let known = checkers.keys.sorted().joined(separator: ", ")
+                    throw FixtureError(description: "\(name): no checker for op '\(op)' (known: \(known))")
                 }
                 try check(file)
                 let unused = file.unusedTensors
@@ -45,6 +47,7 @@ import Testing
             }
             checked += 1
         }
-        print("checked \(checked) fixture files" + (failed.isEmpty ? "" : " (\(failed.count) failed: \(failed.joined(separator: ", ")))"))
+        let failures = failed.isEmpty ? "" : " (\(failed.count) failed: \(failed.joined(separator: ", ")))"
+        print("checked \(checked) fixture files" + failures)
     }
 }

@@ -42,7 +42,9 @@ private func checkUltimusBlock(_ file: FixtureFile) throws {
 func oneCycle(_ file: FixtureFile) throws -> OneCycleLR {
     guard let maxLR = try file.setting("max_lr")?.doubleValue else { throw file.bad("max_lr", "a number") }
     let strategy = try file.string("anneal_strategy", default: "cos")
-    guard let anneal = OneCycleLR.AnnealStrategy(rawValue: strategy) else { throw file.bad("anneal_strategy", "cos or linear") }
+    guard let anneal = OneCycleLR.AnnealStrategy(rawValue: strategy) else {
+        throw file.bad("anneal_strategy", "cos or linear")
+    }
     func number(_ key: String, _ value: Double) throws -> Double {
         guard let v = try file.setting(key), v != .null else { return value }
         guard let d = v.doubleValue else { throw file.bad(key, "a number") }
@@ -55,11 +57,13 @@ func oneCycle(_ file: FixtureFile) throws -> OneCycleLR {
         }
         total = epochs * perEpoch
     }
-    return try OneCycleLR(maxLR: maxLR, totalSteps: total, pctStart: try number("pct_start", 0.3), annealStrategy: anneal,
+    return try OneCycleLR(maxLR: maxLR, totalSteps: total, pctStart: try number("pct_start", 0.3),
+                          annealStrategy: anneal,
                           divFactor: try number("div_factor", 25), finalDivFactor: try number("final_div_factor", 1e4),
                           threePhase: try file.bool("three_phase", default: false),
                           cycleMomentum: try file.bool("cycle_momentum", default: true),
-                          baseMomentum: try number("base_momentum", 0.85), maxMomentum: try number("max_momentum", 0.95))
+                          baseMomentum: try number("base_momentum", 0.85),
+                          maxMomentum: try number("max_momentum", 0.95))
 }
 
 let oneCycleSettings = ["max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy",
@@ -79,7 +83,8 @@ private func checkOneCycle(_ file: FixtureFile) throws {
         let got = try expected.indices.map { s in
             key == "lr" ? try schedule.lr(atStep: s) : (try schedule.momentum(atStep: s) ?? uncycledBeta1)
         }
-        if let worst = zip(got, expected).enumerated().first(where: { !(abs($1.0 - $1.1) <= 1e-12 * max(1, abs($1.1))) }) {
+        let pairs = zip(got, expected).enumerated()
+        if let worst = pairs.first(where: { !(abs($1.0 - $1.1) <= 1e-12 * max(1, abs($1.1))) }) {
             Issue.record("\(file.name): \(key) at step \(worst.offset): \(worst.element.0) vs \(worst.element.1)")
         }
         try file.expectClose(Tensor(shape: [got.count], storage: got.map(Float.init)), key, rtol: 1e-6, atol: 1e-12)
@@ -155,13 +160,18 @@ private func checkOptimizer(_ file: FixtureFile, kind: OptimizerKind) throws {
 /// train-mode forward, then the whole state after three Adam steps under OneCycleLR (the Adam
 /// settings `betas`, `eps`, `weight_decay`, `amsgrad` as for the `adam` op).
 private func checkUltimusNet(_ file: FixtureFile) throws {
-    try file.allowSettings(["variant", "loss", "optimizer", "schedule"] + OptimizerKind.adam.settings + oneCycleSettings)
+    try file.allowSettings(["variant", "loss", "optimizer", "schedule"] + OptimizerKind.adam.settings
+                           + oneCycleSettings)
     guard let variant = UltimusNet.Variant(rawValue: try file.string("variant", default: "spec")) else {
         throw file.bad("variant", "spec or bnrelu")
     }
-    guard try file.string("loss", default: "cross_entropy") == "cross_entropy" else { throw file.bad("loss", "cross_entropy") }
+    guard try file.string("loss", default: "cross_entropy") == "cross_entropy" else {
+        throw file.bad("loss", "cross_entropy")
+    }
     let kinds: [String: OptimizerKind] = ["adam": .adam, "adamw": .adamw]
-    guard let kind = kinds[try file.string("optimizer", default: "adam")] else { throw file.bad("optimizer", "adam or adamw") }
+    guard let kind = kinds[try file.string("optimizer", default: "adam")] else {
+        throw file.bad("optimizer", "adam or adamw")
+    }
     guard try file.string("schedule", default: "onecycle") == "onecycle" else { throw file.bad("schedule", "onecycle") }
     var g = SeededGenerator(seed: 0)
     let model = UltimusNet(variant: variant, generator: &g)
@@ -179,7 +189,8 @@ private func checkUltimusNet(_ file: FixtureFile) throws {
     loss.backward()
     for (name, p) in model.namedParameters() { try file.expectClose(p.grad, "grad." + name, rtol: 1e-3, atol: 1e-6) }
 
-    try checkAfterThreeSteps(file, model, images: images, labels: labels, optimizer: try kind.make(model.parameters(), file))
+    try checkAfterThreeSteps(file, model, images: images, labels: labels,
+                             optimizer: try kind.make(model.parameters(), file))
 }
 
 /// The whole state after three steps of `optimizer` under the file's OneCycleLR on the same batch,

@@ -27,7 +27,8 @@ private func checkForwardBackward(_ file: FixtureFile, output: Tensor, inputs: [
     try file.expectClose(output, "output")
     let upstream = try file.tensor("upstream")
     guard upstream.count == output.count else {
-        throw FixtureError(description: "\(file.name): output \(output.shape) cannot take upstream \(upstream.shape); gradients not checked")
+        throw FixtureError(description: "\(file.name): output \(output.shape) cannot take upstream \(upstream.shape); "
+                           + "gradients not checked")
     }
     output.backward(upstream.reshaped(output.shape))
     for (name, leaf) in inputs where file.has("grad_" + name) {
@@ -54,7 +55,9 @@ private func checkConv2d(_ file: FixtureFile) throws {
     try requireDefault(file, "padding_mode", .string("zeros"))
     let x = try leaves(file, ["input"])[0], w = try leaves(file, ["weight"])[0]
     let b = file.has("bias") ? try leaves(file, ["bias"])[0] : nil
-    guard w.rank == 4, w.shape[2] == w.shape[3] else { throw FixtureError(description: "\(file.name): non-square kernel \(w.shape)") }
+    guard w.rank == 4, w.shape[2] == w.shape[3] else {
+        throw FixtureError(description: "\(file.name): non-square kernel \(w.shape)")
+    }
     let stride = try file.int("stride", default: 1)
     var input = x, padding: Int
     switch try file.setting("padding") {
@@ -102,7 +105,9 @@ private func checkAdaptiveAvgPool2d(_ file: FixtureFile) throws {
         guard items.count == 2 else { throw file.bad("output_size", "an integer or a pair [oh, ow]") }
         func side(_ item: JSONValue, _ input: Int) throws -> Int {
             if item == .null { return input }
-            guard let n = item.intValue, n >= 1 else { throw file.bad("output_size", "a pair of positive integers or nulls") }
+            guard let n = item.intValue, n >= 1 else {
+                throw file.bad("output_size", "a pair of positive integers or nulls")
+            }
             return n
         }
         size = (try side(items[0], h), try side(items[1], w))
@@ -134,7 +139,9 @@ private func checkCrossEntropy(_ file: FixtureFile) throws {
     let logits = try leaves(file, ["input"])[0]
     let labels = try file.entry("target").int64s.map(Int.init)
     let ignore = try file.int("ignore_index", default: -100)
-    guard !labels.contains(ignore) else { throw FixtureError(description: "\(file.name): ignore_index targets are not supported") }
+    guard !labels.contains(ignore) else {
+        throw FixtureError(description: "\(file.name): ignore_index targets are not supported")
+    }
     let reduction = try file.string("reduction", default: "mean")
     let loss: Tensor
     switch reduction {

@@ -29,7 +29,8 @@ struct KernelProtocolTests {
         let folder = NSTemporaryDirectory() + "ultimus-kernel-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let connection = try KernelProtocolTests.loopbackConnection()
-        let kernel = try Kernel(connection: connection, options: ShellOptions(seed: 1, threads: 1, outputDirectory: folder + "/out"))
+        let kernel = try Kernel(connection: connection,
+                                options: ShellOptions(seed: 1, threads: 1, outputDirectory: folder + "/out"))
         let finished = DispatchSemaphore(value: 0)
         Thread { kernel.run(); finished.signal() }.start()
         let client = try KernelTestClient(connection: connection)
@@ -58,14 +59,17 @@ struct KernelProtocolTests {
 
     /// A request signed with another key gets no reply: the next reply is the next good request's.
     private func checkBadSignatureIsIgnored(_ client: KernelTestClient) throws {
-        try client.send("execute_request", ["code": "data synthetic n=32", "silent": false], signer: MessageSigner(key: "wrong"))
+        try client.send("execute_request", ["code": "data synthetic n=32", "silent": false],
+                        signer: MessageSigner(key: "wrong"))
         let id = try client.send("kernel_info_request")
         let next = try client.reply()
         #expect(next.type == "kernel_info_reply")
         #expect(next.parentHeader["msg_id"] as? String == id)
     }
 
-    private func execute(_ client: KernelTestClient, _ code: String) throws -> (reply: JupyterMessage, iopub: [JupyterMessage]) {
+    private func execute(_ client: KernelTestClient, _ code: String) throws
+        -> (reply: JupyterMessage, iopub: [JupyterMessage])
+    {
         let id = try client.send("execute_request", ["code": code, "silent": false, "store_history": true,
                                                     "user_expressions": [String: Any](), "allow_stdin": false])
         let reply = try client.reply()
@@ -99,7 +103,9 @@ struct KernelProtocolTests {
         #expect((reply.content["traceback"] as? [String])?.contains { $0.contains("^") } == true, "\(reply.content)")
         let error = published.first { $0.type == "error" }
         #expect(error?.content["ename"] as? String == reply.content["ename"] as? String)
-        #expect(!published.contains { $0.type == "stream" && ($0.content["text"] as? String)?.contains("Total params") == true })
+        #expect(!published.contains {
+            $0.type == "stream" && ($0.content["text"] as? String)?.contains("Total params") == true
+        })
     }
 
     private func checkCompletion(_ client: KernelTestClient) throws {
@@ -117,8 +123,8 @@ struct KernelProtocolTests {
 
     /// An interrupt on the control channel stops `train` at the next batch, after progress was seen.
     private func checkInterruptDuringTrain(_ client: KernelTestClient) throws {
-        let id = try client.send("execute_request", ["code": "data synthetic n=4096 batch=8\nsched constant\ntrain epochs=100\nsummary",
-                                                    "silent": false])
+        let code = "data synthetic n=4096 batch=8\nsched constant\ntrain epochs=100\nsummary"
+        let id = try client.send("execute_request", ["code": code, "silent": false])
         let started = try client.collect(parent: id) {
             $0.type == "error" || ["display_data", "update_display_data"].contains($0.type)
                 && (($0.content["data"] as? JSONObject)?["text/plain"] as? String)?.hasPrefix("EPOCH") == true

@@ -9,7 +9,8 @@ struct KernelSpecTests {
         defer { try? FileManager.default.removeItem(atPath: prefix) }
         let folder = try KernelSpec.install(at: .prefix(prefix), executable: "/opt/ultimus/bin/ultimus-repl")
         #expect(folder == prefix + "/share/jupyter/kernels/ultimus")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/kernel.json")))
+        let json = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: folder + "/kernel.json")))
         let spec = try #require(json as? [String: Any])
         #expect(spec["argv"] as? [String] == ["/opt/ultimus/bin/ultimus-repl", "--kernel", "{connection_file}"])
         #expect(spec["display_name"] as? String == "Ultimus Workbench")

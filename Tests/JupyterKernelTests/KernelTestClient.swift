@@ -34,7 +34,8 @@ final class KernelTestClient {
 
     /// Sends a request and returns its message id.
     @discardableResult
-    func send(_ type: String, _ content: JSONObject = [:], on socket: ZMQSocket? = nil, signer override: MessageSigner? = nil) throws -> String {
+    func send(_ type: String, _ content: JSONObject = [:], on socket: ZMQSocket? = nil,
+              signer override: MessageSigner? = nil) throws -> String {
         let header = JupyterMessage.header(type: type, session: session, username: "test")
         let message = JupyterMessage(header: header, content: content)
         try (socket ?? shell).send(message.frames(signer: override ?? signer))

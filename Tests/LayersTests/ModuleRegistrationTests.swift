@@ -6,7 +6,9 @@ import Testing
 @Suite struct ModuleRegistrationTests {
     func undeclared(_ module: Module) -> [String] {
         let declaredTensors = module.localParameters.map { ObjectIdentifier($0.1) }
-            + module.localBuffers.compactMap { if case .tensor(let t) = $0.1 { return ObjectIdentifier(t) } else { return nil } }
+            + module.localBuffers.compactMap {
+                if case .tensor(let t) = $0.1 { return ObjectIdentifier(t) } else { return nil }
+            }
         let declaredModules = module.children.map { ObjectIdentifier($0.1) }
         var missing: [String] = []
         func visit(_ value: Any, _ label: String) {

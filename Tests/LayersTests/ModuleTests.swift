@@ -8,7 +8,9 @@ final class Leaf: Module {
     let count = Counter()
     init(_ n: Int, fill: Float) { weight = Tensor.full([n], fill, requiresGrad: true) }
     override var localParameters: [(String, Tensor)] { [("weight", weight)] }
-    override var localBuffers: [(String, Buffer)] { [("stat", .tensor(stat)), ("num_batches_tracked", .counter(count))] }
+    override var localBuffers: [(String, Buffer)] {
+        [("stat", .tensor(stat)), ("num_batches_tracked", .counter(count))]
+    }
 }
 
 final class Tree: Module {
@@ -22,7 +24,8 @@ final class Tree: Module {
     @Test func names_AreDottedInPyTorchOrder() {
         let t = Tree()
         #expect(t.namedParameters().map(\.name) == ["scale", "first.weight", "second.weight"])
-        #expect(t.namedBuffers().map(\.name) == ["first.stat", "first.num_batches_tracked", "second.stat", "second.num_batches_tracked"])
+        #expect(t.namedBuffers().map(\.name)
+                == ["first.stat", "first.num_batches_tracked", "second.stat", "second.num_batches_tracked"])
         #expect(t.namedModules().map(\.name) == ["", "first", "second"])
         #expect(t.stateDict().keys == ["scale", "first.weight", "first.stat", "first.num_batches_tracked",
                                        "second.weight", "second.stat", "second.num_batches_tracked"])

@@ -36,7 +36,8 @@ import Testing
     }
 
     @Test func pyTorchStateDict_LoadsUnchanged_AndSavesBackIdentically() throws {
-        let source = try SafeTensors.read(path: Self.fixtures.appendingPathComponent("ultimusnet_bnrelu.safetensors").path)
+        let source = try SafeTensors.read(
+            path: Self.fixtures.appendingPathComponent("ultimusnet_bnrelu.safetensors").path)
         // The fixture's `state.*` tensors are the reference model's state_dict as torch saved it.
         let torchState = StateDict(safeTensors: source).stripping(prefix: "state.")
         var g = SeededGenerator(seed: 9)
@@ -50,7 +51,8 @@ import Testing
         let written = try SafeTensors.read(path: path)
         for entry in written.entries {
             let original = try #require(source["state." + entry.name])
-            #expect(entry.dtype == original.dtype && entry.shape == original.shape && entry.bytes == original.bytes, "\(entry.name)")
+            #expect(entry.dtype == original.dtype && entry.shape == original.shape && entry.bytes == original.bytes,
+                    "\(entry.name)")
         }
         #expect(written.entries.count == torchState.count)
     }

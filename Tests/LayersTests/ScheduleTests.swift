@@ -7,11 +7,13 @@ import Testing
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
         for (step, expected) in lr {
             let got = try s.lr(atStep: step)
-            #expect(abs(got - expected) <= 1e-9 * max(1, abs(expected)) + 1e-12, "lr at \(step): \(got) vs \(expected)", sourceLocation: sourceLocation)
+            #expect(abs(got - expected) <= 1e-9 * max(1, abs(expected)) + 1e-12, "lr at \(step): \(got) vs \(expected)",
+                    sourceLocation: sourceLocation)
         }
         for (step, expected) in beta1 {
             let got = try #require(try s.momentum(atStep: step))
-            #expect(abs(got - expected) <= 1e-9, "beta1 at \(step): \(got) vs \(expected)", sourceLocation: sourceLocation)
+            #expect(abs(got - expected) <= 1e-9, "beta1 at \(step): \(got) vs \(expected)",
+                    sourceLocation: sourceLocation)
         }
     }
 
@@ -114,14 +116,16 @@ import Testing
     @Test func peakFarAboveTheLRFinderSuggestion_WarnsWithARoundedFactor() throws {
         let s = try OneCycleLR(maxLR: 4e-3, epochs: 3, stepsPerEpoch: 10)
         let warnings = ScheduleLints.check(s, lrFinderSuggestion: 3.86e-4)
-        #expect(warnings == ["peak LR 0.004 is 10.4× the LR finder's suggestion 0.000386; expect divergence, or lower max_lr"])
+        #expect(warnings
+                == ["peak LR 0.004 is 10.4× the LR finder's suggestion 0.000386; expect divergence, or lower max_lr"])
         #expect(ScheduleLints.check(s, lrFinderSuggestion: 1e-3).isEmpty)
     }
 
     @Test func lengthMismatch_Warns() throws {
         let s = try OneCycleLR(maxLR: 0.01, epochs: 24, stepsPerEpoch: 98)
         #expect(ScheduleLints.check(s, plannedEpochs: 24, stepsPerEpoch: 98).isEmpty)
-        #expect(ScheduleLints.check(s, plannedEpochs: 24, stepsPerEpoch: 100).first?.contains("fail at step 2353") == true)
+        #expect(ScheduleLints.check(s, plannedEpochs: 24, stepsPerEpoch: 100).first?.contains("fail at step 2353")
+                == true)
         #expect(ScheduleLints.check(s, plannedEpochs: 20, stepsPerEpoch: 98).first?.contains("1960") == true)
     }
 

@@ -30,11 +30,13 @@ import Testing
     @Test func rows_AreInExecutionOrderWithDepthIndices() throws {
         let s = try specSummary()
         #expect(s.rows.count == 1 + 3 + 4 * 5 + 1)
-        #expect(s.rows[0].typeName == "UltimusNet" && s.rows[0].inputShape == [20, 3, 32, 32] && s.rows[0].outputShape == [20, 10])
+        #expect(s.rows[0].typeName == "UltimusNet" && s.rows[0].inputShape == [20, 3, 32, 32]
+                && s.rows[0].outputShape == [20, 10])
         let block = try #require(s.rows.first { $0.name == "ultimus2" })
         #expect(block.depth == 1 && block.depthIndex == 5 && block.inputShape == [20, 48])
         let fcOut = try #require(s.rows.first { $0.name == "ultimus4.fc_out" })
-        #expect(fcOut.depth == 2 && fcOut.depthIndex == 16 && fcOut.inputShape == [20, 8] && fcOut.outputShape == [20, 48])
+        #expect(fcOut.depth == 2 && fcOut.depthIndex == 16 && fcOut.inputShape == [20, 8]
+                && fcOut.outputShape == [20, 48])
         #expect(s.rows.first { $0.name == "conv1" }?.kernelShape == [3, 3])
         let text = s.render()
         #expect(text.contains("├─Conv2d (conv1): 1-1"))
@@ -57,7 +59,8 @@ import Testing
         var g = SeededGenerator(seed: 1)
         let s = try Summary.make(model: UltimusNet(variant: .bnrelu, generator: &g), inputShape: [512, 3, 32, 32])
         #expect(s.totalParameters == 26_074)
-        #expect(s.rows.filter { $0.depth == 1 }.map(\.name).prefix(6) == ["conv1", "bn1", "conv2", "bn2", "conv3", "bn3"])
+        #expect(s.rows.filter { $0.depth == 1 }.map(\.name).prefix(6)
+                == ["conv1", "bn1", "conv2", "bn2", "conv3", "bn3"])
         #expect(s.rows.first { $0.name == "conv1" }?.multAdds == 234_881_024)
         #expect(s.rows.first { $0.name == "ultimus1.fc_k" }?.multAdds == 200_704)
         #expect(s.rows.first { $0.name == "bn1" }?.multAdds == 16_384)

@@ -75,7 +75,8 @@ import Testing
                 p.storage[index] = saved
                 let numeric = (up - down) / Double(2 * h)
                 let analytic = Double(grad?.storage[index] ?? .nan)
-                #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(numeric)), "\(name)[\(index)]: \(analytic) vs \(numeric)")
+                #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(numeric)),
+                        "\(name)[\(index)]: \(analytic) vs \(numeric)")
             }
         }
     }
@@ -85,7 +86,8 @@ import Testing
         let x = input(2)
         u.intervention = .uniform
         _ = noGrad { u(x) }
-        #expect(u.lastAttention?.storage.allSatisfy { $0 == 1.0 / 8 } == false, "training mode must ignore interventions")
+        #expect(u.lastAttention?.storage.allSatisfy { $0 == 1.0 / 8 } == false,
+                "training mode must ignore interventions")
         u.eval()
         _ = noGrad { u(x) }
         #expect(u.lastAttention?.storage.allSatisfy { $0 == 1.0 / 8 } == true)
@@ -109,7 +111,8 @@ import Testing
         let net = UltimusNet(variant: .spec, generator: &g)
         #expect(net.parameterCount == 25_882)
         let names = net.namedParameters().map(\.name)
-        #expect(names.prefix(6) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "conv3.weight", "conv3.bias"])
+        #expect(names.prefix(6) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "conv3.weight",
+                                    "conv3.bias"])
         #expect(names[6] == "ultimus1.fc_k.weight" && names.last == "fc.bias" && names.count == 40)
     }
 
@@ -118,8 +121,9 @@ import Testing
         let net = UltimusNet(variant: .bnrelu, generator: &g)
         #expect(net.parameterCount == 26_074)
         let keys = net.stateDict().keys
-        #expect(keys[6..<16] == ["bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
-                                 "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked"])
+        #expect(keys[6..<16] == ["bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
+                                 "bn1.num_batches_tracked", "bn2.weight", "bn2.bias", "bn2.running_mean",
+                                 "bn2.running_var", "bn2.num_batches_tracked"])
     }
 
     @Test func initialisation_IsPyTorchsUniformBounds_AndSeeded() {
@@ -143,7 +147,8 @@ import Testing
         _ = noGrad { net(x) }
         let names = net.activations.map(\.name)
         #expect(names.prefix(10) == ["conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "conv3", "bn3", "relu3", "gap"])
-        #expect(names[10..<16] == ["ultimus1.k", "ultimus1.q", "ultimus1.v", "ultimus1.attention", "ultimus1.z", "ultimus1"])
+        #expect(names[10..<16] == ["ultimus1.k", "ultimus1.q", "ultimus1.v", "ultimus1.attention", "ultimus1.z",
+                                   "ultimus1"])
         #expect(names.last == "fc" && names.count == 10 + 4 * 6 + 1)
         #expect(try #require(net.activation("ultimus3.attention")).shape == [2, 8, 8])
         #expect(net.activations.allSatisfy { $0.tensor.isLeaf && !$0.tensor.requiresGrad })

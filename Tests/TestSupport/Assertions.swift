@@ -17,7 +17,8 @@ public func closeness(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4
 /// Records a test issue when two tensors differ in shape or beyond float32 tolerance.
 public func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5,
                         _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
+    #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)",
+            sourceLocation: sourceLocation)
     if let problem = closeness(actual.storage, expected.storage, rtol: rtol, atol: atol) {
         Issue.record("\(what): \(problem)", sourceLocation: sourceLocation)
     }

@@ -21,7 +21,9 @@ public final class LoopbackServer: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard listener >= 0, bound == 0, listen(listener, 8) == 0 else { throw CocoaError(.fileWriteUnknown) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -66,7 +68,10 @@ public final class LoopbackServer: @unchecked Sendable {
         let line = String(decoding: request, as: UTF8.self).split(separator: "\r\n").first ?? ""
         let path = line.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
         if path == "/slow" {
-            guard send(client, "HTTP/1.0 200 OK\r\nContent-Length: 4194304\r\n\r\n") else { _ = hungUp.signal(); return }
+            guard send(client, "HTTP/1.0 200 OK\r\nContent-Length: 4194304\r\n\r\n") else {
+                _ = hungUp.signal()
+                return
+            }
             let piece = [UInt8](repeating: 0x61, count: 32768)
             for _ in 0..<48 {
                 guard send(client, piece) else { _ = hungUp.signal(); return }
@@ -78,7 +83,8 @@ public final class LoopbackServer: @unchecked Sendable {
                 if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { _ = hungUp.signal(); return }
             }
         } else if let body = routes[path] {
-            guard send(client, "HTTP/1.0 200 OK\r\nContent-Length: \(body.count)\r\nContent-Type: application/gzip\r\n\r\n") else { return }
+            let header = "HTTP/1.0 200 OK\r\nContent-Length: \(body.count)\r\nContent-Type: application/gzip\r\n\r\n"
+            guard send(client, header) else { return }
             _ = send(client, body)
         } else {
             _ = send(client, "HTTP/1.0 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")
@@ -90,7 +96,9 @@ public final class LoopbackServer: @unchecked Sendable {
     private static func send(_ client: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return false }
             offset += n
         }

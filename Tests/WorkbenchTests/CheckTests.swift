@@ -21,7 +21,8 @@ extension TrainingTests {
 
         @Test func checkModelChangesNothing() {
             let bench = TrainingBench()
-            #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu", "layer gap", "layer linear out=10", "train steps=1"]))
+            #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn",
+                               "layer relu", "layer gap", "layer linear out=10", "train steps=1"]))
             let digest = bench.experiment.weightDigest
             let training = bench.experiment.model!.isTraining
             #expect(bench.run(["check model batch=8", "check rank batch=32"]))
@@ -39,7 +40,10 @@ extension TrainingTests {
             // Rows are combinations of two fixed vectors: exactly two non-zero singular values.
             let u: [Float] = [1, 2, 0, -1, 3, 0.5], v: [Float] = [0, 1, 1, 2, -1, 0]
             var rows: [Float] = []
-            for i in 0..<20 { let a = Float(i % 7) - 3, b = Float(i % 5) * 0.5; rows += zip(u, v).map { a * $0 + b * $1 } }
+            for i in 0..<20 {
+                let a = Float(i % 7) - 3, b = Float(i % 5) * 0.5
+                rows += zip(u, v).map { a * $0 + b * $1 }
+            }
             let sv = Spectrum.singularValues(Tensor(shape: [20, 6], storage: rows))
             #expect(sv.count == 6)
             #expect(sv[1] > 1)
@@ -49,13 +53,16 @@ extension TrainingTests {
         @Test func checkRankWarnsAboutALinearStack() {
             let bench = TrainingBench()
             // Convolutions without activation, then pooling: the pooled features are about 4-dimensional.
-            #expect(bench.run(["data synthetic n=128 batch=32", "model new", "layer conv out=8", "layer conv out=16", "layer gap", "layer linear out=10", "check rank batch=64"]))
+            #expect(bench.run(["data synthetic n=128 batch=32", "model new", "layer conv out=8", "layer conv out=16",
+                               "layer gap", "layer linear out=10", "check rank batch=64"]))
             #expect(bench.console.output.contains("check rank:"))
             #expect(bench.console.output.contains("gap1"))
             // The first layer whose rank shows the collapse (gap1 or fc1) depends on the synthetic images.
-            #expect(bench.console.errors.contains("linear collapse at gap1") || bench.console.errors.contains("linear collapse at fc1"))
+            #expect(bench.console.errors.contains("linear collapse at gap1")
+                    || bench.console.errors.contains("linear collapse at fc1"))
             bench.console.clear()
-            #expect(bench.run(["model new", "layer conv out=8", "layer relu", "layer conv out=16", "layer relu", "layer gap", "layer linear out=10", "check rank batch=64"]))
+            #expect(bench.run(["model new", "layer conv out=8", "layer relu", "layer conv out=16", "layer relu",
+                               "layer gap", "layer linear out=10", "check rank batch=64"]))
             #expect(!bench.console.errors.contains("linear collapse"))
         }
     }

@@ -60,8 +60,9 @@ import Testing
     @Test func theIssuesCommandsAreAllInTheTable() {
         let expected = [
             "help", "data", "model", "layer", "summary", "optim", "sched", "lrfind", "train", "eval", "history",
-            "inspect", "attention", "plot", "save", "load", "export", "import", "run", "set", "quit", "grads", "explain",
-            "check", "show", "misclassified", "report", "predict", "timeline", "intervene", "gradcam", "replay", "fork", "quiz",
+            "inspect", "attention", "plot", "save", "load", "export", "import", "run", "set", "quit", "grads",
+            "explain", "check", "show", "misclassified", "report", "predict", "timeline", "intervene", "gradcam",
+            "replay", "fork", "quiz",
         ]
         for name in expected { #expect(table.command(named: name) != nil, "missing \(name)") }
     }

@@ -59,7 +59,8 @@ import Testing
     @Test func layerRemoveTakesTheLastOrTheNthLayerAndRebuildsTheRest() throws {
         let console = CapturingConsole()
         let sh = shell(console)
-        for line in ["data synthetic n=32", "model new", "layer conv out=4", "layer relu", "layer flatten", "layer linear out=10"] {
+        for line in ["data synthetic n=32", "model new", "layer conv out=4", "layer relu", "layer flatten",
+                     "layer linear out=10"] {
             #expect(sh.execute(line: line) == .ok)
         }
         let net = try #require(sh.session.experiment.model as? LayerNetwork)
@@ -77,6 +78,10 @@ import Testing
         let before = sh.session.experiment.weightDigest
         #expect(sh.execute(line: "layer remove 2") != .ok)
         #expect(net.layers.count == 3 && sh.session.experiment.weightDigest == before)
-        if case .layers(let specs)? = sh.session.experiment.modelRecipe { #expect(specs.count == 3) } else { Issue.record("no recipe") }
+        if case .layers(let specs)? = sh.session.experiment.modelRecipe {
+            #expect(specs.count == 3)
+        } else {
+            Issue.record("no recipe")
+        }
     }
 }

@@ -13,7 +13,8 @@ extension TrainingTests {
         @Test func hugeCountsAreRefusedNotTrapped() {
             let bench = TrainingBench()
             #expect(bench.run(TrainingBench.tiny))
-            for line in ["train epochs=8e15", "train steps=8e15", "sched step step_size=8e15", "sched onecycle max_lr=0.01 epochs=8e15",
+            for line in ["train epochs=8e15", "train steps=8e15", "sched step step_size=8e15",
+                         "sched onecycle max_lr=0.01 epochs=8e15",
                          "sched onecycle max_lr=0.01 total_steps=9e15", "data synthetic n=8e15", "history last=8e15",
                          "data synthetic n=64 batch=8e15", "summary batch=8e15"] {
                 guard case .failed(let message) = bench.run(line) else {
@@ -29,13 +30,15 @@ extension TrainingTests {
             let bench = TrainingBench()
             #expect(bench.run(TrainingBench.tiny + ["sched onecycle max_lr=0.01 epochs=1e12", "plot schedule"]))
             let steps = SessionCharts.sampledSteps(total: 4 * 1_000_000_000_000, current: 7)
-            #expect(steps.count <= SessionCharts.maxSchedulePoints + 1 && steps.first == 0 && steps.last == 4 * 1_000_000_000_000 - 1)
+            #expect(steps.count <= SessionCharts.maxSchedulePoints + 1 && steps.first == 0
+                    && steps.last == 4 * 1_000_000_000_000 - 1)
             #expect(steps.contains(7))
             #expect(SessionCharts.sampledSteps(total: 10, current: nil) == Array(0..<10))
         }
 
         @Test func scheduleStepsCannotOverflow() {
-            let settings = ScheduleSettings(kind: .onecycle, values: ["max_lr": 0.01, "epochs": 1e15], stepsPerEpoch: 1 << 30, baseLR: 0.01)
+            let settings = ScheduleSettings(kind: .onecycle, values: ["max_lr": 0.01, "epochs": 1e15],
+                                            stepsPerEpoch: 1 << 30, baseLR: 0.01)
             #expect(throws: (any Error).self) { try settings.build() }
             let step = ScheduleSettings(kind: .step, values: ["step_size": 1e15], stepsPerEpoch: 1 << 30, baseLR: 0.01)
             #expect(throws: (any Error).self) { try step.build() }
@@ -45,7 +48,8 @@ extension TrainingTests {
 
 /// SIGTERM and SIGHUP stop a long command like Ctrl-C: the partial epoch is recorded and
 /// autosaved, and the program exits with 128 + the signal.
-@Suite(.serialized, .enabled(if: ReleaseBinary.path != nil, "set ULTIMUS_RELEASE_BIN (make check-release): long runs of the release binary"))
+@Suite(.serialized, .enabled(if: ReleaseBinary.path != nil,
+                             "set ULTIMUS_RELEASE_BIN (make check-release): long runs of the release binary"))
 struct TerminationSignalTests {
     @Test(arguments: [SIGTERM, SIGHUP])
     func aSignalDuringTrainingAutosavesThePartialEpoch(signal: Int32) throws {

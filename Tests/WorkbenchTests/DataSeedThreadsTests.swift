@@ -15,7 +15,8 @@ import Testing
         #expect(second.splits.test.rgbInterleaved(at: 0) == first.splits.test.rgbInterleaved(at: 0))
         #expect(second.splits.test.labels == first.splits.test.labels)
         #expect(second.settings.seed == first.settings.seed)
-        #expect(second.settings.loaderSeed != first.settings.loaderSeed, "shuffling still draws from the running generator")
+        #expect(second.settings.loaderSeed != first.settings.loaderSeed,
+                "shuffling still draws from the running generator")
         bench.run("data synthetic n=48 batch=8")
         #expect(bench.experiment.data?.settings.seed != first.settings.seed, "other arguments, other images")
     }

@@ -35,7 +35,8 @@ final class TrainingBench {
     func run(_ line: String) -> CommandStatus { shell.execute(line: line) }
 
     /// 64 synthetic images in batches of 16 and a small conv net (fast in debug builds).
-    static let tiny = ["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap", "layer linear out=10"]
+    static let tiny = ["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap",
+                       "layer linear out=10"]
 }
 
 extension TrainingTests {
@@ -56,10 +57,11 @@ extension TrainingTests {
             let root = bench.folder + "/images"
             for split in ["train", "test"] {
                 for cls in ["a", "b", "c"] {
-                    try FileManager.default.createDirectory(atPath: "\(root)/\(split)/\(cls)", withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(atPath: "\(root)/\(split)/\(cls)",
+                                                            withIntermediateDirectories: true)
                     for i in 0..<3 {
-                        try PNGCodec.write(rgb: [UInt8](repeating: UInt8(10 * i), count: 32 * 32 * 3), width: 32, height: 32,
-                                           to: "\(root)/\(split)/\(cls)/\(i).png")
+                        try PNGCodec.write(rgb: [UInt8](repeating: UInt8(10 * i), count: 32 * 32 * 3), width: 32,
+                                           height: 32, to: "\(root)/\(split)/\(cls)/\(i).png")
                     }
                 }
             }
@@ -95,12 +97,14 @@ extension TrainingTests {
             if case .failed(let message) = bench.run("data synthetic n=64 subset=500") {
                 #expect(message.contains("subset=500"))
             } else { Issue.record("subset larger than the set must fail") }
-            for (path, problem) in [(bench.folder + "/none", "no such folder"), (bench.folder, "has no train/ and test/ folders")] {
+            for (path, problem) in [(bench.folder + "/none", "no such folder"),
+                                    (bench.folder, "has no train/ and test/ folders")] {
                 guard case .failed(let message) = bench.run("data folder path=\(path)") else {
                     Issue.record("data folder path=\(path) must fail")
                     continue
                 }
-                #expect(message == "\(path): \(problem); data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")
+                #expect(message == "\(path): \(problem); "
+                        + "data folder reads DIR/train/<class>/<image> and DIR/test/<class>/<image>")
             }
             #expect(bench.experiment.dataSettings == before)
             #expect(bench.shell.session.generator == generator)
@@ -133,7 +137,8 @@ extension TrainingTests {
         @Test func optimizerAndScheduleFollowTheCommands() {
             let bench = TrainingBench()
             #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=0.05 momentum=0.9 nesterov=true"]))
-            #expect(bench.console.output.contains("SGD(lr=0.05, momentum=0.9, dampening=0, nesterov=True, weight_decay=0)"))
+            #expect(bench.console.output.contains(
+                "SGD(lr=0.05, momentum=0.9, dampening=0, nesterov=True, weight_decay=0)"))
             #expect(bench.run(["optim adamw"]))
             #expect(bench.experiment.optimizerSettings?.values["weight_decay"] == 0.01)
             #expect(bench.run(["sched onecycle max_lr=0.01 epochs=3"]))

@@ -7,12 +7,15 @@ import TestSupport
 @testable import Workbench
 
 @Suite struct ExplainTests {
-    private func explanation(_ model: UltimusNet, block: Int, sample: Int) throws -> (AttentionExplanation, ProbeForward) {
+    private func explanation(_ model: UltimusNet, block: Int, sample: Int) throws
+        -> (AttentionExplanation, ProbeForward)
+    {
         let probe = ProbeForward(model: model, images: InspectionFixtures.images(3))
         let inputName = block == 0 ? "gap" : "ultimus\(block)"
         let x = probe.activation(inputName)!
         let row = Array(x.storage[(sample * 48)..<((sample + 1) * 48)])
-        return (try AttentionExplanation(block: model.blocks[block], name: "ultimus\(block + 1)", sample: sample, input: row), probe)
+        return (try AttentionExplanation(block: model.blocks[block], name: "ultimus\(block + 1)", sample: sample,
+                                         input: row), probe)
     }
 
     @Test func numbersMatchTheModelsForward() throws {
@@ -30,7 +33,9 @@ import TestSupport
         let (e, _) = try explanation(model, block: 1, sample: 0)
         let b = model.blocks[1]
         // K[3] from the weights directly.
-        let k3 = (0..<48).reduce(Double(b.fcK.bias!.storage[3])) { $0 + Double(b.fcK.weight.storage[3 * 48 + $1]) * e.x[$1] }
+        let k3 = (0..<48).reduce(Double(b.fcK.bias!.storage[3])) {
+            $0 + Double(b.fcK.weight.storage[3 * 48 + $1]) * e.x[$1]
+        }
         #expect(abs(e.k[3] - k3) < 1e-9)
         #expect(abs(e.scores[2][5] - e.q[2] * e.k[5] / 8.0.squareRoot()) < 1e-12)
         let row = e.scores[2].map { Foundation.exp($0) }

@@ -14,7 +14,8 @@ final class ExplorationBench {
         shell = Shell(options: ShellOptions(seed: 7, outputDirectory: folder.path + "/out", console: console))
         shell.session.experiment.autosavePath = nil
         guard setup else { return }
-        for line in ["data synthetic n=40 batch=8 valid=8", "model new", "layer flatten", "layer linear out=10", "optim sgd lr=0.01"] {
+        for line in ["data synthetic n=40 batch=8 valid=8", "model new", "layer flatten", "layer linear out=10",
+                     "optim sgd lr=0.01"] {
             run(line)
         }
     }
@@ -52,7 +53,8 @@ final class ExplorationBench {
     @Test func evalSubsetEvaluatesASampleAndCachesNothing() {
         let bench = ExplorationBench()
         let out = bench.run("eval subset=5")
-        #expect(out.contains("Test set: Average loss: ") && out.contains("/5 (") && out.contains("stratified subset of "))
+        #expect(out.contains("Test set: Average loss: ") && out.contains("/5 (")
+                && out.contains("stratified subset of "))
         #expect(bench.experiment.evaluations[.test] == nil)
         let line = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("Test set") } }
         #expect(line(bench.run("eval subset=5")) == line(out))
@@ -160,7 +162,9 @@ final class ExplorationBench {
             #expect(a.experiment.weightDigest == b.experiment.weightDigest, "\(name) after training on")
             #expect(a.experiment.history.steps.map(\.loss) == b.experiment.history.steps.map(\.loss))
             // The 'save' itself is logged after the file was written, so only the saving session lists it.
-            let log = { (bench: ExplorationBench) in bench.shell.session.commandLog.map(\.text).filter { !$0.hasPrefix("save ") } }
+            let log = { (bench: ExplorationBench) in
+                bench.shell.session.commandLog.map(\.text).filter { !$0.hasPrefix("save ") }
+            }
             #expect(log(a) == log(b))
         }
     }

@@ -46,14 +46,17 @@ import Testing
     }
 
     @Test func optimizersAreWrittenWithPyTorchsArguments() {
-        #expect(TorchExportSpec.Optimizer.adam(lr: 1e-3).python == "torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)")
-        #expect(TorchExportSpec.Optimizer.adamw(lr: 1e-3, amsgrad: true).python.hasSuffix("weight_decay=0.01, amsgrad=True)"))
+        #expect(TorchExportSpec.Optimizer.adam(lr: 1e-3).python
+                == "torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)")
+        #expect(TorchExportSpec.Optimizer.adamw(lr: 1e-3, amsgrad: true).python
+                .hasSuffix("weight_decay=0.01, amsgrad=True)"))
     }
 
     @Test func declaredParametersMatchTheSafetensorsFile() throws {
         let folder = TemporaryFolder()
         let model = InspectionFixtures.model(.bnrelu)
-        let written = try TorchExport.write(spec(data: .folder(path: "/data/cifar10")), model: model, to: folder.path + "/train.py")
+        let written = try TorchExport.write(spec(data: .folder(path: "/data/cifar10")), model: model,
+                                            to: folder.path + "/train.py")
         let script = try String(contentsOfFile: written.script, encoding: .utf8)
         let file = try SafeTensors.read(path: written.weights)
         let pairs = declared(in: script)
@@ -63,12 +66,15 @@ import Testing
         #expect(script.contains("OneCycleLR(optimizer, max_lr=0.004, total_steps=steps(4)"))
         #expect(script.contains("torch.optim.Adam(params, lr=0.00016"))
         #expect(written.data == nil)
-        #expect(throws: InspectionError.self) { try TorchExport.write(spec(data: .folder(path: "x")), model: model, to: folder.path + "/train.txt") }
+        #expect(throws: InspectionError.self) {
+            try TorchExport.write(spec(data: .folder(path: "x")), model: model, to: folder.path + "/train.txt")
+        }
     }
 
     @Test func scriptCompiles() throws {
         let folder = TemporaryFolder()
-        let written = try TorchExport.write(spec(data: embedded()), model: InspectionFixtures.model(), to: folder.path + "/exported.py")
+        let written = try TorchExport.write(spec(data: embedded()), model: InspectionFixtures.model(),
+                                            to: folder.path + "/exported.py")
         let (status, output) = try run("/usr/bin/env", ["python3", "-m", "py_compile", written.script])
         #expect(status == 0, "\(output)")
         #expect(FileManager.default.fileExists(atPath: try #require(written.data)))
@@ -108,12 +114,14 @@ import Testing
                                 + "image=32, channels=3)"))
         #expect(script.contains("model.load_state_dict(load_file(weights), strict=True)"))
         #expect(script.contains("torch.optim.AdamW(params, lr=0.001"))
-        #expect(script.contains("nn.TransformerEncoderLayer(dim, heads, dim * mlp_ratio, dropout=0.0, activation=\"gelu\""))
+        #expect(script.contains(
+            "nn.TransformerEncoderLayer(dim, heads, dim * mlp_ratio, dropout=0.0, activation=\"gelu\""))
         let vit = try #require(bench.experiment.model as? ViT)
         let check = """
         import ast, json, sys
         t = ast.parse(open(sys.argv[1], encoding="utf-8").read())
-        v = {n.targets[0].id: n.value for n in t.body if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)}
+        v = {n.targets[0].id: n.value for n in t.body
+             if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)}
         vit = v["VIT"]
         print(json.dumps({k.arg: ast.literal_eval(k.value) for k in vit.keywords}))
         """
@@ -125,7 +133,8 @@ import Testing
         }
         guard let python = ProcessInfo.processInfo.environment["ULTIMUS_TORCH_PYTHON"],
               FileManager.default.isExecutableFile(atPath: python) else {
-            print("vitSessionExportsTheTorchViT: not running the script (set ULTIMUS_TORCH_PYTHON to a Python with torch)")
+            print("vitSessionExportsTheTorchViT: not running the script "
+                  + "(set ULTIMUS_TORCH_PYTHON to a Python with torch)")
             return
         }
         let saved = bench.folder.path + "/after.safetensors"
@@ -133,7 +142,8 @@ import Testing
         #expect(status == 0, "\(output)")
         #expect(output.contains("Test set: Average loss:"))
         let file = try SafeTensors.read(path: saved)
-        #expect(file.entries.map(\.name) == Array(vit.stateDict().keys) || Set(file.entries.map(\.name)) == Set(vit.stateDict().keys))
+        #expect(file.entries.map(\.name) == Array(vit.stateDict().keys)
+                || Set(file.entries.map(\.name)) == Set(vit.stateDict().keys))
     }
 
     /// `--distributed`: the generated `shard` deals one permutation per epoch (the same on every
@@ -229,7 +239,8 @@ import Testing
         import ast, json, sys
         t = ast.parse(open(sys.argv[1], encoding="utf-8").read())
         values = {n.targets[0].id: ast.literal_eval(n.value) for n in t.body
-                  if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name) and n.targets[0].id in ("DATA_PATH", "CLASS_NAMES")}
+                  if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
+                  and n.targets[0].id in ("DATA_PATH", "CLASS_NAMES")}
         imports = [a.name for n in t.body if isinstance(n, ast.Import) for a in n.names]
         print(json.dumps([values["DATA_PATH"], values["CLASS_NAMES"], sys.argv[2] in ast.get_docstring(t), imports]))
         """

@@ -9,8 +9,9 @@ extension TrainingTests {
         /// The state a failed command must not change.
         static func state(_ bench: TrainingBench) -> [String] {
             let s = bench.shell.session, x = bench.experiment
-            return ["\(x.weightDigest)", "\(x.globalStep)", "\(x.history.steps.map(\.loss))", "\(s.commandLog.map(\.text))",
-                    "\(s.generator.state)", "\(s.seed)", "\(x.optimizer?.stateTensors().map { $0.value.tensor.storage } ?? [])",
+            let optimizerState = x.optimizer?.stateTensors().map { $0.value.tensor.storage } ?? []
+            return ["\(x.weightDigest)", "\(x.globalStep)", "\(x.history.steps.map(\.loss))",
+                    "\(s.commandLog.map(\.text))", "\(s.generator.state)", "\(s.seed)", "\(optimizerState)",
                     "\(QuizState.of(s).record)"]
         }
 
@@ -18,8 +19,9 @@ extension TrainingTests {
         static func brokenBench() -> (TrainingBench, String) {
             let bench = TrainingBench()
             let weights = bench.folder + "/w.safetensors"
-            #expect(bench.run(TrainingBench.tiny + ["quiz on", "optim adam lr=1e-2", "train steps=1", "export weights \(weights)",
-                                                     "import weights \(weights)", "train steps=2"]))
+            #expect(bench.run(TrainingBench.tiny + ["quiz on", "optim adam lr=1e-2", "train steps=1",
+                                                     "export weights \(weights)", "import weights \(weights)",
+                                                     "train steps=2"]))
             return (bench, weights)
         }
 
@@ -64,7 +66,8 @@ extension TrainingTests {
         @Test func savedScriptsReplayAfterSaveAndFork() throws {
             let bench = TrainingBench()
             let file = bench.folder + "/s.session"
-            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=1", "save \(file)", "train steps=1"]))
+            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=1", "save \(file)",
+                                                    "train steps=1"]))
             let train = try #require(bench.shell.session.commandLog.first { $0.text == "train steps=1" }?.number)
             #expect(bench.run(["fork \(train)"]))
             // The fork is represented by the commands it replayed, so history never lists a 'fork'
@@ -99,7 +102,8 @@ extension TrainingTests {
         @Test func replayAndForkLeaveFilesWrittenOutsideTheOutputFolder() throws {
             let bench = TrainingBench()
             let chart = bench.folder + "/loss.svg", file = bench.folder + "/s.session"
-            #expect(bench.run(TrainingBench.tiny + ["train epochs=1", "plot loss to=\(chart)", "train steps=1", "save \(file)"]))
+            #expect(bench.run(TrainingBench.tiny + ["train epochs=1", "plot loss to=\(chart)", "train steps=1",
+                                                    "save \(file)"]))
             try "my edited chart".write(toFile: chart, atomically: true, encoding: .utf8)
             #expect(bench.run("replay \(file) verify=true") == .ok)
             #expect(bench.experiment.globalStep == 5)

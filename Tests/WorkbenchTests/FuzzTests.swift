@@ -16,7 +16,10 @@ extension TrainingTests {
         let start = Date()
         let stats = harness.run(count: Self.count)
         let seconds = Date().timeIntervalSince(start)
-        print("fuzz: \(stats.lines) lines in \(String(format: "%.1f", seconds)) s: \(stats.parseErrors) parse errors, \(stats.handlerErrors) command errors, \(stats.succeeded) ran, \(stats.capped) capped by the harness; \(stats.digests) state digests (\(String(format: "%.1f", stats.digestSeconds)) s)")
+        print("fuzz: \(stats.lines) lines in \(String(format: "%.1f", seconds)) s: "
+              + "\(stats.parseErrors) parse errors, \(stats.handlerErrors) command errors, \(stats.succeeded) ran, "
+              + "\(stats.capped) capped by the harness; "
+              + "\(stats.digests) state digests (\(String(format: "%.1f", stats.digestSeconds)) s)")
         #expect(stats.lines == Self.count)
         for problem in harness.problems.prefix(20) { Issue.record(Comment(rawValue: problem)) }
         #expect(harness.problems.isEmpty, "\(harness.problems.count) problems")
@@ -29,13 +32,15 @@ extension TrainingTests {
     /// changes nothing (none may allocate what it asks for).
     @Test(arguments: [
         "data synthetic n=1000000000", "data synthetic n=9223372036854775807", "layer conv out=1000000000",
-        "layer conv out=100000", "layer linear out=1000000000", "layer ultimus dim=100000000", "data synthetic n=64 batch=1000000000 subset=1000000000",
+        "layer conv out=100000", "layer linear out=1000000000", "layer ultimus dim=100000000",
+        "data synthetic n=64 batch=1000000000 subset=1000000000",
         "layer conv out=8 kernel=1000000", "layer maxpool kernel=1000000",
     ])
     func hugeSizesAreRefusedWithoutAllocating(line: String) {
         let bench = TrainingBench()
         #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer gap"]))
-        let before = (bench.experiment.weightDigest, bench.shell.session.commandLog.count, bench.shell.session.generator)
+        let before = (bench.experiment.weightDigest, bench.shell.session.commandLog.count,
+                      bench.shell.session.generator)
         guard case .failed(let message) = bench.run(line) else {
             Issue.record("'\(line)' must fail")
             return
@@ -82,7 +87,9 @@ final class FuzzHarness {
         lines += FuzzHarness.extraLines(folder: folder)
         corpus = lines
         var tokens = Set<String>()
-        for line in lines { for t in line.split(whereSeparator: { $0 == " " || $0 == "=" }) { tokens.insert(String(t)) } }
+        for line in lines {
+            for t in line.split(whereSeparator: { $0 == " " || $0 == "=" }) { tokens.insert(String(t)) }
+        }
         words = tokens.sorted() + FuzzHarness.hostileTokens
         startSession()
     }
@@ -98,7 +105,8 @@ final class FuzzHarness {
     func startSession() {
         if stats.lines > 0 { shell = FuzzHarness.newShell(folder: folder, console: console) }
         wrapHandlers()
-        for line in ["data synthetic n=32 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap", "layer linear out=10", "optim adam lr=1e-3", "train steps=2"] {
+        for line in ["data synthetic n=32 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap",
+                     "layer linear out=10", "optim adam lr=1e-3", "train steps=2"] {
             if shell.execute(line: line) != .ok { problems.append("set-up line failed: \(line): \(console.errors)") }
         }
     }
@@ -109,7 +117,8 @@ final class FuzzHarness {
 
     /// Every non-comment line of the real session scripts.
     static func sessionLines() -> [String] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let sessions = root.appendingPathComponent("sessions")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? []
         var lines: [String] = []
@@ -126,8 +135,9 @@ final class FuzzHarness {
             "import weights \(folder)/w.safetensors", "save \(folder)/b.session force=true", "load \(folder)/missing",
             "set seed=7", "set autosave=off", "train steps=1", "lrfind iters=3", "eval", "eval split=train",
             "model ultimus variant=bnrelu", "model ultimus variant=spec attention=batch", "layer dropout p=0.5",
-            "layer bn", "layer maxpool", "optim sgd lr=0.1 momentum=0.9", "optim adamw lr=1e-3", "sched onecycle max_lr=1e-2 epochs=1",
-            "history", "help train", "summary", "check model", "check rank", "fork 3", "set", "data synthetic n=32 batch=8 valid=8",
+            "layer bn", "layer maxpool", "optim sgd lr=0.1 momentum=0.9", "optim adamw lr=1e-3",
+            "sched onecycle max_lr=1e-2 epochs=1", "history", "help train", "summary", "check model", "check rank",
+            "fork 3", "set", "data synthetic n=32 batch=8 valid=8",
         ]
     }
 
@@ -180,7 +190,9 @@ final class FuzzHarness {
                 }
                 // Never the real data set (slow): only the synthetic one or files in the test folder.
                 if inv.command == "data", inv.subcommand != "synthetic", inv.values["path"] == nil { throw Capped() }
-                if inv.key == "set", inv.isExplicit("threads") || inv.isExplicit("out") || inv.isExplicit("data") { throw Capped() }
+                if inv.key == "set", inv.isExplicit("threads") || inv.isExplicit("out") || inv.isExplicit("data") {
+                    throw Capped()
+                }
                 if inv.command == "train", !inv.isExplicit("steps") {
                     // An epoch must stay short: at most 4 batches.
                     guard let loader = ctx.session.experiment.data?.trainLoader,
@@ -229,8 +241,10 @@ final class FuzzHarness {
         defer { stats.digestSeconds += Date().timeIntervalSince(start); stats.digests += 1 }
         let session = shell.session
         let x = session.experiment
-        var text = "seed \(session.seed) gen \(session.generator.state) out \(session.outputDirectory) threads \(session.threads)"
-        text += " timeline \(x.timeline.frames.count) lr \(x.optimizer?.lr ?? -1) training \(x.model?.isTraining ?? false)\n"
+        var text = "seed \(session.seed) gen \(session.generator.state) out \(session.outputDirectory) "
+            + "threads \(session.threads)"
+        text += " timeline \(x.timeline.frames.count) lr \(x.optimizer?.lr ?? -1) "
+            + "training \(x.model?.isTraining ?? false)\n"
         var hasher = Hasher()
         do {
             let (entries, record) = try SessionFile.snapshot(session)
@@ -249,7 +263,8 @@ final class FuzzHarness {
     /// The parts of the state a line that fails to parse could conceivably touch.
     func quickDigest() -> String {
         let s = shell.session
-        return "\(s.commandLog.count) \(s.generator.state) \(ObjectIdentifier(s.experiment)) \(s.experiment.globalStep) \(s.experiment.history.steps.count)"
+        return "\(s.commandLog.count) \(s.generator.state) \(ObjectIdentifier(s.experiment)) "
+            + "\(s.experiment.globalStep) \(s.experiment.history.steps.count)"
     }
 
     // MARK: Lines
@@ -281,7 +296,8 @@ final class FuzzHarness {
         let n = g.nextInt(40)
         var s = ""
         for _ in 0..<n {
-            let v = [0x20 + g.nextInt(0x5F), g.nextInt(0x20), 0x80 + g.nextInt(0x780), 0x1F600 + g.nextInt(0x50), 0x2000 + g.nextInt(0x70)][g.nextInt(5)]
+            let v = [0x20 + g.nextInt(0x5F), g.nextInt(0x20), 0x80 + g.nextInt(0x780), 0x1F600 + g.nextInt(0x50),
+                     0x2000 + g.nextInt(0x70)][g.nextInt(5)]
             if let scalar = Unicode.Scalar(UInt32(v)) { s.unicodeScalars.append(scalar) }
         }
         return s
@@ -310,9 +326,11 @@ final class FuzzHarness {
         case 3, 4:  // replace a value with a hostile one
             let i = g.nextInt(max(1, tokens.count))
             if i < tokens.count, let eq = tokens[i].firstIndex(of: "=") {
-                tokens[i] = String(tokens[i][...eq]) + FuzzHarness.hostileTokens[g.nextInt(FuzzHarness.hostileTokens.count)]
+                let hostile = FuzzHarness.hostileTokens[g.nextInt(FuzzHarness.hostileTokens.count)]
+                tokens[i] = String(tokens[i][...eq]) + hostile
             } else {
-                tokens.append(words[g.nextInt(words.count)] + "=" + FuzzHarness.hostileTokens[g.nextInt(FuzzHarness.hostileTokens.count)])
+                let word = words[g.nextInt(words.count)]
+                tokens.append(word + "=" + FuzzHarness.hostileTokens[g.nextInt(FuzzHarness.hostileTokens.count)])
             }
         case 5:  // change one character
             var chars = Array(tokens.joined(separator: " "))
@@ -327,15 +345,19 @@ final class FuzzHarness {
             return String(s.prefix(g.nextInt(s.count + 1)))
         case 8:  // splice two lines
             let other = corpus[g.nextInt(corpus.count)].split(separator: " ").map(String.init)
-            tokens = Array(tokens.prefix(g.nextInt(tokens.count + 1))) + Array(other.dropFirst(g.nextInt(other.count + 1)))
+            let head = Array(tokens.prefix(g.nextInt(tokens.count + 1)))
+            tokens = head + Array(other.dropFirst(g.nextInt(other.count + 1)))
         case 9:  // duplicate an argument
             if let t = tokens.randomElement(using: &g) { tokens.append(t) }
         case 10:  // a list value
-            tokens.append("\(words[g.nextInt(words.count)])=\(words[g.nextInt(words.count)]),\(words[g.nextInt(words.count)])")
+            let name = words[g.nextInt(words.count)]
+            let first = words[g.nextInt(words.count)]
+            tokens.append("\(name)=\(first),\(words[g.nextInt(words.count)])")
         default:  // a number with a sign, exponent or digits changed
             let i = g.nextInt(max(1, tokens.count))
             if i < tokens.count {
-                tokens[i] = tokens[i].replacingOccurrences(of: "1", with: ["-1", "1e30", "10000000000", "0", "1.5"][g.nextInt(5)])
+                let number = ["-1", "1e30", "10000000000", "0", "1.5"][g.nextInt(5)]
+                tokens[i] = tokens[i].replacingOccurrences(of: "1", with: number)
             }
         }
         return tokens.joined(separator: " ")
@@ -375,7 +397,13 @@ final class FuzzHarness {
             known = nil
         case .failed(let message):
             let capped = message.contains("capped by the fuzz harness")
-            if capped { stats.capped += 1 } else if reachedHandler { stats.handlerErrors += 1 } else { stats.parseErrors += 1 }
+            if capped {
+                stats.capped += 1
+            } else if reachedHandler {
+                stats.handlerErrors += 1
+            } else {
+                stats.parseErrors += 1
+            }
             checkMessage(message, line: line)
             // A capped line stopped in the harness's wrapper before its command ran.
             guard reachedHandler, !capped else {
@@ -401,7 +429,8 @@ final class FuzzHarness {
     private func checkMessage(_ message: String, line: String) {
         if message.isEmpty { problem(line, "an empty error message") }
         if message.contains("\n") { problem(line, "a multi-line error message: \(message.prefix(300))") }
-        for raw in ["Swift.", "Foundation.", "Optional(", "DecodingError", "NSError", "(Function)"] where message.contains(raw) {
+        let internals = ["Swift.", "Foundation.", "Optional(", "DecodingError", "NSError", "(Function)"]
+        for raw in internals where message.contains(raw) {
             problem(line, "an error message with internals (\(raw)): \(message.prefix(300))")
         }
     }
@@ -415,6 +444,7 @@ final class FuzzHarness {
         var i = 0
         while i < min(x.count, y.count), x[i] == y[i] { i += 1 }
         let lo = max(0, i - 60)
-        return "before …\(String(x[lo..<min(x.count, i + 60)]))… after …\(String(y[lo..<min(y.count, i + 60)]))…"
+        let before = String(x[lo..<min(x.count, i + 60)]), after = String(y[lo..<min(y.count, i + 60)])
+        return "before …\(before)… after …\(after)…"
     }
 }

@@ -37,7 +37,8 @@ import TestSupport
 
     @Test func mapsAreNormalisedAtImageSize() throws {
         let model = InspectionFixtures.model(.bnrelu)
-        let results = try GradCAM.compute(model: model, images: InspectionFixtures.images(3), layer: "relu3", targets: [0, 1, 2])
+        let results = try GradCAM.compute(model: model, images: InspectionFixtures.images(3), layer: "relu3",
+                                          targets: [0, 1, 2])
         #expect(results.count == 3)
         for (n, r) in results.enumerated() {
             #expect(r.targetClass == n)
@@ -45,7 +46,9 @@ import TestSupport
             #expect(r.map.allSatisfy { $0 >= 0 && $0 <= 1 })
             if r.rawMax > 0 { #expect(r.map.max() == 1) }
         }
-        #expect(throws: InspectionError.self) { try GradCAM.compute(model: model, images: InspectionFixtures.images(1), layer: "fc") }
+        #expect(throws: InspectionError.self) {
+            try GradCAM.compute(model: model, images: InspectionFixtures.images(1), layer: "fc")
+        }
     }
 
     @Test func batchMixingModelsAreExplainedImageByImage() throws {

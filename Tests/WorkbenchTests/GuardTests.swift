@@ -28,13 +28,15 @@ extension TrainingTests {
             try (TrainingBench.tiny + ["optim sgd lr=1e6", "train epochs=2", "eval"]).joined(separator: "\n")
                 .write(toFile: script, atomically: true, encoding: .utf8)
             #expect(bench.shell.runScript(path: script, stopOnError: true) != 0)
-            #expect(!bench.console.output.contains("Test set: Average loss") || bench.console.errors.contains("training stopped"))
+            #expect(!bench.console.output.contains("Test set: Average loss")
+                    || bench.console.errors.contains("training stopped"))
         }
 
         @Test func lossStuckAtChanceWarns() {
             let bench = TrainingBench()
             // A classifier whose scores are all zero, at an LR too small to move it: loss ln 10 throughout.
-            #expect(bench.run(["data synthetic n=320 batch=4", "model new", "layer gap", "layer linear out=10", "optim sgd lr=1e-12"]))
+            #expect(bench.run(["data synthetic n=320 batch=4", "model new", "layer gap", "layer linear out=10",
+                               "optim sgd lr=1e-12"]))
             for p in bench.experiment.model!.parameters() { p.storage = [Float](repeating: 0, count: p.count) }
             // An epoch of 80 steps at chance is not yet "not learning" (a warm-up looks the same).
             #expect(bench.run(["train epochs=1"]))
@@ -48,8 +50,8 @@ extension TrainingTests {
 
         @Test func learningRunDoesNotWarnAboutChance() {
             let x = Experiment()
-            var record = TrainingHistory.Epoch(epoch: 1, trainLoss: 1.2, trainAccuracy: 55, batches: 4, batchesPerEpoch: 4,
-                                               lastStep: 100, complete: true, seconds: 1)
+            var record = TrainingHistory.Epoch(epoch: 1, trainLoss: 1.2, trainAccuracy: 55, batches: 4,
+                                               batchesPerEpoch: 4, lastStep: 100, complete: true, seconds: 1)
             #expect(x.chanceWarning(record, classes: 10) == nil)
             record.trainLoss = 2.3
             record.trainAccuracy = 10
@@ -74,7 +76,10 @@ extension TrainingTests {
             #expect(bench.run(TrainingBench.tiny))
             let conv = bench.experiment.model!.namedParameters().first { $0.name == "conv1.weight" }!.tensor
             conv.storage[0] = .nan
-            guard case .failed(let message) = bench.run("train steps=2") else { Issue.record("NaN weights must stop training"); return }
+            guard case .failed(let message) = bench.run("train steps=2") else {
+                Issue.record("NaN weights must stop training")
+                return
+            }
             #expect(message.contains("conv1.weight"))
             #expect(message.contains("step 1"))
             #expect(bench.experiment.globalStep == 0)

@@ -17,7 +17,8 @@ extension TrainingTests {
         var folder: String { bench.folder }
 
         init() throws {
-            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=2", "save \(bench.folder)/good.session",
+            #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train steps=2",
+                                                     "save \(bench.folder)/good.session",
                                                      "export weights \(bench.folder)/good.safetensors"]))
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: bench.folder + "/good.session")))
             weightsBytes = Array(try Data(contentsOf: URL(fileURLWithPath: bench.folder + "/good.safetensors")))
@@ -26,7 +27,9 @@ extension TrainingTests {
         /// Everything a failed command must leave alone.
         func state() -> String {
             let x = bench.experiment
-            return "\(x.weightDigest) \(x.globalStep) \(bench.shell.session.commandLog.count) \(bench.shell.session.generator.state) \(ObjectIdentifier(x))"
+            let session = bench.shell.session
+            return "\(x.weightDigest) \(x.globalStep) \(session.commandLog.count) \(session.generator.state) "
+                + "\(ObjectIdentifier(x))"
         }
 
         func write(_ bytes: [UInt8], _ name: String) throws -> String {
@@ -36,7 +39,8 @@ extension TrainingTests {
         }
 
         /// Runs `command`, which must fail with a one-line message containing the file name and `problem`.
-        func expectFailure(_ command: String, file: String, problem: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectFailure(_ command: String, file: String, problem: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) {
             let before = state()
             bench.console.clear()
             guard case .failed(let message) = bench.run(command) else {
@@ -44,9 +48,11 @@ extension TrainingTests {
                 return
             }
             print("hostile: \((file as NSString).lastPathComponent): \(message)")
-            #expect(message.contains((file as NSString).lastPathComponent), "\(message)", sourceLocation: sourceLocation)
+            #expect(message.contains((file as NSString).lastPathComponent), "\(message)",
+                    sourceLocation: sourceLocation)
             if !problem.isEmpty {
-                #expect(message.lowercased().contains(problem.lowercased()), "expected '\(problem)' in: \(message)", sourceLocation: sourceLocation)
+                #expect(message.lowercased().contains(problem.lowercased()), "expected '\(problem)' in: \(message)",
+                        sourceLocation: sourceLocation)
             }
             #expect(!message.contains("\n"), "\(message)", sourceLocation: sourceLocation)
             #expect(message.count < 400, "\(message)", sourceLocation: sourceLocation)
@@ -111,9 +117,11 @@ extension TrainingTests {
             ("data-cut", Array(bytes.dropLast(10)), ""),
             ("header-beyond-file", withLength(bytes, UInt64(bytes.count + 100)), ""),
             ("huge-header-length", withLength(bytes, 1 << 62), ""),
-            ("overlapping", try editEntry(bytes, "conv1.bias") { $0["data_offsets"] = [w0, w0 + (b1 - b0)] }, "overlap"),
+            ("overlapping", try editEntry(bytes, "conv1.bias") { $0["data_offsets"] = [w0, w0 + (b1 - b0)] },
+             "overlap"),
             ("out-of-range", try editEntry(bytes, "conv1.weight") { $0["data_offsets"] = [w0, w1 + 1_000_000] }, ""),
-            ("negative-offsets", try editEntry(bytes, "conv1.weight") { $0["data_offsets"] = [-4, w1] }, "data_offsets"),
+            ("negative-offsets", try editEntry(bytes, "conv1.weight") { $0["data_offsets"] = [-4, w1] },
+             "data_offsets"),
             ("wrong-dtype", try editEntry(bytes, "conv1.weight") { $0["dtype"] = "I64" }, ""),
             ("unknown-dtype", try editEntry(bytes, "conv1.weight") { $0["dtype"] = "Q4" }, "dtype"),
             ("huge-shape", try editEntry(bytes, "conv1.weight") { $0["shape"] = [1 << 40, 1 << 40, 1 << 40] }, ""),
@@ -150,7 +158,8 @@ extension TrainingTests {
             Issue.record("a script is not a weights file")
             return
         }
-        #expect(message.hasSuffix("import weights reads a safetensors state dict, as 'export weights PATH' or safetensors.torch.save_file write it"))
+        #expect(message.hasSuffix("import weights reads a safetensors state dict, "
+                                  + "as 'export weights PATH' or safetensors.torch.save_file write it"))
     }
 
     // MARK: Lying session metadata
@@ -162,7 +171,8 @@ extension TrainingTests {
         let json = try #require(metadata[SessionFile.metadataKey])
         var record = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         try edit(&record)
-        metadata[SessionFile.metadataKey] = String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self)
+        metadata[SessionFile.metadataKey] = String(decoding: try JSONSerialization.data(withJSONObject: record),
+                                                   as: UTF8.self)
         metadata["ultimus.checksums"] = nil  // edited by hand: loaded unverified, its fields still checked
         header["__metadata__"] = metadata
         return try join(header, data)
@@ -254,8 +264,10 @@ extension TrainingTests {
         let root = f.folder + "/images"
         for split in ["train", "test"] {
             for cls in ["a", "b"] {
-                try FileManager.default.createDirectory(atPath: "\(root)/\(split)/\(cls)", withIntermediateDirectories: true)
-                try PNGCodec.write(rgb: [UInt8](repeating: 128, count: 32 * 32 * 3), width: 32, height: 32, to: "\(root)/\(split)/\(cls)/1.png")
+                try FileManager.default.createDirectory(atPath: "\(root)/\(split)/\(cls)",
+                                                        withIntermediateDirectories: true)
+                try PNGCodec.write(rgb: [UInt8](repeating: 128, count: 32 * 32 * 3), width: 32, height: 32,
+                                   to: "\(root)/\(split)/\(cls)/1.png")
             }
         }
         let bad = "\(root)/train/a/2.png"

@@ -15,7 +15,8 @@ extension TrainingTests {
                     let tone = UInt8(60 * k + 20)
                     try PNGCodec.write(rgb: [UInt8](repeating: tone, count: 48 * 40 * 3), width: 48, height: 40,
                                        to: dir + "/0.png")
-                    let jpeg = try JPEGCodec.encode(rgb: [UInt8](repeating: tone &+ 10, count: 20 * 20 * 3), width: 20, height: 20)
+                    let jpeg = try JPEGCodec.encode(rgb: [UInt8](repeating: tone &+ 10, count: 20 * 20 * 3), width: 20,
+                                                    height: 20)
                     try Data(jpeg).write(to: URL(fileURLWithPath: dir + "/1.jpg"))
                     try PNGCodec.write(rgb: [UInt8](repeating: tone &+ 5, count: 32 * 32 * 3), width: 32, height: 32,
                                        to: dir + "/2.png")
@@ -65,7 +66,8 @@ extension TrainingTests {
                 return
             }
             #expect(bench.experiment.globalStep == 0)
-            #expect(message.contains("the model gives 10 class scores but the image folder has 3 classes"), "\(message)")
+            #expect(message.contains("the model gives 10 class scores but the image folder has 3 classes"),
+                    "\(message)")
             #expect(!message.contains("CIFAR-10") && !message.contains("\n"))
             // The other way round: a folder loaded under a model whose head does not match.
             #expect(bench.run(["data synthetic n=64 batch=16", "model ultimus"]))
@@ -73,7 +75,8 @@ extension TrainingTests {
                 Issue.record("a 3-class folder under a 10-class model must be refused")
                 return
             }
-            #expect(second.contains("the image folder has 3 classes") && bench.experiment.dataSettings?.source == .synthetic)
+            #expect(second.contains("the image folder has 3 classes")
+                    && bench.experiment.dataSettings?.source == .synthetic)
         }
     }
 }

@@ -55,8 +55,9 @@ final class InspectionBench {
         let bench = InspectionBench()
         bench.run("train steps=1")
         let before = bench.digest()
-        for line in ["inspect conv1.weight", "inspect conv1.weight[0]", "inspect conv1.weight.grad", "inspect bn1.running_mean",
-                     "inspect act.ultimus2.q", "inspect act.conv3[0, 1]", "grads", "attention ultimus2 sample=1", "attention all",
+        for line in ["inspect conv1.weight", "inspect conv1.weight[0]", "inspect conv1.weight.grad",
+                     "inspect bn1.running_mean", "inspect act.ultimus2.q", "inspect act.conv3[0, 1]", "grads",
+                     "attention ultimus2 sample=1", "attention all",
                      "explain ultimus3 sample=2", "gradcam layer=conv3 sample=1", "gradcam misclassified n=3",
                      "plot confusion", "misclassified n=4", "show images n=6"] {
             bench.run(line)
@@ -67,7 +68,8 @@ final class InspectionBench {
     @Test func inspectShowsStatisticsAndValues() {
         let bench = InspectionBench()
         let text = bench.run("inspect conv1.weight[0]")
-        #expect(text.contains("[3, 3, 3]") && text.contains("mean") && text.contains("norm") && text.contains("values:"))
+        #expect(text.contains("[3, 3, 3]") && text.contains("mean") && text.contains("norm")
+                && text.contains("values:"))
         let w = Array(bench.net.convs[0].weight.storage[0..<27])
         let mean = w.reduce(0, +) / 27
         #expect(text.contains(NumberFormat.short(Double(mean), digits: 4)))
@@ -134,7 +136,8 @@ final class InspectionBench {
         #expect(text.contains("\(frames.first!.step)") && text.contains("\(frames.last!.step)"))
         // The recorded maps (at most eight, first to last) side by side in one PNG.
         let picture = try PNGCodec.read(path: bench.folder.path + "/out/timeline-ultimus2-sample1.png")
-        let one = Heatmap.image([HeatmapMatrix(rows: 8, columns: 8, values: Array(repeating: 0, count: 64), title: "step 1")])
+        let one = Heatmap.image([HeatmapMatrix(rows: 8, columns: 8, values: Array(repeating: 0, count: 64),
+                                               title: "step 1")])
         #expect(picture.height == one.height && picture.width > one.width)
         #expect(bench.fail("timeline attention ultimus9").contains("no attention block"))
     }
@@ -148,7 +151,9 @@ final class InspectionBench {
         #expect(text.contains("raw map range before scaling: "), "\(text)")
         let png = try PNGCodec.read(path: bench.folder.path + "/out/gradcam-conv3-test2.png")
         let bottom = (png.height - 30) * png.width
-        let colours = Set(stride(from: 3 * bottom, to: png.rgb.count, by: 3).map { RGB(png.rgb[$0], png.rgb[$0 + 1], png.rgb[$0 + 2]) })
+        let colours = Set(stride(from: 3 * bottom, to: png.rgb.count, by: 3).map {
+            RGB(png.rgb[$0], png.rgb[$0 + 1], png.rgb[$0 + 2])
+        })
         #expect(colours.contains(Colormap.jet.color(0)) && colours.contains(Colormap.jet.color(1)))
     }
 
@@ -163,6 +168,7 @@ final class InspectionBench {
         bench.run("layer conv out=4")
         bench.run("layer gap")
         bench.run("layer linear out=10")
-        #expect(bench.fail("gradcam").contains("'gradcam' works on the convolutions of an UltimusNet (conv1…conv3); this network was built layer by layer"))
+        #expect(bench.fail("gradcam").contains("'gradcam' works on the convolutions of an UltimusNet (conv1…conv3); "
+                                               + "this network was built layer by layer"))
     }
 }

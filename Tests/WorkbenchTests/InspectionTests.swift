@@ -24,7 +24,8 @@ import TestSupport
 
     @Test func referencesParseEverySpelling() throws {
         #expect(try TensorReference.parse("conv1.weight") == TensorReference(kind: .state, name: "conv1.weight"))
-        #expect(try TensorReference.parse("conv1.weight.grad") == TensorReference(kind: .gradient, name: "conv1.weight"))
+        #expect(try TensorReference.parse("conv1.weight.grad")
+                == TensorReference(kind: .gradient, name: "conv1.weight"))
         #expect(try TensorReference.parse("act.ultimus2.q") == TensorReference(kind: .activation, name: "ultimus2.q"))
         #expect(try TensorReference.parse("conv1.weight[0]").index == [0])
         #expect(try TensorReference.parse("conv1.weight[2, 1]").index == [2, 1])
@@ -38,22 +39,27 @@ import TestSupport
     @Test func lookupFindsParametersBuffersGradientsActivationsAndSlices() throws {
         let model = InspectionFixtures.model(.bnrelu)
         let probe = ProbeForward(model: model, images: InspectionFixtures.images(2))
-        let w = try TensorLookup.resolve(.init(kind: .state, name: "conv1.weight", index: [0]), model: model, activations: probe.activations)
+        let w = try TensorLookup.resolve(.init(kind: .state, name: "conv1.weight", index: [0]), model: model,
+                                         activations: probe.activations)
         #expect(w.shape == [3, 3, 3])
         #expect(w.storage == Array(model.convs[0].weight.storage[0..<27]))
         let rm = try TensorLookup.resolve(.init(kind: .state, name: "bn1.running_mean"), model: model, activations: [])
         #expect(rm.shape == [16])
-        let counter = try TensorLookup.resolve(.init(kind: .state, name: "bn1.num_batches_tracked"), model: model, activations: [])
+        let counter = try TensorLookup.resolve(.init(kind: .state, name: "bn1.num_batches_tracked"), model: model,
+                                               activations: [])
         #expect(counter.shape == [] && counter.storage == [0])
-        let q = try TensorLookup.resolve(.init(kind: .activation, name: "ultimus2.q"), model: model, activations: probe.activations)
+        let q = try TensorLookup.resolve(.init(kind: .activation, name: "ultimus2.q"), model: model,
+                                         activations: probe.activations)
         #expect(q.shape == [2, 8])
-        let conv3 = try TensorLookup.resolve(.init(kind: .activation, name: "conv3", index: [1, 47]), model: model, activations: probe.activations)
+        let conv3 = try TensorLookup.resolve(.init(kind: .activation, name: "conv3", index: [1, 47]), model: model,
+                                             activations: probe.activations)
         #expect(conv3.shape == [8, 8])
         #expect(throws: InspectionError.self) {
             try TensorLookup.resolve(.init(kind: .gradient, name: "conv1.weight"), model: model, activations: [])
         }
         #expect(throws: InspectionError.self) {
-            try TensorLookup.resolve(.init(kind: .state, name: "conv1.weight", index: [16]), model: model, activations: [])
+            try TensorLookup.resolve(.init(kind: .state, name: "conv1.weight", index: [16]), model: model,
+                                     activations: [])
         }
         do {
             _ = try TensorLookup.resolve(.init(kind: .state, name: "conv1.wieght"), model: model, activations: [])
@@ -107,7 +113,8 @@ import TestSupport
 
 /// Small models and images shared by the inspection tests.
 enum InspectionFixtures {
-    static func model(_ variant: UltimusNet.Variant = .spec, attention: AttentionMode = .sample, seed: UInt64 = 3) -> UltimusNet {
+    static func model(_ variant: UltimusNet.Variant = .spec, attention: AttentionMode = .sample,
+                      seed: UInt64 = 3) -> UltimusNet {
         var g = SeededGenerator(seed: seed)
         return UltimusNet(variant: variant, attention: attention, generator: &g)
     }

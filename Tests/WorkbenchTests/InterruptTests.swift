@@ -15,8 +15,8 @@ import Glibc
 extension TrainingTests {
     @Suite(.serialized, .enabled(if: ReplBinary.path != nil, "ultimus-repl is not built: run `swift build` first"))
     struct InterruptTests {
-        static let setup = ["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu", "layer gap",
-                            "layer linear out=10", "optim adam lr=1e-2"]
+        static let setup = ["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu",
+                            "layer gap", "layer linear out=10", "optim adam lr=1e-2"]
 
         /// A child REPL typed at line by line.
         final class Typist {
@@ -36,7 +36,8 @@ extension TrainingTests {
                 let mark = repl.end
                 repl.send(line + "\r")
                 number += 1
-                #expect(repl.waitFor("[\(number)]> ", after: mark, timeout: timeout), "\(repl.output[mark...].debugDescription)")
+                #expect(repl.waitFor("[\(number)]> ", after: mark, timeout: timeout),
+                        "\(repl.output[mark...].debugDescription)")
                 return String(repl.output[mark...])
             }
 
@@ -50,7 +51,8 @@ extension TrainingTests {
                 let until = Date().addingTimeInterval(delay)
                 while Date() < until { repl.pump(milliseconds: 10) }
                 repl.send("\u{03}")
-                #expect(repl.waitFor("[\(number)]> ", after: mark, timeout: timeout), "\(repl.output[mark...].debugDescription)")
+                #expect(repl.waitFor("[\(number)]> ", after: mark, timeout: timeout),
+                        "\(repl.output[mark...].debugDescription)")
                 repl.pump(milliseconds: 200)
                 return String(repl.output[mark...])
             }
@@ -75,13 +77,17 @@ extension TrainingTests {
 
         static func weights(_ x: Experiment) -> [String: [UInt32]] {
             var out: [String: [UInt32]] = [:]
-            for (key, value) in x.model?.stateDict() ?? StateDict() { out[key] = value.tensor.storage.map(\.bitPattern) }
+            for (key, value) in x.model?.stateDict() ?? StateDict() {
+                out[key] = value.tensor.storage.map(\.bitPattern)
+            }
             return out
         }
 
         static func optimizerState(_ x: Experiment) -> [String: [UInt32]] {
             var out: [String: [UInt32]] = [:]
-            for (key, value) in x.optimizer?.stateTensors() ?? StateDict() { out[key] = value.tensor.storage.map(\.bitPattern) }
+            for (key, value) in x.optimizer?.stateTensors() ?? StateDict() {
+                out[key] = value.tensor.storage.map(\.bitPattern)
+            }
             return out
         }
 
@@ -91,7 +97,8 @@ extension TrainingTests {
             return lines.first { $0.hasPrefix("error:") } ?? "no error: the command completed"
         }
 
-        /// Whether the terminal echoed the Ctrl-C before the command printed `result` (it landed while the command ran).
+        /// Whether the terminal echoed the Ctrl-C before the command printed `result` (it landed while the
+        /// command ran).
         static func landed(_ shown: String, before result: String) -> Bool {
             guard let c = shown.range(of: "^C") else { return false }
             return shown[c.upperBound...].contains(result)
@@ -120,7 +127,8 @@ extension TrainingTests {
 
             let resumed = Self.bench(["load \(folder.path)/int.session"], seed: 77)
             let done = resumed.experiment.globalStep
-            print("train: Ctrl-C after \(String(format: "%.2f", delay)) s stopped at step \(done) of \(total): \(Self.seen(shown))")
+            print("train: Ctrl-C after \(String(format: "%.2f", delay)) s stopped at step \(done) of \(total): "
+                  + Self.seen(shown))
             if done < total {
                 #expect(shown.contains("train (after \(done) of \(total) steps"), "\(shown)")
                 #expect(shown.contains("interrupted"))
@@ -177,8 +185,8 @@ extension TrainingTests {
         /// The network is large (a 10 MB session) so that saving and loading take long enough for
         /// the Ctrl-C to land while they run.
         @Test func saveAndLoadInterruptedAreAllOrNothing() throws {
-            let setup = ["data synthetic n=64 batch=16", "model new", "layer flatten", "layer linear out=256", "layer relu",
-                         "layer linear out=10", "optim adam lr=1e-2"]
+            let setup = ["data synthetic n=64 batch=16", "model new", "layer flatten", "layer linear out=256",
+                         "layer relu", "layer linear out=10", "optim adam lr=1e-2"]
             var g = SeededGenerator(seed: 9)
             let folder = TemporaryFolder()
             defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
@@ -193,7 +201,8 @@ extension TrainingTests {
                 typist.type("save \(folder.path)/ref\(round).session")
                 let delay = 0.05 + Double(g.nextInt(2000)) / 1000
                 let shown = typist.interrupt("save \(path) force=true", after: delay)
-                print("save: Ctrl-C after \(String(format: "%.2f", delay)) s\(Self.landed(shown, before: "saved the session") ? ", while saving" : ""): \(Self.seen(shown))")
+                let saving = Self.landed(shown, before: "saved the session") ? ", while saving" : ""
+                print("save: Ctrl-C after \(String(format: "%.2f", delay)) s\(saving): \(Self.seen(shown))")
                 let now = Self.bench(["load \(path)"], seed: UInt64(round))
                 let new = Self.weights(Self.bench(["load \(folder.path)/ref\(round).session"], seed: 20).experiment)
                 let w = Self.weights(now.experiment)
@@ -205,7 +214,8 @@ extension TrainingTests {
             typist.type("save \(folder.path)/live.session")
             let delay = 0.05 + Double(g.nextInt(2000)) / 1000
             let shown = typist.interrupt("load \(path)", after: delay)
-            print("load: Ctrl-C after \(String(format: "%.2f", delay)) s\(Self.landed(shown, before: "loaded ") ? ", while loading" : ""): \(Self.seen(shown))")
+            let loading = Self.landed(shown, before: "loaded ") ? ", while loading" : ""
+            print("load: Ctrl-C after \(String(format: "%.2f", delay)) s\(loading): \(Self.seen(shown))")
             typist.type("save \(folder.path)/end.session")
             typist.finish()
             let end = Self.weights(Self.bench(["load \(folder.path)/end.session"], seed: 11).experiment)
@@ -227,13 +237,15 @@ extension TrainingTests {
             defer { server.stop() }
             let typist = try Typist(folder: folder.path)
             let data = folder.path + "/data"
-            let shown = typist.interrupt("download cifar10 path=\(data) url=\(server.url("/slow").absoluteString)", after: delay)
+            let shown = typist.interrupt("download cifar10 path=\(data) url=\(server.url("/slow").absoluteString)",
+                                         after: delay)
             typist.type("set seed=3")
             typist.finish()
             print("download: Ctrl-C after \(String(format: "%.2f", delay)) s: \(Self.seen(shown))")
             let lines = shown.split(whereSeparator: \.isNewline)
             #expect(!lines.contains { $0.contains("error:") }, "\(shown.debugDescription)")
-            #expect(lines.filter { $0.contains("interrupted") }.map { String($0) } == ["download (nothing was written) interrupted"],
+            #expect(lines.filter { $0.contains("interrupted") }.map { String($0) }
+                    == ["download (nothing was written) interrupted"],
                     "\(shown.debugDescription)")
             let left = (try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []
             #expect(left.isEmpty, "\(left)")

@@ -41,7 +41,8 @@ extension TrainingTests {
                 let x = Double(i)
                 return 2.3 - 1.5 / (1 + exp(-(x - 30) / 3)) + (x > 45 ? 0.2 * (x - 45) : 0)
             }
-            var r = LRFinderResult(settings: LRFinderSettings(), lrs: lrs, losses: losses, rawLosses: losses, diverged: false)
+            var r = LRFinderResult(settings: LRFinderSettings(), lrs: lrs, losses: losses, rawLosses: losses,
+                                   diverged: false)
             r.suggest()
             #expect(r.steepestIndex == 30)
             #expect(r.minimumIndex == 45)
@@ -51,7 +52,8 @@ extension TrainingTests {
 
         @Test func lrfindRestoresEveryPieceOfState() throws {
             let bench = TrainingBench()
-            #expect(bench.run(TrainingBench.tiny + ["layer dropout p=0.3", "layer linear out=10 name=head", "optim adam lr=1e-3", "train steps=2"]))
+            #expect(bench.run(TrainingBench.tiny + ["layer dropout p=0.3", "layer linear out=10 name=head",
+                                                    "optim adam lr=1e-3", "train steps=2"]))
             let x = bench.experiment
             let state = x.model!.stateDict().map { ($0.key, $0.value.tensor.storage) }
             let optimizerState = x.optimizer!.stateTensors().map { ($0.key, $0.value.tensor.storage) }
@@ -60,8 +62,10 @@ extension TrainingTests {
             let generator = bench.shell.session.generator
             let grads = x.model!.parameters().map { $0.grad?.storage }
             #expect(bench.run(["lrfind start=1e-5 end=1 iters=12"]), "\(bench.console.errors)")
-            #expect(x.model!.stateDict().map { ($0.key, $0.value.tensor.storage) }.elementsEqual(state) { $0.0 == $1.0 && $0.1 == $1.1 })
-            #expect(x.optimizer!.stateTensors().map { ($0.key, $0.value.tensor.storage) }.elementsEqual(optimizerState) { $0.0 == $1.0 && $0.1 == $1.1 })
+            #expect(x.model!.stateDict().map { ($0.key, $0.value.tensor.storage) }
+                .elementsEqual(state) { $0.0 == $1.0 && $0.1 == $1.1 })
+            #expect(x.optimizer!.stateTensors().map { ($0.key, $0.value.tensor.storage) }
+                .elementsEqual(optimizerState) { $0.0 == $1.0 && $0.1 == $1.1 })
             #expect(x.optimizer!.hyperparameters.map(\.1) == hyper)
             #expect(x.data!.trainLoader.state == loader)
             #expect(bench.shell.session.generator == generator)
@@ -72,14 +76,16 @@ extension TrainingTests {
             #expect(x.globalStep == 2)
             // Training afterwards is the same as without the test.
             let twin = TrainingBench()
-            #expect(twin.run(TrainingBench.tiny + ["layer dropout p=0.3", "layer linear out=10 name=head", "optim adam lr=1e-3", "train steps=2", "train steps=2"]))
+            #expect(twin.run(TrainingBench.tiny + ["layer dropout p=0.3", "layer linear out=10 name=head",
+                                                   "optim adam lr=1e-3", "train steps=2", "train steps=2"]))
             #expect(bench.run(["train steps=2"]))
             #expect(bench.experiment.weightDigest == twin.experiment.weightDigest)
         }
 
         @Test func lrfindStopsWhenTheLossDiverges() throws {
             let bench = TrainingBench()
-            #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=0.1", "lrfind start=1e-3 end=1e6 iters=40 diverge=2"]))
+            #expect(bench.run(TrainingBench.tiny + ["optim sgd lr=0.1",
+                                                    "lrfind start=1e-3 end=1e6 iters=40 diverge=2"]))
             let result = try #require(bench.experiment.lrFinder)
             #expect(result.diverged)
             #expect(result.losses.count < 40)

@@ -13,7 +13,8 @@ func flat(_ text: String) -> String {
         let bench = InspectionBench()
         let notation = "per image K, Q, V are rows [1, 8]; S = QᵀK/√8 [8, 8]"
         let columns = "AM's columns do not sum to 1"
-        for text in [bench.run("explain ultimus2 sample=0"), bench.run("summary"), bench.run("help explain")].map(flat) {
+        let outputs = [bench.run("explain ultimus2 sample=0"), bench.run("summary"), bench.run("help explain")]
+        for text in outputs.map(flat) {
             #expect(text.contains(notation), "\(text)")
             #expect(text.contains(columns), "\(text)")
             #expect(!text.contains("q·kᵀ/√h"))

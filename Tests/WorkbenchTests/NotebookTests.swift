@@ -8,7 +8,8 @@ import Testing
 
     private func shell() -> (Shell, CapturingConsole) {
         let console = CapturingConsole()
-        return (Shell(options: ShellOptions(seed: 1, threads: 1, outputDirectory: folder + "/out", console: console)), console)
+        let options = ShellOptions(seed: 1, threads: 1, outputDirectory: folder + "/out", console: console)
+        return (Shell(options: options), console)
     }
 
     @Test func aSessionBecomesANotebookWithItsOutputs() throws {
@@ -23,16 +24,19 @@ import Testing
         #expect(shell.execute(line: "save notebook \(path)") != .ok)
         #expect(shell.execute(line: "save notebook \(folder)/s.json") != .ok)
 
-        let notebook = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        let notebook = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            as! [String: Any]
         try NotebookTests.checkShape(notebook)
         let cells = notebook["cells"] as! [[String: Any]]
         #expect(cells.map { $0["cell_type"] as! String } == ["markdown", "code", "code", "code", "code", "markdown"])
         #expect(cells[0]["source"] as? [String] == ["Shapes\n", "a first look"])
         #expect(cells[1]["source"] as? [String] == ["data synthetic n=32 batch=16"])
-        let images = cells.flatMap { $0["outputs"] as? [[String: Any]] ?? [] }.filter { $0["output_type"] as? String == "display_data" }
+        let images = cells.flatMap { $0["outputs"] as? [[String: Any]] ?? [] }
+            .filter { $0["output_type"] as? String == "display_data" }
         let png = (images.first?["data"] as? [String: Any])?["image/png"] as? String
         #expect(png.flatMap { Data(base64Encoded: $0) }?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
-        #expect(((images.last?["data"] as? [String: Any])?["image/svg+xml"] as? [String])?.joined().contains("<svg") == true)
+        let svg = (images.last?["data"] as? [String: Any])?["image/svg+xml"] as? [String]
+        #expect(svg?.joined().contains("<svg") == true)
         let text = (cells[1]["outputs"] as? [[String: Any]])?.first?["text"] as? [String]
         #expect(text?.joined().contains("synthetic shapes") == true)
         try NotebookTests.validateWithNbformat(path)
@@ -78,7 +82,8 @@ import Testing
     static func validateWithNbformat(_ path: String) throws {
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", path]
+        python.arguments = ["python3", "-c",
+                            "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", path]
         let errors = Pipe()
         python.standardError = errors
         python.standardOutput = FileHandle.nullDevice

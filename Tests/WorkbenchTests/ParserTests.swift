@@ -70,7 +70,8 @@ import Testing
     }
 
     @Test func caretRendersUnderTheColumn() {
-        let d = Diagnostic("bad", at: SourceRange(line: 4, start: 6, end: 11), in: "train epoch=3", suggestion: "did you mean 'epochs'?")
+        let d = Diagnostic("bad", at: SourceRange(line: 4, start: 6, end: 11), in: "train epoch=3",
+                           suggestion: "did you mean 'epochs'?")
         #expect(d.rendered(file: "s.ult") == """
             s.ult:4: error: bad; did you mean 'epochs'?
               train epoch=3

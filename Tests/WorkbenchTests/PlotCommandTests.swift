@@ -48,8 +48,8 @@ import Testing
         let text = bench.run("show images n=7 split=test")
         #expect(text.contains("7 images"))
         let png = try PNGCodec.read(path: bench.folder.path + "/out/images-test.png")
-        let expected = ImageGrid.compose(Array(repeating: ImageTile(image: RGBImage(width: 32, height: 32), caption: ["x"]), count: 7),
-                                         columns: 10, scale: 3, title: "t")
+        let tile = ImageTile(image: RGBImage(width: 32, height: 32), caption: ["x"])
+        let expected = ImageGrid.compose(Array(repeating: tile, count: 7), columns: 10, scale: 3, title: "t")
         #expect(png.width == expected.width && png.height == expected.height)
         bench.run("show images n=4 augmented=true")
         #expect(FileManager.default.fileExists(atPath: bench.folder.path + "/out/images-train.png")

@@ -7,7 +7,8 @@ import Testing
     @Test func aHugeLinePrintsOneScreenOfError() {
         let line = "trian " + String(repeating: "x", count: 1_000_000)
         let console = CapturingConsole()
-        let shell = Shell(options: ShellOptions(seed: 1, outputDirectory: NSTemporaryDirectory() + "printed-\(UUID())", console: console))
+        let shell = Shell(options: ShellOptions(seed: 1, outputDirectory: NSTemporaryDirectory() + "printed-\(UUID())",
+                                                console: console))
         guard case .failed(let message) = shell.execute(line: line) else {
             Issue.record("the line must fail")
             return

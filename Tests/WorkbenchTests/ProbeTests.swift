@@ -29,7 +29,8 @@ import Testing
         #expect(bench.run("attention ultimus1 sample=2").contains("probe 2 (mine.png)"))
         #expect(bench.fail("attention ultimus1 sample=3").contains("there are 3 probes"))
         bench.run("set probes=classes")
-        #expect(bench.experiment.probeIndices(data) == Experiment.defaultProbes(labels: data.splits.test.labels, classes: 10))
+        #expect(bench.experiment.probeIndices(data)
+                == Experiment.defaultProbes(labels: data.splits.test.labels, classes: 10))
         #expect(bench.fail("set probes=999").contains("not a test image"))
     }
 

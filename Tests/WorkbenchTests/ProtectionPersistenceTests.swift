@@ -64,7 +64,8 @@ import Testing
             ("no-best", try Hostile.editRecord(bytes) { $0["best"] = nil }, "without kept best weights"),
             ("no-stop", try Hostile.editRecord(bytes) { $0["rollback"] = nil }, "without a guard stop"),
             ("best-shape", try Hostile.editEntry(bytes, ".bias") { $0["shape"] = [2, 5] }, "does not fit the model"),
-            ("state-type", try Hostile.editEntry(bytes, SessionFile.rollbackTensor) { $0["dtype"] = "I8" }, "rollback.state"),
+            ("state-type", try Hostile.editEntry(bytes, SessionFile.rollbackTensor) { $0["dtype"] = "I8" },
+             "rollback.state"),
         ]
         let loader = ExplorationBench(setup: false)
         for (name, data, problem) in cases {

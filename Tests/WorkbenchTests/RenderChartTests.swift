@@ -9,10 +9,13 @@ import Testing
 @Suite struct RenderChartTests {
     static func lrChart() -> Chart {
         let lrs = (0..<100).map { 1e-7 * pow(10, Double($0) * 8 / 99) }
-        let loss = lrs.map { lr in 2.3 - 0.8 / (1 + exp(-(log10(lr) + 3.5) * 2)) + (lr > 0.3 ? (log10(lr) + 0.5) * 3 : 0) }
+        let loss = lrs.map { lr in
+            2.3 - 0.8 / (1 + exp(-(log10(lr) + 3.5) * 2)) + (lr > 0.3 ? (log10(lr) + 0.5) * 3 : 0)
+        }
         return Chart(title: "LR range test", xLabel: "learning rate", yLabel: "loss",
                      series: [ChartSeries(name: "smoothed loss", x: lrs, y: loss)],
-                     markers: [ChartMarker(x: 3.2e-4, label: "steepest 3.2e-4"), ChartMarker(x: 1e-2, label: "min/10 1e-2")],
+                     markers: [ChartMarker(x: 3.2e-4, label: "steepest 3.2e-4"),
+                               ChartMarker(x: 1e-2, label: "min/10 1e-2")],
                      logX: true)
     }
 
@@ -22,8 +25,10 @@ import Testing
         return [
             Chart(title: "Training loss", xLabel: "epoch", series: [ChartSeries(name: "train", y: tl)]),
             Chart(title: "Test loss", xLabel: "epoch", series: [ChartSeries(name: "test", y: vl)]),
-            Chart(title: "Training accuracy", xLabel: "epoch", series: [ChartSeries(name: "train", y: tl.map { 100 - 30 * $0 })], yRange: 0...100),
-            Chart(title: "Test accuracy", xLabel: "epoch", series: [ChartSeries(name: "test", y: vl.map { 100 - 32 * $0 })], yRange: 0...100),
+            Chart(title: "Training accuracy", xLabel: "epoch",
+                  series: [ChartSeries(name: "train", y: tl.map { 100 - 30 * $0 })], yRange: 0...100),
+            Chart(title: "Test accuracy", xLabel: "epoch",
+                  series: [ChartSeries(name: "test", y: vl.map { 100 - 32 * $0 })], yRange: 0...100),
         ]
     }
 
@@ -97,7 +102,8 @@ import Testing
         #expect(root.name == "svg")
         #expect(try xml.nodes(forXPath: "/*/@width").first?.stringValue == "640")
         let texts = try xml.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
-        for expected in ["LR range test", "learning rate", "loss", "1e-7", "1e-3", "10", "smoothed loss", "steepest 3.2e-4", "min/10 1e-2"] {
+        for expected in ["LR range test", "learning rate", "loss", "1e-7", "1e-3", "10", "smoothed loss",
+                         "steepest 3.2e-4", "min/10 1e-2"] {
             #expect(texts.contains(expected), "missing text \(expected)")
         }
         #expect(try xml.nodes(forXPath: "//*[local-name()='polyline']").count == 1)

@@ -17,7 +17,8 @@ import Testing
             Chart(series: [ChartSeries(name: "exploding", y: [2.3, 2.1, 1e30, .infinity])]),
             Chart(series: [ChartSeries(name: "clipped", y: [-50, 50, 150])], yRange: 0...100),
             Chart(series: [ChartSeries(name: "log", x: [0, -1, 1e-3], y: [1, 2, 3])], logX: true),
-            Chart(series: [ChartSeries(name: "tiny", x: [0, .leastNonzeroMagnitude * 2024], y: [0, .leastNonzeroMagnitude])]),
+            Chart(series: [ChartSeries(name: "tiny", x: [0, .leastNonzeroMagnitude * 2024],
+                                       y: [0, .leastNonzeroMagnitude])]),
         ]
         for chart in charts {
             for style in [RenderStyle(width: 40), RenderStyle.plain] {

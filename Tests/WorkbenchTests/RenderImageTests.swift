@@ -32,7 +32,9 @@ import Testing
     }
 
     @Test func grid_HasExpectedSizeAndPlacesImagesAndCaptions() throws {
-        let tiles = (0..<7).map { _ in ImageTile(image: Self.card(), caption: ["cat", "dog 0.83"], captionColor: RGB(200, 0, 0)) }
+        let tiles = (0..<7).map { _ in
+            ImageTile(image: Self.card(), caption: ["cat", "dog 0.83"], captionColor: RGB(200, 0, 0))
+        }
         let grid = ImageGrid.compose(tiles, columns: 4, scale: 3, padding: 8, title: "Misclassified")
         let captionH: Int = 2 * BitmapFont.lineHeight + 2
         let titleH: Int = 2 * BitmapFont.lineHeight + 4
@@ -79,7 +81,9 @@ import Testing
         let heat = CAMOverlay.heatmap(normalized, width: 8, height: 8, to: 32, 32)
         // cam = 0.5·heat/255 + 0.5·img/255, divided by its maximum over all pixels and channels.
         var cam = [Double]()
-        for i in image.pixels.indices { cam.append(0.5 * Double(heat.pixels[i]) / 255 + 0.5 * Double(image.pixels[i]) / 255) }
+        for i in image.pixels.indices {
+            cam.append(0.5 * Double(heat.pixels[i]) / 255 + 0.5 * Double(image.pixels[i]) / 255)
+        }
         let peak = cam.max()!
         for i in [0, 1, 2, 3 * 32 * 3 + 17 * 3, 1000, 3071] {
             #expect(overlay.pixels[i] == UInt8(255 * cam[i] / peak))

@@ -10,7 +10,8 @@ import Testing
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tiles = (0..<20).map { k in
-            ImageTile(image: RenderImageTests.card(), caption: ["true cat", "pred dog 0.\(50 + k)"], captionColor: RGB(200, 0, 0))
+            ImageTile(image: RenderImageTests.card(), caption: ["true cat", "pred dog 0.\(50 + k)"],
+                      captionColor: RGB(200, 0, 0))
         }
         let path = dir + "/misclassified.png"
         let canvas = try ImageGrid.writePNG(tiles, to: path, columns: 5, title: "Misclassified")
@@ -27,7 +28,8 @@ import Testing
         var mask = [Float](repeating: 0, count: 32 * 32)
         for i in mask.indices { mask[i] = Float(i % 32) / 31 }
         let tiles = (0..<2).flatMap { _ in
-            CAMOverlay.tiles(image: RenderImageTests.card(), mask: mask, maskWidth: 32, maskHeight: 32, caption: ["true cat", "pred dog"])
+            CAMOverlay.tiles(image: RenderImageTests.card(), mask: mask, maskWidth: 32, maskHeight: 32,
+                             caption: ["true cat", "pred dog"])
         }
         let cam = try ImageGrid.writePNG(tiles, to: dir + "/gradcam.png", columns: 3)
         let camBack = try RGBImage.readPNG(path: dir + "/gradcam.png")

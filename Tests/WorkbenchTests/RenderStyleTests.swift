@@ -6,12 +6,14 @@ import Testing
 @Suite struct RenderStyleTests {
     @Test func detect_FollowsNoColorTermLocaleAndColumns() {
         let utf8 = ["LANG": "en_US.UTF-8", "TERM": "xterm-256color"]
-        #expect(RenderStyle.detect(environment: utf8, isTerminal: true, columns: 120) == RenderStyle(color: true, unicode: true, width: 120))
+        #expect(RenderStyle.detect(environment: utf8, isTerminal: true, columns: 120)
+                == RenderStyle(color: true, unicode: true, width: 120))
         #expect(RenderStyle.detect(environment: utf8, isTerminal: false).color == false)
         #expect(RenderStyle.detect(environment: utf8.merging(["NO_COLOR": ""]) { $1 }, isTerminal: true).color == false)
         #expect(RenderStyle.detect(environment: ["TERM": "dumb", "LANG": "C.utf8"], isTerminal: true).color == false)
         #expect(RenderStyle.detect(environment: ["LANG": "C"], isTerminal: true).unicode == false)
-        #expect(RenderStyle.detect(environment: ["LC_ALL": "POSIX", "LANG": "en_US.UTF-8"], isTerminal: true).unicode == false)
+        #expect(RenderStyle.detect(environment: ["LC_ALL": "POSIX", "LANG": "en_US.UTF-8"], isTerminal: true).unicode
+                == false)
         #expect(RenderStyle.detect(environment: ["COLUMNS": "100"], isTerminal: true).width == 100)
         #expect(RenderStyle.detect(environment: [:], isTerminal: true).width == 80)
         #expect(RenderStyle(width: 3).width == 20)

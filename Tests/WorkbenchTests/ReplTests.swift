@@ -10,10 +10,13 @@ enum ReplBinary {
     static let path: String? = {
         var candidates: [String] = []
         // `make check-release` points the tests at the release build.
-        if let chosen = ProcessInfo.processInfo.environment["ULTIMUS_REPL"], !chosen.isEmpty { candidates.append(chosen) }
+        if let chosen = ProcessInfo.processInfo.environment["ULTIMUS_REPL"], !chosen.isEmpty {
+            candidates.append(chosen)
+        }
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("ultimus-repl").path)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug/ultimus-repl").path)
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
@@ -51,7 +54,8 @@ final class PseudoTerminalSession {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(0x80 /* POSIX_SPAWN_SETSID */ | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(&attributes,
+                                 Int16(0x80 /* POSIX_SPAWN_SETSID */ | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
@@ -59,7 +63,8 @@ final class PseudoTerminalSession {
         sigfillset(&defaults)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-        let variables = ["HOME=\(home)", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"] + (environment ?? ["TERM=xterm", "NO_COLOR=1"])
+        let variables = ["HOME=\(home)", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"]
+            + (environment ?? ["TERM=xterm", "NO_COLOR=1"])
         let env: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
         defer { (argv + env).forEach { free($0) } }
         var child: pid_t = 0
@@ -127,7 +132,9 @@ final class PseudoTerminalSession {
 }
 
 /// Runs the binary with pipes (not a terminal).
-func runPiped(_ arguments: [String], input: String, directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runPiped(_ arguments: [String], input: String, directory: String, environment: [String: String] = [:]) throws
+    -> (status: Int32, stdout: String, stderr: String)
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(ReplBinary.path))
     process.arguments = arguments
@@ -157,7 +164,8 @@ struct ReplTests {
         let mark = repl.end
         repl.send("set sed=3\r")
         #expect(repl.waitFor("error:", after: mark), "\(repl.output.debugDescription)")
-        #expect(repl.output[mark...].contains("\n         ^~~\r\nerror: 'set' has no argument 'sed'; did you mean 'seed'?"))
+        #expect(repl.output[mark...].contains(
+            "\n         ^~~\r\nerror: 'set' has no argument 'sed'; did you mean 'seed'?"))
         #expect(repl.waitFor("[2]> ", after: mark), "\(repl.output.debugDescription)")
         repl.sendEndOfInput()
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
@@ -284,7 +292,8 @@ struct ReplTests {
         #expect(repl.waitFor("[4]> ", after: mark), "\(repl.output.debugDescription)")
         mark = repl.end
         repl.send("history\r")
-        #expect(repl.waitFor("1  set seed=6\r\n3  set seed=77\r\n[5]> ", after: mark), "\(repl.output.debugDescription)")
+        #expect(repl.waitFor("1  set seed=6\r\n3  set seed=77\r\n[5]> ", after: mark),
+                "\(repl.output.debugDescription)")
         repl.sendEndOfInput()
         #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
     }
@@ -293,7 +302,8 @@ struct ReplTests {
     /// keeps an end-of-file mark, which libedit read at the next prompt as a NUL and then inserted the
     /// next Ctrl-D as a literal `\u{04}`, so `history` became unknown): Ctrl-D at the next prompt quits.
     @Test func ctrlDTypedDuringTrainLeavesTheNextPromptClean() throws {
-        let repl = try PseudoTerminalSession(arguments: ["--threads", "1", "--out", folder.path + "/out"], home: folder.path)
+        let repl = try PseudoTerminalSession(arguments: ["--threads", "1", "--out", folder.path + "/out"],
+                                             home: folder.path)
         #expect(repl.waitFor("[1]> "), "\(repl.output.debugDescription)")
         repl.send("data synthetic n=256 batch=4\r")
         #expect(repl.waitFor("[2]> "), "\(repl.output.debugDescription)")
@@ -338,9 +348,11 @@ struct ReplTests {
     /// Bare file names are relative to the current folder, as in any shell (there is no folder
     /// part to create).
     @Test func writingCommandsTakeBareFileNames() throws {
-        let lines = ["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "export torch train.py", "export weights w.safetensors",
-                     "save s.session", "sched onecycle max_lr=4e-3 epochs=1", "plot schedule to=schedule.svg", "attention ultimus1 to=am.svg"]
-        let result = try runPiped(["--out", folder.path + "/out"], input: lines.joined(separator: "\n") + "\n", directory: folder.path)
+        let lines = ["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "export torch train.py",
+                     "export weights w.safetensors", "save s.session", "sched onecycle max_lr=4e-3 epochs=1",
+                     "plot schedule to=schedule.svg", "attention ultimus1 to=am.svg"]
+        let result = try runPiped(["--out", folder.path + "/out"], input: lines.joined(separator: "\n") + "\n",
+                                  directory: folder.path)
         #expect(result.status == 0, "\(result.stderr)")
         for name in ["train.py", "train.safetensors", "w.safetensors", "s.session", "schedule.svg", "am.svg"] {
             #expect(FileManager.default.fileExists(atPath: folder.path + "/" + name), "\(name)")

@@ -14,8 +14,8 @@ import Testing
         let dir = bench.folder.path + "/report"
         bench.run("report \(dir)")
         let md = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
-        for section in ["## Model summary", "## Training log", "## Training details", "## Loss and accuracy", "## LR finder",
-                        "## LR history", "## Misclassified images"] {
+        for section in ["## Model summary", "## Training log", "## Training details", "## Loss and accuracy",
+                        "## LR finder", "## LR history", "## Misclassified images"] {
             #expect(md.contains(section), "missing \(section)")
         }
         #expect(md.contains("EPOCH = 1 | LR = "))
@@ -52,7 +52,8 @@ import Testing
         #expect(text.contains("probability"))
         #expect(text.contains("ultimus4"))
         #expect(bench.fail("predict \(bench.folder.path)/none.png").contains("no image"))
-        #expect(bench.fail("predict \(bench.folder.path)").contains("is a folder, not an image; give a PNG or JPEG file"))
+        #expect(bench.fail("predict \(bench.folder.path)")
+            .contains("is a folder, not an image; give a PNG or JPEG file"))
         #expect(bench.fail("report \(path)").contains("is a file, not a folder; give a folder for the report"))
         let bad = bench.folder.file("bad.png", "not an image")
         #expect(bench.fail("predict \(bad)").contains("cannot read"))

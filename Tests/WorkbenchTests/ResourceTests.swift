@@ -26,11 +26,12 @@ extension TrainingTests {
             let folder = TemporaryFolder()
             defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let rounds = 12, stepsPerRound = 30
-            var script = ["set autosave=off", "data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu",
-                          "layer gap", "layer linear out=10", "optim adam lr=1e-3"]
+            var script = ["set autosave=off", "data synthetic n=64 batch=16", "model new", "layer conv out=4",
+                          "layer bn", "layer relu", "layer gap", "layer linear out=10", "optim adam lr=1e-3"]
             script += Array(repeating: "train steps=\(stepsPerRound)", count: rounds)
             script += ["eval"]
-            try script.joined(separator: "\n").write(toFile: folder.path + "/long.ult", atomically: true, encoding: .utf8)
+            try script.joined(separator: "\n").write(toFile: folder.path + "/long.ult", atomically: true,
+                                                     encoding: .utf8)
 
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try #require(ReplBinary.path))
@@ -42,7 +43,9 @@ extension TrainingTests {
             process.standardError = stdout
             // Reads the output as it comes so the child never blocks on a full pipe.
             let lines = LockedText()
-            stdout.fileHandleForReading.readabilityHandler = { handle in lines.append(String(decoding: handle.availableData, as: UTF8.self)) }
+            stdout.fileHandleForReading.readabilityHandler = { handle in
+                lines.append(String(decoding: handle.availableData, as: UTF8.self))
+            }
             try process.run()
             var samples: [Int] = []
             let deadline = Date().addingTimeInterval(600)
@@ -60,16 +63,21 @@ extension TrainingTests {
             try #require(n >= 8, "too few samples: \(n)")
             let early = samples[n / 4..<n / 2], late = samples[3 * n / 4..<n]
             let growth = late.max()! - early.max()!
-            print("resident memory: early peak \(early.max()! >> 20) MB, late peak \(late.max()! >> 20) MB over \(rounds * stepsPerRound) steps (\(n) samples)")
-            #expect(growth < 8 << 20, "resident memory grew by \(growth >> 20) MB over the second half of \(rounds * stepsPerRound) steps")
+            print("resident memory: early peak \(early.max()! >> 20) MB, late peak \(late.max()! >> 20) MB "
+                  + "over \(rounds * stepsPerRound) steps (\(n) samples)")
+            let steps = rounds * stepsPerRound
+            #expect(growth < 8 << 20,
+                    "resident memory grew by \(growth >> 20) MB over the second half of \(steps) steps")
         }
 
         @Test func savesExportsAndAutosavesLeaveNoTemporaryFiles() throws {
             let bench = TrainingBench()
             bench.experiment.autosavePath = "autosave.ult-session"
-            try FileManager.default.createDirectory(atPath: bench.folder + "/out/taken.session", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: bench.folder + "/out/taken.session",
+                                                    withIntermediateDirectories: true)
             #expect(bench.run(TrainingBench.tiny + ["train epochs=2", "save \(bench.folder)/out/a.session",
-                                                     "export weights \(bench.folder)/out/w.safetensors", "save \(bench.folder)/b.session"]))
+                                                     "export weights \(bench.folder)/out/w.safetensors",
+                                                     "save \(bench.folder)/b.session"]))
             // A save whose rename fails (the name is a folder) must clean up after itself.
             guard case .failed(let message) = bench.run("save \(bench.folder)/out/taken.session force=true") else {
                 Issue.record("saving onto a folder must fail")
@@ -92,8 +100,10 @@ extension TrainingTests {
             defer { withExtendedLifetime(folder) {} }  // kept until the child is done with it
             let temporary = folder.path + "/tmp", out = folder.path + "/out"
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-            let script = ["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "optim adam lr=1e-3", "train steps=1", "save \(out)/s.session", "save \(out)/s.session force=true",
-                          "save script \(out)/s.ult", "export weights \(out)/w.safetensors", "export torch \(out)/train.py",
+            let script = ["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "optim adam lr=1e-3",
+                          "train steps=1", "save \(out)/s.session", "save \(out)/s.session force=true",
+                          "save script \(out)/s.ult", "export weights \(out)/w.safetensors",
+                          "export torch \(out)/train.py",
                           "plot loss to=\(out)/loss.svg", "report \(out)/report", "load \(out)/s.session"]
             let result = try runPiped(["--threads", "1", "--out", out], input: script.joined(separator: "\n") + "\n",
                                       directory: folder.path, environment: ["TMPDIR": temporary])
@@ -130,7 +140,8 @@ extension TrainingTests {
             #expect(repl.waitFor("[3]> "), "\(repl.output.debugDescription)")
             repl.sendEndOfInput()
             #expect(repl.exitStatus() == 0, "\(repl.output.debugDescription)")
-            #expect(repl.output.components(separatedBy: "history not saved").count == 2, "\(repl.output.debugDescription)")
+            #expect(repl.output.components(separatedBy: "history not saved").count == 2,
+                    "\(repl.output.debugDescription)")
             #expect(!FileManager.default.fileExists(atPath: home + "/.ultimus_history"))
         }
     }

@@ -18,11 +18,15 @@ extension TrainingTests {
                 let words = line.split(separator: " ").map(String.init)
                 guard let first = words.first, !first.hasPrefix("#") else { out.append(line); continue }
                 let key = words.count > 1 ? "\(first) \(words[1])" : first
-                if shell.handlers[key] == nil, shell.handlers[first] == nil { out.append("# (not in this build) " + line); continue }
+                if shell.handlers[key] == nil, shell.handlers[first] == nil {
+                    out.append("# (not in this build) " + line)
+                    continue
+                }
                 switch first {
                 case "data": out.append("data synthetic n=20 batch=5")
                 case "lrfind": out.append("lrfind iters=12")
-                case "save" where words.count > 1 && words[1] != "script": out.append("save \(folder)/\(words[1]) force=true")
+                case "save" where words.count > 1 && words[1] != "script":
+                    out.append("save \(folder)/\(words[1]) force=true")
                 case "summary": out.append(line)
                 default:
                     out.append(words.map { $0.hasPrefix("epochs=") ? "epochs=1" : $0 }.joined(separator: " "))
@@ -34,7 +38,8 @@ extension TrainingTests {
         func run(_ name: String) throws -> (Int32, TrainingBench) {
             let bench = TrainingBench()
             let script = bench.folder + "/" + name
-            try Self.shrunk(name, shell: bench.shell, folder: bench.folder).write(toFile: script, atomically: true, encoding: .utf8)
+            try Self.shrunk(name, shell: bench.shell, folder: bench.folder)
+                .write(toFile: script, atomically: true, encoding: .utf8)
             let code = bench.shell.runScript(path: script, stopOnError: true)
             return (code, bench)
         }

@@ -12,7 +12,9 @@ extension TrainingTests {
         /// Bitwise values of every parameter and buffer.
         static func weights(_ bench: TrainingBench) -> [String: [UInt32]] {
             var out: [String: [UInt32]] = [:]
-            for (key, value) in bench.experiment.model!.stateDict() { out[key] = value.tensor.storage.map(\.bitPattern) }
+            for (key, value) in bench.experiment.model!.stateDict() {
+                out[key] = value.tensor.storage.map(\.bitPattern)
+            }
             return out
         }
 
@@ -40,7 +42,8 @@ extension TrainingTests {
             #expect(b.experiment.scheduleStep == a.experiment.scheduleStep)
             #expect(b.experiment.history.epochs.map(\.epoch) == a.experiment.history.epochs.map(\.epoch))
             #expect(b.experiment.history.steps.map(\.loss) == a.experiment.history.steps.map(\.loss))
-            #expect(b.shell.session.commandLog.map(\.text).prefix(9) == a.shell.session.commandLog.map(\.text).prefix(9))
+            #expect(b.shell.session.commandLog.map(\.text).prefix(9)
+                    == a.shell.session.commandLog.map(\.text).prefix(9))
         }
 
         @Test func aLoadedSessionCountsItsEpochsBeforeItsDataIsReadAgain() {
@@ -60,8 +63,9 @@ extension TrainingTests {
         @Test func interventionsAreSavedAndLoaded() throws {
             let a = TrainingBench(seed: 2)
             let path = a.folder + "/intervened.session"
-            #expect(a.run(["data synthetic n=32 batch=16", "model ultimus variant=bnrelu", "intervene ultimus3 mode=zero_row row=2",
-                           "intervene ultimus1 mode=bypass", "eval", "save \(path)"]))
+            #expect(a.run(["data synthetic n=32 batch=16", "model ultimus variant=bnrelu",
+                           "intervene ultimus3 mode=zero_row row=2", "intervene ultimus1 mode=bypass", "eval",
+                           "save \(path)"]))
             let b = TrainingBench(seed: 9)
             #expect(b.run(["load \(path)", "eval"]))
             let net = try #require(b.experiment.model as? UltimusNet)
@@ -76,8 +80,10 @@ extension TrainingTests {
         @Test func amsgradIsOnByRequestAndResumesBitIdentically() {
             let a = TrainingBench(seed: 4)
             let path = a.folder + "/ams.session"
-            #expect(a.run(TrainingBench.tiny + ["optim adamw lr=1e-2 amsgrad=true", "train steps=3", "save \(path)", "train steps=4"]))
-            #expect(a.console.output.contains("AdamW(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=True)"))
+            #expect(a.run(TrainingBench.tiny + ["optim adamw lr=1e-2 amsgrad=true", "train steps=3", "save \(path)",
+                                                "train steps=4"]))
+            #expect(a.console.output.contains(
+                "AdamW(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=True)"))
             #expect(a.experiment.optimizer?.stateTensors().keys.contains { $0.hasSuffix("max_exp_avg_sq") } == true)
             let b = TrainingBench(seed: 5)
             #expect(b.run(["load \(path)", "train steps=4"]))
@@ -90,9 +96,9 @@ extension TrainingTests {
         @Test func dropoutGeneratorsAndBatchNormBuffersRoundTrip() {
             let a = TrainingBench(seed: 5)
             let path = a.folder + "/drop.session"
-            #expect(a.run(["data synthetic n=64 batch=16 augment=flip,crop", "model new", "layer conv out=4", "layer bn", "layer relu",
-                           "layer dropout p=0.3", "layer gap", "layer linear out=10", "optim sgd lr=0.1 momentum=0.9",
-                           "train steps=5", "save \(path)", "train steps=6"]))
+            #expect(a.run(["data synthetic n=64 batch=16 augment=flip,crop", "model new", "layer conv out=4",
+                           "layer bn", "layer relu", "layer dropout p=0.3", "layer gap", "layer linear out=10",
+                           "optim sgd lr=0.1 momentum=0.9", "train steps=5", "save \(path)", "train steps=6"]))
             let b = TrainingBench(seed: 6)
             #expect(b.run(["load \(path)", "train steps=6"]))
             #expect(Self.weights(b) == Self.weights(a))
@@ -164,7 +170,10 @@ extension TrainingTests {
             #expect(Self.weights(b) == Self.weights(a))
             #expect(b.run(["model new", "layer conv out=5", "layer gap", "layer linear out=10"]))
             let before = Self.weights(b)
-            guard case .failed(let message) = b.run("import weights \(path)") else { Issue.record("a mis-shaped import must fail"); return }
+            guard case .failed(let message) = b.run("import weights \(path)") else {
+                Issue.record("a mis-shaped import must fail")
+                return
+            }
             #expect(message.contains("conv1.weight"))
             #expect(Self.weights(b) == before)
         }
@@ -186,9 +195,13 @@ extension TrainingTests {
             let json = try SessionFile.encoder().encode(record)
             let file = try SafeTensors.read(path: path)
             let tampered = a.folder + "/t.session"
-            try SafeTensors.write(file.entries, metadata: [SessionFile.metadataKey: String(decoding: json, as: UTF8.self)], to: tampered)
+            let metadata = [SessionFile.metadataKey: String(decoding: json, as: UTF8.self)]
+            try SafeTensors.write(file.entries, metadata: metadata, to: tampered)
             let c = TrainingBench(seed: 4)
-            guard case .failed(let message) = c.run("replay \(tampered)") else { Issue.record("a differing replay must fail"); return }
+            guard case .failed(let message) = c.run("replay \(tampered)") else {
+                Issue.record("a differing replay must fail")
+                return
+            }
             #expect(message.contains("command \(evalNumber)"))
             #expect(c.console.output.contains("saved:"))
             #expect(c.console.output.contains("9.9999"))
@@ -203,8 +216,12 @@ extension TrainingTests {
             #expect(a.run(["fork \(n)"]))
             #expect(a.experiment.weightDigest == afterTwo)
             #expect(a.experiment.globalStep == 2)
-            guard case .failed(let message) = a.run("fork 999") else { Issue.record("fork past the log must fail"); return }
-            #expect(message.hasSuffix("pick one that 'history' lists (\(a.shell.session.commandLog.first!.number) to \(a.shell.session.commandLog.last!.number))"))
+            guard case .failed(let message) = a.run("fork 999") else {
+                Issue.record("fork past the log must fail")
+                return
+            }
+            let log = a.shell.session.commandLog
+            #expect(message.hasSuffix("pick one that 'history' lists (\(log.first!.number) to \(log.last!.number))"))
             let b = TrainingBench(seed: 8)
             #expect(b.run(["set seed=3"]))
             guard case .failed(let only) = b.run("fork 5") else { Issue.record("fork past the log must fail"); return }
@@ -224,7 +241,10 @@ extension TrainingTests.SessionFileTests {
         #expect(FileManager.default.fileExists(atPath: bench.folder + "/out/mine.ult-session"))
         #expect(bench.run(["set autosave=off", "train epochs=1"]))
         #expect(bench.console.output.contains("autosave=off"))
-        guard case .failed = bench.run("set autosave=\(bench.folder)") else { Issue.record("a folder is not an autosave file"); return }
+        guard case .failed = bench.run("set autosave=\(bench.folder)") else {
+            Issue.record("a folder is not an autosave file")
+            return
+        }
         #expect(bench.experiment.autosavePath == nil)
     }
 }

@@ -17,7 +17,8 @@ extension TrainingTests {
         let json = try #require(metadata[SessionFile.metadataKey])
         var record = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         try edit(&record)
-        metadata[SessionFile.metadataKey] = String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self)
+        metadata[SessionFile.metadataKey] = String(decoding: try JSONSerialization.data(withJSONObject: record),
+                                                   as: UTF8.self)
         // As a file saved before checksums: loaded unverified, every field still validated.
         metadata[SessionChecksums.metadataKey] = nil
         header["__metadata__"] = metadata
@@ -35,6 +36,19 @@ extension TrainingTests {
             set(&list[i], Array(path.dropFirst(2)), value)
             record[key] = list
         }
+    }
+
+    /// A refused field's text reaches the terminal with its control characters as escapes (an escape
+    /// sequence in the autosave name cleared the screen in the error naming it).
+    @Test func controlCharactersInARefusedFieldArePrintedAsEscapes() throws {
+        let f = try Fixture()
+        let path = try f.write(try Self.editRecord(f.bytes) { $0["autosave"] = "\u{1b}[2J\n\0" }, "escape.session")
+        guard case .failed(let message) = f.bench.run("load \(path)") else {
+            Issue.record("an autosave name with control characters must be refused")
+            return
+        }
+        #expect(message.contains("'\\u{1b}[2J\\u{a}\\u{0}'"), "\(message.debugDescription)")
+        #expect(!f.bench.console.transcript.contains("\u{1b}"), "\(f.bench.console.transcript.debugDescription)")
     }
 
     @Test func autosavePathsFromAFileMustStayInsideTheOutputFolder() throws {
@@ -77,9 +91,10 @@ extension TrainingTests {
                                           "stepsPerEpoch": 4, "baseLR": 0.01]
                 }
                 if c.path[0] == "history" {
-                    record["history"] = ["steps": [["step": 1, "epoch": 1, "loss": 1, "lr": 0.1, "beta1": 0.9, "accuracy": 1]],
-                                         "epochs": [["epoch": 1, "trainLoss": 1, "trainAccuracy": 1, "batches": 1, "batchesPerEpoch": 4,
-                                                     "lastStep": 1, "complete": false, "seconds": 1]]]
+                    let step: [String: Any] = ["step": 1, "epoch": 1, "loss": 1, "lr": 0.1, "beta1": 0.9, "accuracy": 1]
+                    let epoch: [String: Any] = ["epoch": 1, "trainLoss": 1, "trainAccuracy": 1, "batches": 1,
+                                                "batchesPerEpoch": 4, "lastStep": 1, "complete": false, "seconds": 1]
+                    record["history"] = ["steps": [step], "epochs": [epoch]]
                 }
                 Self.set(&record, c.path, c.value)
             }
@@ -102,7 +117,8 @@ extension TrainingTests {
         let dir = f.folder
         try "train steps=1\n".write(toFile: dir + "/payload.ult", atomically: true, encoding: .utf8)
         let hostile = ["save\t\(dir)/w1.session", "export\tweights \(dir)/w2.safetensors", "save script \(dir)/w3.ult",
-                       "set out=/", "set autosave=\(dir)/w4.session", "run \(dir)/payload.ult", "replay\t\(dir)/self.session",
+                       "set out=/", "set autosave=\(dir)/w4.session", "run \(dir)/payload.ult",
+                       "replay\t\(dir)/self.session",
                        "plot loss to=\(dir)/w5.svg", "download path=\(dir)/w6 url=http://127.0.0.1:9/x"]
         let bytes = try Self.editRecord(f.bytes) { record in
             var log = try #require(record["commandLog"] as? [[String: Any]])
@@ -157,8 +173,8 @@ extension TrainingTests {
     @Test func nanInBatchNormBuffersIsRefusedByLoad() throws {
         let bench = TrainingBench()
         let file = bench.folder + "/bn.session"
-        #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu", "layer gap",
-                           "layer linear out=10", "train steps=1", "save \(file)"]))
+        #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer bn", "layer relu",
+                           "layer gap", "layer linear out=10", "train steps=1", "save \(file)"]))
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
         let (header, data) = try HostileFileTests.split(bytes)
         let (begin, _) = try HostileFileTests.offsets(bytes, "bn1.running_var")
@@ -231,12 +247,13 @@ struct TypedPathTests {
     @Test func oneCharacterPathsAndTildeFromHome() throws {
         let folder = TemporaryFolder()
         let dir = folder.path
-        let script = TrainingBench.tiny + ["train steps=1", "save a", "save \" \"", "export weights b", "plot loss to=c",
-                                           "save ~/h.session", "save script ~/h.ult"]
+        let script = TrainingBench.tiny + ["train steps=1", "save a", "save \" \"", "export weights b",
+                                           "plot loss to=c", "save ~/h.session", "save script ~/h.ult"]
         let run = TrainingTests.KillTests.finish(try TrainingTests.KillTests.start(script, in: dir, name: "paths"))
         #expect(run.status == 0, "\(run.output.suffix(1500))")
         for name in ["a", " ", "b", "c", "h.session", "h.ult"] {
-            #expect(FileManager.default.fileExists(atPath: dir + "/" + name), "\(name) missing: \(run.output.suffix(800))")
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + name),
+                    "\(name) missing: \(run.output.suffix(800))")
         }
     }
 }

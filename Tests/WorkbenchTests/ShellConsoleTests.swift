@@ -10,7 +10,8 @@ import Testing
         console.progress("epoch 1: 100% and a very long tail")
         console.write("note")
         console.endProgress()
-        #expect(console.output == "\repoch 1: 10%\u{1B}[K\repoch 1: 100% and a\u{1B}[K\r\u{1B}[Knote\n\repoch 1: 100% and a\u{1B}[K\n")
+        #expect(console.output == "\repoch 1: 10%\u{1B}[K\repoch 1: 100% and a\u{1B}[K\r\u{1B}[Knote\n"
+                + "\repoch 1: 100% and a\u{1B}[K\n")
     }
 
     @Test func progressPrintsOneLinePerBarElsewhere() {
@@ -48,7 +49,8 @@ import Testing
         let folder = TemporaryFolder()
         let locator = DataLocator(environment: ["ULTIMUS_CACHE": folder.path + "/cache"], currentDirectory: folder.path)
         #expect(Banner.datasetLine(dataDirectory: nil, locator: locator).contains("'download cifar10' fetches it"))
-        #expect(Banner.datasetLine(dataDirectory: folder.path, locator: locator).contains("--data \(folder.path) holds no CIFAR-10"))
+        #expect(Banner.datasetLine(dataDirectory: folder.path, locator: locator)
+            .contains("--data \(folder.path) holds no CIFAR-10"))
         let bin = folder.path + "/data/cifar-10-batches-bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: bin + "/data_batch_1.bin", contents: Data())
@@ -74,12 +76,15 @@ import Testing
         let shell = Shell(options: ShellOptions(outputDirectory: folder.path + "/out", console: CapturingConsole()))
         var paths: [String] = []
         // "plot loss" is looked up before "plot": stand in for the real handler under that key.
-        shell.handlers["plot loss"] = { inv, ctx in paths.append(try ctx.outputPath(for: inv, defaultName: "loss.svg")) }
+        shell.handlers["plot loss"] = { inv, ctx in
+            paths.append(try ctx.outputPath(for: inv, defaultName: "loss.svg"))
+        }
         #expect(shell.execute(line: "plot loss") == .ok)
         #expect(paths.last == folder.path + "/out/loss.svg")
         #expect(FileManager.default.fileExists(atPath: folder.path + "/out"))
         let outside = folder.file("mine.svg", "keep")
-        #expect(shell.execute(line: "plot loss to=\(outside)") == .failed("'\(outside)' exists; add force=true to overwrite it"))
+        #expect(shell.execute(line: "plot loss to=\(outside)")
+                == .failed("'\(outside)' exists; add force=true to overwrite it"))
         #expect(shell.execute(line: "plot loss to=\(outside) force=true") == .ok)
         _ = folder.file("out/again.svg", "old")
         #expect(shell.execute(line: "plot loss to=\(folder.path)/out/again.svg") == .ok)

@@ -53,7 +53,9 @@ final class TemporaryFolder {
         #expect(shell.session.seed == 3 && shell.session.generator == generator)
         let file = folder.file("plain", "x")
         #expect(shell.execute(line: "set seed=9 out=\(file)") != .ok)
-        #expect(shell.execute(line: "set seed=9 out=\(file)/runs/today") == .failed("'\(file)/runs/today' cannot be a folder: '\(file)' is a file; pick a folder under an existing folder"))
+        #expect(shell.execute(line: "set seed=9 out=\(file)/runs/today")
+                == .failed("'\(file)/runs/today' cannot be a folder: '\(file)' is a file; "
+                           + "pick a folder under an existing folder"))
         #expect(shell.session.seed == 3)
         #expect(shell.session.outputDirectory == folder.path + "/out")
         #expect(shell.session.commandLog.map(\.text) == ["set seed=3"])
@@ -64,7 +66,8 @@ final class TemporaryFolder {
     @Test func commandsWithoutHandlersSayTheyAreNotAvailableYet() {
         let shell = makeShell()
         shell.handlers["train"] = nil
-        #expect(shell.execute(line: "train epochs=1") == .failed("'train' is not available yet; it arrives with the training commands"))
+        #expect(shell.execute(line: "train epochs=1")
+                == .failed("'train' is not available yet; it arrives with the training commands"))
         #expect(shell.session.commandLog.isEmpty)
     }
 
@@ -80,9 +83,13 @@ final class TemporaryFolder {
 
     @Test func handlerErrorsPointAtTheirArgument() {
         let shell = makeShell()
-        shell.handlers["train"] = { inv, _ in throw inv.error("no data loaded", at: "epochs", suggestion: "load data first: data synthetic") }
-        #expect(shell.execute(line: "train epochs=2", source: "t.ult", lineNumber: 4) == .failed("no data loaded; load data first: data synthetic"))
-        #expect(console.errors == "t.ult:4: error: no data loaded; load data first: data synthetic\n  train epochs=2\n        ^~~~~~~~\n")
+        shell.handlers["train"] = { inv, _ in
+            throw inv.error("no data loaded", at: "epochs", suggestion: "load data first: data synthetic")
+        }
+        #expect(shell.execute(line: "train epochs=2", source: "t.ult", lineNumber: 4)
+                == .failed("no data loaded; load data first: data synthetic"))
+        #expect(console.errors == "t.ult:4: error: no data loaded; load data first: data synthetic\n"
+                + "  train epochs=2\n        ^~~~~~~~\n")
         #expect(shell.session.commandLog.isEmpty)
     }
 
@@ -90,11 +97,12 @@ final class TemporaryFolder {
     @Test func foundationFileErrorsReadAsPathAndReason() {
         let shell = makeShell()
         shell.handlers["eval"] = { _, _ in
-            throw NSError(domain: NSCocoaErrorDomain, code: NSFileNoSuchFileError, userInfo: [NSFilePathErrorKey: "/x/y.py"])
+            throw NSError(domain: NSCocoaErrorDomain, code: NSFileNoSuchFileError,
+                          userInfo: [NSFilePathErrorKey: "/x/y.py"])
         }
         #expect(shell.execute(line: "eval") == .failed("/x/y.py: no such file"))
-        #expect(Shell.describeFoundationError(NSError(domain: NSCocoaErrorDomain, code: NSFileWriteUnknownError, userInfo: [:]))?
-            .hasPrefix("a file operation: ") == true)
+        let unknown = NSError(domain: NSCocoaErrorDomain, code: NSFileWriteUnknownError, userInfo: [:])
+        #expect(Shell.describeFoundationError(unknown)?.hasPrefix("a file operation: ") == true)
         #expect(Shell.describeFoundationError(CancellationError()) == nil)
     }
 
@@ -105,7 +113,8 @@ final class TemporaryFolder {
         let script = folder.file("s.ult", "# a script\neval\neval split=tset\neval split=train\n")
         #expect(shell.runScript(path: script, stopOnError: true) == 1)
         #expect(ran == ["eval"])
-        #expect(console.errors.hasPrefix("\(script):3: error: split must be test, valid or train, not 'tset'; did you mean 'test'?"))
+        #expect(console.errors.hasPrefix(
+            "\(script):3: error: split must be test, valid or train, not 'tset'; did you mean 'test'?"))
         ran = []
         #expect(shell.runScript(path: script, stopOnError: false) == 1)
         #expect(ran == ["eval", "eval split=train"])
@@ -126,7 +135,8 @@ final class TemporaryFolder {
     @Test func binaryScriptsAreRefusedAsNotText() {
         let shell = makeShell()
         let path = folder.path + "/binary.ult"
-        _ = FileManager.default.createFile(atPath: path, contents: Data([0x08, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0xFF, 0xFE, 0x80]))
+        _ = FileManager.default.createFile(atPath: path,
+                                           contents: Data([0x08, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0xFF, 0xFE, 0x80]))
         #expect(shell.runScript(path: path, stopOnError: true) == 1)
         #expect(console.errors.contains("binary.ult: error: cannot read the script (not UTF-8 text)"))
     }
@@ -212,9 +222,12 @@ final class TemporaryFolder {
         #expect(shell.completions(line: "train epochs=3", cursor: 2) == ["train"])
         _ = folder.file("run-me.ult", "")
         try? FileManager.default.createDirectory(atPath: folder.path + "/runs", withIntermediateDirectories: true)
-        #expect(shell.completions(line: "run \(folder.path)/ru", cursor: 200) == ["\(folder.path)/run-me.ult", "\(folder.path)/runs/"])
-        #expect(shell.completions(line: "save script \(folder.path)/run-", cursor: 200) == ["\(folder.path)/run-me.ult"])
-        #expect(shell.completions(line: "data folder path=\(folder.path)/runs", cursor: 200) == ["\(folder.path)/runs/"])
+        #expect(shell.completions(line: "run \(folder.path)/ru", cursor: 200)
+                == ["\(folder.path)/run-me.ult", "\(folder.path)/runs/"])
+        #expect(shell.completions(line: "save script \(folder.path)/run-", cursor: 200)
+                == ["\(folder.path)/run-me.ult"])
+        #expect(shell.completions(line: "data folder path=\(folder.path)/runs", cursor: 200)
+                == ["\(folder.path)/runs/"])
         shell.nameProvider = { kind, _ in kind == .tensor ? ["conv1.weight", "conv1.bias", "act.conv3"] : [] }
         #expect(shell.completions(line: "inspect conv1.", cursor: 14) == ["conv1.weight", "conv1.bias"])
     }
@@ -226,10 +239,13 @@ final class TemporaryFolder {
     @Test func randomInputNeverCrashes() {
         let console = CapturingConsole()
         let shell = Shell(options: ShellOptions(seed: 1, outputDirectory: "/nonexistent/out", console: console))
-        for key in Array(shell.handlers.keys) where !["help", "history"].contains(key) { shell.handlers[key] = { _, _ in } }
+        for key in Array(shell.handlers.keys) where !["help", "history"].contains(key) {
+            shell.handlers[key] = { _, _ in }
+        }
         var generator = SeededGenerator(seed: 42)
         let pieces = ["train", "optim", "adam", "lr", "=", ",", " ", "\"", "'", "#", "[", "]", "1e-3", "-0.5", "epochs",
-                      "x", "é", "\t", "..", "/", "help", "save", "script", "true", "0", "9999999999999999999", "nan", "=="]
+                      "x", "é", "\t", "..", "/", "help", "save", "script", "true", "0", "9999999999999999999", "nan",
+                      "=="]
         for _ in 0..<1500 {
             let count = generator.nextInt(8) + 1
             let line = (0..<count).map { _ in pieces[generator.nextInt(pieces.count)] }.joined()

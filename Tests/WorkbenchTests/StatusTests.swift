@@ -10,7 +10,8 @@ import Testing
         bench.run("optim sgd lr=0.05 momentum=0.9")
         bench.run("intervene ultimus2 mode=uniform")
         let text = bench.run("status")
-        for label in ["data", "model", "optimizer", "schedule", "progress", "seed", "interventions", "probes", "output"] {
+        let labels = ["data", "model", "optimizer", "schedule", "progress", "seed", "interventions", "probes", "output"]
+        for label in labels {
             #expect(text.contains("\n\(label) ") || text.hasPrefix("\(label) "), "no \(label) line in\n\(text)")
         }
         #expect(text.contains("normalised with mean ("))
@@ -58,8 +59,8 @@ import Testing
     @Test func trainingWithoutDataSaysWhatItUses() {
         let folder = TemporaryFolder()
         let console = CapturingConsole(width: 100)
-        let shell = Shell(options: ShellOptions(seed: 5, dataDirectory: folder.path + "/none", outputDirectory: folder.path + "/out",
-                                                console: console))
+        let shell = Shell(options: ShellOptions(seed: 5, dataDirectory: folder.path + "/none",
+                                                outputDirectory: folder.path + "/out", console: console))
         shell.session.experiment.autosavePath = nil
         #expect(shell.execute(line: "model new") == .ok)
         _ = shell.execute(line: "layer flatten")

@@ -31,7 +31,8 @@ import Testing
     }
 
     @Test func itermHeaderNamesTheByteSize() {
-        #expect(TerminalImageEncoder.iterm(png: [1, 2, 3]) == "\(esc)]1337;File=inline=1;size=3;preserveAspectRatio=1:AQID\u{07}")
+        #expect(TerminalImageEncoder.iterm(png: [1, 2, 3])
+                == "\(esc)]1337;File=inline=1;size=3;preserveAspectRatio=1:AQID\u{07}")
         let big = TerminalImageEncoder.iterm(png: [UInt8](repeating: 0, count: 1000))
         #expect(big.hasPrefix("\(esc)]1337;File=inline=1;size=1000;preserveAspectRatio=1:"))
         #expect(big.count == "\(esc)]1337;File=inline=1;size=1000;preserveAspectRatio=1:".count + 1336 + 1)
@@ -118,7 +119,8 @@ import Testing
     }
 
     @Test func rasterChartDrawsItsSeriesInTheirColours() {
-        let chart = Chart(title: "t", series: [ChartSeries(name: "a", y: [1, 2, 3]), ChartSeries(name: "b", y: [3, 2, 1])])
+        let chart = Chart(title: "t", series: [ChartSeries(name: "a", y: [1, 2, 3]),
+                                               ChartSeries(name: "b", y: [3, 2, 1])])
         let image = RasterChart.image(chart, width: 200, height: 120)
         var colours = Set<RGB>()
         for y in 0..<image.height { for x in 0..<image.width { colours.insert(image[x, y]) } }

@@ -5,17 +5,22 @@ import Testing
 
 extension TrainingTests {
     @Suite(.serialized) struct TrainerTests {
-        @Test func trainEpochPrintsTheProgressLineAndTheTestLine() {
+        @Test func trainEpochPrintsTheProgressLineAndTheTestLine() throws {
             let bench = TrainingBench()
             #expect(bench.run(TrainingBench.tiny + ["optim adam lr=1e-2", "train epochs=2"]))
             let lines = bench.console.output.split(separator: "\n").map(String.init)
             let progress = lines.filter { $0.hasPrefix("EPOCH = ") }
             #expect(progress.count == 2)
-            // EPOCH = 1 | LR = 0.010000 | Loss = 2.31 | Batch = 3 | Accuracy = 10.94: 100%|██████████| 4/4 [00:00<00:00, 12.34it/s]
-            let pattern = #/^EPOCH = 1 \| LR = 0\.010000 \| Loss = \d+\.\d\d \| Batch = 3 \| Accuracy = \d+\.\d\d: 100%\|█{10}\| 4/4 \[\d\d:\d\d<\d\d:\d\d, +\d+\.\d\d(it/s|s/it)\]$/#
+            // EPOCH = 1 | LR = 0.010000 | Loss = 2.31 | Batch = 3 | Accuracy = 10.94
+            // followed by: 100%|██████████| 4/4 [00:00<00:00, 12.34it/s]
+            let pattern = try Regex(#"^EPOCH = 1 \| LR = 0\.010000 \| Loss = \d+\.\d\d \| Batch = 3 \| "#
+                                    + #"Accuracy = \d+\.\d\d: 100%\|█{10}\| 4/4 "#
+                                    + #"\[\d\d:\d\d<\d\d:\d\d, +\d+\.\d\d(it/s|s/it)\]$"#)
             #expect(progress.first.map { $0.wholeMatch(of: pattern) != nil } == true, "\(progress.first ?? "")")
             #expect(progress.last?.hasPrefix("EPOCH = 2 |") == true)
-            #expect(lines.filter { $0.hasPrefix("Test set: Average loss: ") && $0.hasSuffix("%)") && $0.contains("/12 (") }.count == 2)
+            #expect(lines.filter {
+                $0.hasPrefix("Test set: Average loss: ") && $0.hasSuffix("%)") && $0.contains("/12 (")
+            }.count == 2)
             let x = bench.experiment
             #expect(x.globalStep == 8)
             #expect(x.history.steps.map(\.step) == Array(1...8))
@@ -44,7 +49,8 @@ extension TrainingTests {
 
         @Test func scheduleDrivesLRAndBeta1PerStep() throws {
             let bench = TrainingBench()
-            #expect(bench.run(TrainingBench.tiny + ["optim adam", "sched onecycle max_lr=0.01 epochs=2", "train epochs=2"]))
+            #expect(bench.run(TrainingBench.tiny + ["optim adam", "sched onecycle max_lr=0.01 epochs=2",
+                                                    "train epochs=2"]))
             let steps = bench.experiment.history.steps
             #expect(steps.count == 8)
             #expect(abs(steps[0].lr - 0.01 / 25) < 1e-12)
@@ -84,7 +90,8 @@ extension TrainingTests {
             let console = InterruptingConsole()
             let folder = NSTemporaryDirectory() + "ultimus-train-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let shell = Shell(options: ShellOptions(seed: 3, outputDirectory: folder, console: console, interrupt: console.interrupt))
+            let shell = Shell(options: ShellOptions(seed: 3, outputDirectory: folder, console: console,
+                                                    interrupt: console.interrupt))
             for line in TrainingBench.tiny { #expect(shell.execute(line: line) == .ok) }
             let status = shell.execute(line: "train epochs=3")
             guard case .failed(let message) = status else { Issue.record("an interrupted train must fail"); return }
@@ -125,8 +132,8 @@ extension TrainingTests {
 
         @Test func attentionFramesAreRecordedWithFirstAndLastStep() {
             let bench = TrainingBench()
-            #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer relu", "layer gap",
-                               "layer ultimus dim=8", "layer linear out=10", "train steps=6"]))
+            #expect(bench.run(["data synthetic n=64 batch=16", "model new", "layer conv out=4", "layer relu",
+                               "layer gap", "layer ultimus dim=8", "layer linear out=10", "train steps=6"]))
             let t = bench.experiment.timeline
             #expect(t.frames.first?.step == 1)
             #expect(t.frames.last?.step == 6)

@@ -109,7 +109,8 @@ import Testing
             #expect(text.contains(part), "missing '\(part)' in\n\(text)")
         }
         let one = bench.run("timeline attention blocks.1 sample=2")
-        #expect(text.split(separator: "\n").filter { $0.hasPrefix("blocks.") }.map { $0.prefix(8) + " " + $0.split(separator: " ")[1] }
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("blocks.") }
+        #expect(rows.map { $0.prefix(8) + " " + $0.split(separator: " ")[1] }
                 == ["blocks.0 0", "blocks.0 1", "blocks.1 0", "blocks.1 1"])
         #expect(one.contains("probe 2") && one.contains("blocks.1 ") && !one.contains("blocks.0 "))
         // The table's last entropy of blocks.0 head 0 is the last frame's mean over the probes.
@@ -244,9 +245,10 @@ import Testing
         let digest = bench.experiment.weightDigest
         let text = bench.run("explain blocks.1 sample=0 head=1 token=3")
         for part in ["explain blocks.1 head=1 token=3 (patch (0, 2)) · probe 0", "convention: tokens x [T, D]",
-                     "T = 17 tokens, D = 16, H = 2, d = 8", "1. LayerNorm", "q [8], k and v [17, 8]", "3. scores sⱼ = q·kⱼ/√8",
-                     "4. softmax aⱼ", "(sum 1.000)", "5. z = Σⱼ aⱼ·vⱼ [8]", "6. the 2 heads' z concatenated [16]", "7. out_proj",
-                     "8. residual", "9. MLP: linear2(GELU(linear1(norm2(·)))) [16 → 32 → 16]", "rank-1 outer product",
+                     "T = 17 tokens, D = 16, H = 2, d = 8", "1. LayerNorm", "q [8], k and v [17, 8]",
+                     "3. scores sⱼ = q·kⱼ/√8", "4. softmax aⱼ", "(sum 1.000)", "5. z = Σⱼ aⱼ·vⱼ [8]",
+                     "6. the 2 heads' z concatenated [16]", "7. out_proj", "8. residual",
+                     "9. MLP: linear2(GELU(linear1(norm2(·)))) [16 → 32 → 16]", "rank-1 outer product",
                      "do not sum to 1"] {
             #expect(text.contains(part), "missing '\(part)' in\n\(text)")
         }

@@ -42,8 +42,8 @@ import Testing
     @Test func headInterventionsAreSavedAndLoaded() throws {
         let a = TrainingBench(seed: 2)
         let path = a.folder + "/heads.session"
-        #expect(a.run(Self.recipe + ["train steps=1", "intervene blocks.1 head=0 mode=uniform", "intervene blocks.0 head=1 mode=zero",
-                                     "eval", "save \(path)"]))
+        #expect(a.run(Self.recipe + ["train steps=1", "intervene blocks.1 head=0 mode=uniform",
+                                     "intervene blocks.0 head=1 mode=zero", "eval", "save \(path)"]))
         let b = TrainingBench(seed: 9)
         #expect(b.run(["load \(path)", "eval"]))
         let vit = try #require(b.experiment.model as? ViT)
@@ -65,11 +65,15 @@ import Testing
             let json = try SessionFile.encoder().encode(record)
             let bad = a.folder + "/bad.session"
             try? FileManager.default.removeItem(atPath: bad)
-            try SafeTensors.write(file.entries, metadata: [SessionFile.metadataKey: String(decoding: json, as: UTF8.self)], to: bad)
+            let metadata = [SessionFile.metadataKey: String(decoding: json, as: UTF8.self)]
+            try SafeTensors.write(file.entries, metadata: metadata, to: bad)
             let b = TrainingBench(seed: 5)
             #expect(b.run(["data synthetic n=32 batch=16", "model ultimus variant=bnrelu"]))
             let digest = b.experiment.weightDigest
-            guard case .failed(let message) = b.run("load \(bad)") else { Issue.record("\(key)=\(value) must be refused"); continue }
+            guard case .failed(let message) = b.run("load \(bad)") else {
+                Issue.record("\(key)=\(value) must be refused")
+                continue
+            }
             #expect(message.contains(problem), "\(message)")
             #expect(b.experiment.weightDigest == digest)
             #expect(b.experiment.model is UltimusNet)

@@ -14,7 +14,9 @@ import Testing
         let past = Date().addingTimeInterval(-1)
         try Data([0x89, 0x50, 0x4E, 0x47]).write(to: URL(fileURLWithPath: new))
         try Data([0x89, 0x50, 0x4E]).write(to: URL(fileURLWithPath: rewritten), options: .atomic)
-        for path in [new, rewritten] { try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: path) }
+        for path in [new, rewritten] {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: path)
+        }
         let found = written.find(outputFolder: folder.path, mentionedIn: "wrote \(rewritten) and \(old)")
         #expect(found == [rewritten, new])
     }

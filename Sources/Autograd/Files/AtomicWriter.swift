@@ -44,7 +44,9 @@ public enum AtomicWriter {
     /// Creates the temporary file, lets `fill` write into its descriptor, then syncs and renames.
     public static func write(to path: String, createFolders: Bool = false, _ fill: (Int32) throws -> Void) throws {
         let name = PathName.name(of: path)
-        guard !name.isEmpty, name != ".", name != ".." else { throw FileWriteError(path: path, reason: "not a file name") }
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw FileWriteError(path: path, reason: "not a file name")
+        }
         let folder = PathName.folder(of: path)
         if createFolders { try makeFolders(folder, for: path) }
         let (fd, temporary) = try createTemporary(folder: folder, name: name, for: path)

@@ -32,7 +32,9 @@ public final class RegularFile {
     public init(path: String, limit: Int = RegularFile.memoryLimit) throws(FileReadError) {
         self.path = path
         fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)  // a FIFO must not block the open
-        guard fd >= 0 else { throw FileReadError(path: path, reason: "cannot open (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else {
+            throw FileReadError(path: path, reason: "cannot open (\(String(cString: strerror(errno))))")
+        }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
@@ -63,7 +65,8 @@ public final class RegularFile {
             let n = pread(fd, destination + done, min(count - done, 1 << 26), off_t(offset + done))
             if n < 0, errno == EINTR { continue }
             guard n > 0 else {
-                throw FileReadError(path: path, reason: "read \(done) of \(count) bytes at offset \(offset) (is the file truncated?)")
+                let reason = "read \(done) of \(count) bytes at offset \(offset) (is the file truncated?)"
+                throw FileReadError(path: path, reason: reason)
             }
             done += n
         }

@@ -20,7 +20,9 @@ extension AtomicWriter {
             guard let pid = writerProcess(of: name), kill(pid, 0) != 0, errno == ESRCH else { continue }
             let path = PathName.joined(folder, name)
             var info = stat()
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { continue }
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
+                continue
+            }
             if unlink(path) == 0 { removed += 1 }
         }
         return removed
@@ -30,7 +32,8 @@ extension AtomicWriter {
     static func writerProcess(of name: String) -> pid_t? {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard name.hasPrefix("."), parts.count >= 5, parts[parts.count - 3] == "ultimus-tmp",
-              let pid = pid_t(parts[parts.count - 2]), pid > 0, UInt64(parts[parts.count - 1], radix: 16) != nil else { return nil }
+              let pid = pid_t(parts[parts.count - 2]), pid > 0, UInt64(parts[parts.count - 1], radix: 16) != nil
+        else { return nil }
         return pid
     }
 }

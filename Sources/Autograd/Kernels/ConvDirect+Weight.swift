@@ -47,9 +47,10 @@ extension ConvDirect {
                             for c in 0..<cin {
                                 for u in 0..<k {
                                     for v0 in stride(from: 0, to: k, by: 3) {
-                                        ConvMicro.weight4x3(rows: oh, vectors: vectors, dy + o0 * dyPlane, dyPlane: dyPlane,
-                                                            dyStride: dyStride, xp + c * plan.plane + u * plan.s + v0,
-                                                            xStride: plan.s, out.baseAddress!)
+                                        ConvMicro.weight4x3(
+                                            rows: oh, vectors: vectors, dy + o0 * dyPlane, dyPlane: dyPlane,
+                                            dyStride: dyStride, xp + c * plan.plane + u * plan.s + v0,
+                                            xStride: plan.s, out.baseAddress!)
                                         for m in 0..<Swift.min(4, cout - o0) {
                                             for t in 0..<Swift.min(3, k - v0) {
                                                 dw[((o0 + m) * cin + c) * k * k + u * k + v0 + t] += out[3 * m + t]

@@ -59,7 +59,11 @@ enum ConvDirect {
         /// `offsets[kk]` for `kk = (c·k + u)·k + v`: where row `kk` of the implicit panel starts in `xp`.
         func offsets() -> [Int] {
             var result = [Int](repeating: 0, count: kCount)
-            for c in 0..<cin { for u in 0..<k { for v in 0..<k { result[(c * k + u) * k + v] = c * plane + u * s + v } } }
+            for c in 0..<cin {
+                for u in 0..<k {
+                    for v in 0..<k { result[(c * k + u) * k + v] = c * plane + u * s + v }
+                }
+            }
             return result
         }
 

@@ -3,8 +3,8 @@
 ///
 /// With `d` a 4×4 input tile, `g` a 3×3 filter and
 /// `Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]]`, `G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]`,
-/// `Aᵀ = [[1,1,1,0],[0,1,−1,−1]]`, the tile is `Y = Aᵀ [Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)] A`. Per image and per row
-/// of tiles: the input transform `V[ξ][c][t]` (16 positions ξ, tiles t in SIMD lanes), 16 products
+/// `Aᵀ = [[1,1,1,0],[0,1,−1,−1]]`, the tile is `Y = Aᵀ [Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)] A`. Per image and
+/// per row of tiles: the input transform `V[ξ][c][t]` (16 positions ξ, tiles t in SIMD lanes), 16 products
 /// `M[ξ] = U[ξ]·V[ξ]` by the direct convolution's register-blocked micro-kernels, and the output
 /// transform with bias and ReLU. Images are independent, so results do not depend on the thread count.
 enum ConvWinograd {
@@ -175,7 +175,8 @@ enum ConvWinograd {
     /// One row of `Bᵀ d` for eight tiles: `a` holds columns 2t, 2t+1 and `b` columns 2t+2, 2t+3;
     /// writes `(d0 − d2, d1 + d2, d2 − d1, d1 − d3)` to `dst`, `dst + step`, … .
     @inline(__always)
-    static func columnsTransform(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ dst: UnsafeMutablePointer<Float>, step: Int) {
+    static func columnsTransform(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ dst: UnsafeMutablePointer<Float>,
+                                 step: Int) {
         let d0 = a.evenHalf, d1 = a.oddHalf, d2 = b.evenHalf, d3 = b.oddHalf
         store8(d0 - d2, dst)
         store8(d1 + d2, dst + step)
@@ -194,10 +195,11 @@ enum ConvWinograd {
             for b in plan.blocks {
                 for t in stride(from: 0, to: tiles, by: 16) {
                     let dst = mx + b.o0 * cols + t
+                    let w = u + b.packOffset
                     if b.mb == 6 {
-                        ConvMicro.tile6x16(plan.cin, u + b.packOffset, vx + t, offsets, zeros, dst, cols, accumulate: false)
+                        ConvMicro.tile6x16(plan.cin, w, vx + t, offsets, zeros, dst, cols, accumulate: false)
                     } else {
-                        ConvMicro.tile4x16(plan.cin, u + b.packOffset, vx + t, offsets, zeros, dst, cols, accumulate: false)
+                        ConvMicro.tile4x16(plan.cin, w, vx + t, offsets, zeros, dst, cols, accumulate: false)
                     }
                 }
             }

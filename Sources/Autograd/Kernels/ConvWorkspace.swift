@@ -13,7 +13,8 @@ final class ConvScratch {
 
     init() {
         capacity = 0
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64).bindMemory(to: Float.self, capacity: 16)
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+            .bindMemory(to: Float.self, capacity: 16)
     }
 
     deinit { pointer.deallocate() }

@@ -3,7 +3,8 @@
 public enum CopyKernels {
     /// `out[i] = x[Σ index·strides]` for every multi-index of `shape`; `out` is contiguous.
     /// Permutation passes permuted strides, broadcasting passes 0 on stretched axes.
-    public static func gather(_ x: UnsafePointer<Float>, shape: [Int], strides: [Int], out: UnsafeMutablePointer<Float>) {
+    public static func gather(_ x: UnsafePointer<Float>, shape: [Int], strides: [Int],
+                              out: UnsafeMutablePointer<Float>) {
         let total = shape.reduce(1, *)
         guard total > 0 else { return }
         let c = Broadcast.coalesce(shape, [strides, Broadcast.contiguousStrides(shape)])

@@ -19,7 +19,8 @@ public enum PoolKernels {
                 for i in 0..<oh {
                     let r0 = Swift.max(i * stride - padding, 0), r1 = Swift.min(i * stride - padding + kernel, height)
                     for j in 0..<ow {
-                        let c0 = Swift.max(j * stride - padding, 0), c1 = Swift.min(j * stride - padding + kernel, width)
+                        let c0 = Swift.max(j * stride - padding, 0)
+                        let c1 = Swift.min(j * stride - padding + kernel, width)
                         var best = -Float.infinity, at = r0 * width + c0
                         for r in r0..<r1 {
                             for c in c0..<c1 {
@@ -86,9 +87,11 @@ public enum PoolKernels {
     }
 
     /// `out[p] = mean(x[p, 0..<size])` for each plane.
-    public static func globalAverage(_ x: UnsafePointer<Float>, planes: Int, size: Int, out: UnsafeMutablePointer<Float>) {
+    public static func globalAverage(_ x: UnsafePointer<Float>, planes: Int, size: Int,
+                                     out: UnsafeMutablePointer<Float>) {
         let scale = 1 / Float(Swift.max(size, 1))
-        Parallel.forChunks(planes, minimumChunk: Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(size, 1))) { range in
+        let chunk = Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(size, 1))
+        Parallel.forChunks(planes, minimumChunk: chunk) { range in
             for p in range { out[p] = ReduceKernels.sumRun(x + p * size, size) * scale }
         }
     }
@@ -97,7 +100,8 @@ public enum PoolKernels {
     public static func globalAverageBackward(_ g: UnsafePointer<Float>, planes: Int, size: Int,
                                              gradInput: UnsafeMutablePointer<Float>) {
         let scale = 1 / Float(Swift.max(size, 1))
-        Parallel.forChunks(planes, minimumChunk: Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(size, 1))) { range in
+        let chunk = Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(size, 1))
+        Parallel.forChunks(planes, minimumChunk: chunk) { range in
             for p in range { (gradInput + p * size).update(repeating: g[p] * scale, count: size) }
         }
     }

@@ -58,7 +58,11 @@ public enum ReduceKernels {
         let parts = Swift.max(1, Swift.min(Parallel.threads, lead, total / ElementwiseKernels.parallelGrain))
         let run = { (range: Range<Int>, target: UnsafeMutablePointer<Float>) in
             rows.forEach(range.lowerBound * rowsPerLead ..< range.upperBound * rowsPerLead) { off in
-                if reduceInner { target[off[1]] += sumRun(x + off[0], n) } else { addRun(x + off[0], target + off[1], n) }
+                if reduceInner {
+                    target[off[1]] += sumRun(x + off[0], n)
+                } else {
+                    addRun(x + off[0], target + off[1], n)
+                }
             }
         }
         if parts == 1 { run(0..<lead, out); return }
@@ -96,7 +100,8 @@ public enum ReduceKernels {
     /// Row maxima of a `[rows, n]` matrix with the index of the first maximum (NaN counts as maximal).
     public static func maxRows(_ x: UnsafePointer<Float>, rows: Int, n: Int,
                                out: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int32>) {
-        Parallel.forChunks(rows, minimumChunk: Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(n, 1))) { range in
+        let chunk = Swift.max(1, ElementwiseKernels.parallelGrain / Swift.max(n, 1))
+        Parallel.forChunks(rows, minimumChunk: chunk) { range in
             for r in range {
                 let row = x + r * n
                 var best = row[0], at = 0

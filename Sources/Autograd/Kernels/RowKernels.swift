@@ -37,7 +37,8 @@ public enum RowKernels {
     }
 
     /// Backward of ``layerNorm(_:rows:n:eps:weight:bias:y:mean:invStd:)``: with x̂ = (x − μ)·s and
-    /// d = g·w, `dx = s·(d − mean(d) − x̂·mean(d·x̂))`; `dw = Σ_rows g·x̂`, `db = Σ_rows g` (summed in row order).
+    /// d = g·w, `dx = s·(d − mean(d) − x̂·mean(d·x̂))`; `dw = Σ_rows g·x̂`, `db = Σ_rows g` (summed in
+    /// row order).
     public static func layerNormBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                                          weight: UnsafePointer<Float>?, mean: UnsafePointer<Float>,
                                          invStd: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
@@ -108,7 +109,8 @@ public enum RowKernels {
 extension RowKernels {
     /// `out[j] = e^(x[j] − m)` for `n` floats, eight lanes at a time; returns their sum.
     @inline(__always)
-    static func expShiftedRow(_ x: UnsafePointer<Float>, _ n: Int, _ m: Float, _ out: UnsafeMutablePointer<Float>) -> Float {
+    static func expShiftedRow(_ x: UnsafePointer<Float>, _ n: Int, _ m: Float,
+                              _ out: UnsafeMutablePointer<Float>) -> Float {
         let rx = UnsafeRawPointer(x), ro = UnsafeMutableRawPointer(out)
         let shift = SIMD8<Float>(repeating: m)
         var acc = SIMD8<Float>(), j = 0
@@ -160,15 +162,17 @@ public enum GELUKernels {
     public static func forward(_ x: UnsafePointer<Float>, count: Int, tanh approximate: Bool,
                                y: UnsafeMutablePointer<Float>) {
         if approximate {
-            ElementwiseKernels.map(count: count, x, y) { 0.5 * $0 * (1 + tanhf(sqrt2OverPi * ($0 + cubic * $0 * $0 * $0))) }
+            ElementwiseKernels.map(count: count, x, y) {
+                0.5 * $0 * (1 + tanhf(sqrt2OverPi * ($0 + cubic * $0 * $0 * $0)))
+            }
         } else {
             ElementwiseKernels.map8(count: count, x, y) { 0.5 * $0 * (1 + erf8($0 * sqrtHalf)) }
         }
     }
 
     /// `dx = g·GELU′(x)` for `count` elements.
-    public static func backward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int, tanh approximate: Bool,
-                                dx: UnsafeMutablePointer<Float>) {
+    public static func backward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+                                tanh approximate: Bool, dx: UnsafeMutablePointer<Float>) {
         if approximate {
             ElementwiseKernels.zip(count: count, g, x, dx) { gi, xi in
                 let t = tanhf(sqrt2OverPi * (xi + cubic * xi * xi * xi))

@@ -8,7 +8,9 @@ extension Tensor {
         }
         let sa = Broadcast.strides(of: a.shape, in: shape), sb = Broadcast.strides(of: b.shape, in: shape)
         return a.withPointer { pa in b.withPointer { pb in
-            Tensor.filled(shape) { ElementwiseKernels.binary(F.self, shape: shape, a: pa, aStrides: sa, b: pb, bStrides: sb, out: $0) }
+            Tensor.filled(shape) {
+                ElementwiseKernels.binary(F.self, shape: shape, a: pa, aStrides: sa, b: pb, bStrides: sb, out: $0)
+            }
         } }
     }
 

@@ -4,19 +4,26 @@
 /// (the gradient is masked by `output > 0` before the convolution's backward).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0,
                    relu: Bool = false) -> Tensor {
-    precondition(x.rank == 4 && weight.rank == 4, "conv2d: input \(x.shape) must be [N,C,H,W] and weight \(weight.shape) [O,C,k,k]")
-    precondition(weight.shape[1] == x.shape[1], "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, input has \(x.shape[1])")
+    precondition(x.rank == 4 && weight.rank == 4,
+                 "conv2d: input \(x.shape) must be [N,C,H,W] and weight \(weight.shape) [O,C,k,k]")
+    precondition(weight.shape[1] == x.shape[1],
+                 "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, input has \(x.shape[1])")
     precondition(weight.shape[2] == weight.shape[3], "conv2d: only square kernels, got \(weight.shape)")
     precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride) must be ≥ 1 and padding \(padding) ≥ 0")
     let g = ConvGeometry(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
                          outChannels: weight.shape[0], kernel: weight.shape[2], stride: stride, padding: padding)
-    precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \(g.kernel) does not fit input \(x.shape) with padding \(padding)")
-    if let bias { precondition(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) should be [\(g.outChannels)]") }
+    precondition(g.outHeight > 0 && g.outWidth > 0,
+                 "conv2d: kernel \(g.kernel) does not fit input \(x.shape) with padding \(padding)")
+    if let bias {
+        precondition(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) should be [\(g.outChannels)]")
+    }
     let outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
     let out = x.withPointer { px in weight.withPointer { pw in
         Tensor.filled(outShape) { y in
             if let bias {
-                bias.withPointer { pb in Conv2dKernels.forward(g, input: px, weight: pw, bias: pb, relu: relu, output: y) }
+                bias.withPointer { pb in
+                    Conv2dKernels.forward(g, input: px, weight: pw, bias: pb, relu: relu, output: y)
+                }
             } else {
                 Conv2dKernels.forward(g, input: px, weight: pw, bias: nil, relu: relu, output: y)
             }

@@ -24,7 +24,11 @@ extension Tensor: CustomStringConvertible {
         let body = rank == 0 ? format(storage.first ?? 0)
                              : block(axis: 0, offset: 0, summarize: summarize, format: format, indent: 7)
         var suffix = ", shape=\(shape)"
-        if requiresGrad && node != nil { suffix += ", grad_fn=<\(node!.op)>" } else if requiresGrad { suffix += ", requires_grad=True" }
+        if requiresGrad && node != nil {
+            suffix += ", grad_fn=<\(node!.op)>"
+        } else if requiresGrad {
+            suffix += ", requires_grad=True"
+        }
         return "tensor(\(body)\(suffix))"
     }
 
@@ -35,9 +39,13 @@ extension Tensor: CustomStringConvertible {
         if axis == rank - 1 {
             return "[" + shown.map { $0.map { format(storage[offset + $0]) } ?? "..." }.joined(separator: ", ") + "]"
         }
-        let separator = "," + String(repeating: "\n", count: rank - 1 - axis) + String(repeating: " ", count: indent + axis + 1)
+        let separator = "," + String(repeating: "\n", count: rank - 1 - axis)
+            + String(repeating: " ", count: indent + axis + 1)
         return "[" + shown.map { i in
-            i.map { block(axis: axis + 1, offset: offset + $0 * stride, summarize: summarize, format: format, indent: indent) } ?? "..."
+            i.map {
+                block(axis: axis + 1, offset: offset + $0 * stride, summarize: summarize, format: format,
+                      indent: indent)
+            } ?? "..."
         }.joined(separator: separator) + "]"
     }
 }

@@ -6,8 +6,8 @@
 /// training normalises with the batch mean and biased variance over `N, H, W` and updates the running
 /// statistics in place as `r ← (1 − momentum)·r + momentum·s` (unbiased variance for `runningVar`);
 /// evaluation normalises with the running statistics. Weight and bias `[C]` are optional.
-/// Backward (``BatchNormKernels/backward(gradOutput:input:reluShift:batch:channels:plane:batchStatistics:mean:invStd:weight:gradInput:gradWeight:gradBias:)``)
-/// saves only the input and the per-channel statistics (the ReLU mask is recomputed from the input).
+/// Backward (`BatchNormKernels.backward`) saves only the input and the per-channel statistics (the ReLU
+/// mask is recomputed from the input).
 public func batchNorm2dFused(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
                              training: Bool, momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false) -> Tensor {
     precondition(x.rank == 4, "batchNorm2d: input \(x.shape) must be [N, C, H, W]")

@@ -10,13 +10,16 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         let outShape = Array(a.shape.dropLast()) + [n]
         let out = product(a, b, batch: 1, m: m, n: n, k: k, transA: false, transB: false, shape: outShape)
         return Tape.record("matmul", inputs: [a, b], output: out) { g in
-            [a.requiresGrad ? product(g, b, batch: 1, m: m, n: k, k: n, transA: false, transB: true, shape: a.shape) : nil,
-             b.requiresGrad ? product(a, g, batch: 1, m: k, n: n, k: m, transA: true, transB: false, shape: b.shape) : nil]
+            [a.requiresGrad
+                ? product(g, b, batch: 1, m: m, n: k, k: n, transA: false, transB: true, shape: a.shape) : nil,
+             b.requiresGrad
+                ? product(a, g, batch: 1, m: k, n: n, k: m, transA: true, transB: false, shape: b.shape) : nil]
         }
     case let (r, s) where r >= 3 && r == s:
         return batchedMatmul(a, b)
     default:
-        preconditionFailure("matmul: supports [M,K]×[K,N], [...,M,K]×[...,K,N] and [...,M,K]×[K,N], got \(a.shape) × \(b.shape)")
+        preconditionFailure("matmul: supports [M,K]×[K,N], [...,M,K]×[...,K,N] and [...,M,K]×[K,N], "
+                            + "got \(a.shape) × \(b.shape)")
     }
 }
 
@@ -30,7 +33,8 @@ public func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeB: Bool = false) ->
     let (m, k) = (a.shape[r - 2], a.shape[r - 1])
     let n = transposeB ? b.shape[r - 2] : b.shape[r - 1]
     let inner = transposeB ? b.shape[r - 1] : b.shape[r - 2]
-    precondition(inner == k, "matmul: \(a.shape) × \(b.shape)\(transposeB ? "ᵀ" : ""): inner sizes \(k) and \(inner) differ")
+    precondition(inner == k,
+                 "matmul: \(a.shape) × \(b.shape)\(transposeB ? "ᵀ" : ""): inner sizes \(k) and \(inner) differ")
     let batch = a.shape.dropLast(2).reduce(1, *)
     let outShape = Array(a.shape.dropLast(2)) + [m, n]
     let out = product(a, b, batch: batch, m: m, n: n, k: k, transA: false, transB: transposeB, shape: outShape)
@@ -51,7 +55,8 @@ func product(_ x: Tensor, _ y: Tensor, batch: Int, m: Int, n: Int, k: Int,
     x.withPointer { px in y.withPointer { py in
         Tensor.filled(shape) { c in
             MatMulKernels.gemmBatch(batch: batch, transA: transA, transB: transB, m: m, n: n, k: k,
-                                    a: px, lda: transA ? m : k, strideA: m * k, b: py, ldb: transB ? k : n, strideB: k * n,
+                                    a: px, lda: transA ? m : k, strideA: m * k,
+                                    b: py, ldb: transB ? k : n, strideB: k * n,
                                     c: c, ldc: n, strideC: m * n)
             if m * n > 0 && k == 0 { c.update(repeating: 0, count: batch * m * n) }
         }
@@ -79,8 +84,12 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     } }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tape.record("linear", inputs: inputs, output: out) { g in
-        let gx = x.requiresGrad ? product(g, weight, batch: 1, m: rows, n: inF, k: outF, transA: false, transB: false, shape: x.shape) : nil
-        let gw = weight.requiresGrad ? product(g, x, batch: 1, m: outF, n: inF, k: rows, transA: true, transB: false, shape: weight.shape) : nil
+        let gx = x.requiresGrad
+            ? product(g, weight, batch: 1, m: rows, n: inF, k: outF, transA: false, transB: false, shape: x.shape)
+            : nil
+        let gw = weight.requiresGrad
+            ? product(g, x, batch: 1, m: outF, n: inF, k: rows, transA: true, transB: false, shape: weight.shape)
+            : nil
         guard let bias else { return [gx, gw] }
         return [gx, gw, bias.requiresGrad ? g.reshaped([rows, outF]).sum(axes: [0]) : nil]
     }

@@ -11,7 +11,8 @@ extension Tensor {
     func poolGeometry(_ op: String, kernelSize: Int, stride s: Int, padding: Int) -> (Int, Int, Int, Int, Int) {
         let (planes, h, w) = planes(op)
         precondition(kernelSize >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernelSize,
-                     "\(op): kernel \(kernelSize), stride \(s), padding \(padding) (padding must be at most half the kernel)")
+                     "\(op): kernel \(kernelSize), stride \(s), padding \(padding) "
+                        + "(padding must be at most half the kernel)")
         let oh = PoolKernels.outputSize(h, kernel: kernelSize, stride: s, padding: padding)
         let ow = PoolKernels.outputSize(w, kernel: kernelSize, stride: s, padding: padding)
         precondition(oh > 0 && ow > 0, "\(op): window \(kernelSize) does not fit input \(shape)")

@@ -19,12 +19,15 @@ extension Tensor {
     /// The axes reordered: output axis `i` is input axis `axes[i]`. ∂x = g permuted back.
     public func permuted(_ axes: [Int]) -> Tensor {
         let axes = axes.map { normalizedAxis($0, "permute") }
-        precondition(axes.count == rank && Set(axes).count == rank, "permute: \(axes) is not a permutation of \(rank) axes")
+        precondition(axes.count == rank && Set(axes).count == rank,
+                     "permute: \(axes) is not a permutation of \(rank) axes")
         if axes == Array(0..<rank) { return self }
         let strides = Broadcast.contiguousStrides(shape)
         let outShape = axes.map { shape[$0] }
         let out = withPointer { x in
-            Tensor.filled(outShape) { CopyKernels.gather(x, shape: outShape, strides: axes.map { strides[$0] }, out: $0) }
+            Tensor.filled(outShape) {
+                CopyKernels.gather(x, shape: outShape, strides: axes.map { strides[$0] }, out: $0)
+            }
         }
         let inverse = Tensor.inversePermutation(axes)
         return Tape.record("permute", inputs: [self], output: out) { g in [g.permuted(inverse)] }
@@ -49,7 +52,9 @@ extension Tensor {
         precondition(Broadcast.shape(shape, target) == target, "expand: \(shape) cannot broadcast to \(target)")
         if target == shape { return self }
         let strides = Broadcast.strides(of: shape, in: target)
-        let out = withPointer { x in Tensor.filled(target) { CopyKernels.gather(x, shape: target, strides: strides, out: $0) } }
+        let out = withPointer { x in
+            Tensor.filled(target) { CopyKernels.gather(x, shape: target, strides: strides, out: $0) }
+        }
         return Tape.record("expand", inputs: [self], output: out) { g in [g] }
     }
 
@@ -70,11 +75,14 @@ extension Tensor {
         let out = withPointer { x in
             Tensor.filled(outShape) {
                 CopyKernels.copyBlocks(rows: outer, count: range.count * inner, src: x, srcRow: size * inner,
-                                       srcOffset: range.lowerBound * inner, dst: $0, dstRow: range.count * inner, dstOffset: 0)
+                                       srcOffset: range.lowerBound * inner, dst: $0, dstRow: range.count * inner,
+                                       dstOffset: 0)
             }
         }
         let before = range.lowerBound, after = size - range.upperBound
-        return Tape.record("slice", inputs: [self], output: out) { g in [g.padded(axis: a, before: before, after: after)] }
+        return Tape.record("slice", inputs: [self], output: out) { g in
+            [g.padded(axis: a, before: before, after: after)]
+        }
     }
 
     /// `before` and `after` extra elements of `value` along `axis`. ∂x = g sliced back.
@@ -92,7 +100,9 @@ extension Tensor {
                                        dst: y, dstRow: outShape[a] * inner, dstOffset: before * inner)
             }
         }
-        return Tape.record("pad", inputs: [self], output: out) { g in [g.slice(axis: a, range: before ..< before + size)] }
+        return Tape.record("pad", inputs: [self], output: out) { g in
+            [g.slice(axis: a, range: before ..< before + size)]
+        }
     }
 
     /// The tensors joined along `axis`; all other sizes must agree. ∂ each = its slice of g.
@@ -101,7 +111,8 @@ extension Tensor {
         let first = ts[0]
         let a = first.normalizedAxis(axis, "concat")
         for t in ts {
-            precondition(t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+            precondition(t.rank == first.rank
+                         && (0..<first.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
                          "concat: shape \(t.shape) does not match \(first.shape) outside axis \(a)")
         }
         let (outer, _, inner) = first.split(at: a)

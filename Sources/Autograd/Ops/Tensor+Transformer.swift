@@ -52,7 +52,9 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
 /// ∂x = g·GELU′(x).
 public func gelu(_ x: Tensor, approximate: GELUApproximation = .none) -> Tensor {
     let tanh = approximate == .tanh
-    let out = x.withPointer { px in Tensor.filled(x.shape) { GELUKernels.forward(px, count: x.count, tanh: tanh, y: $0) } }
+    let out = x.withPointer { px in
+        Tensor.filled(x.shape) { GELUKernels.forward(px, count: x.count, tanh: tanh, y: $0) }
+    }
     return Tape.record("gelu", inputs: [x], output: out) { g in
         [g.withPointer { pg in x.withPointer { px in
             Tensor.filled(x.shape) { GELUKernels.backward(pg, px, count: x.count, tanh: tanh, dx: $0) }

@@ -73,7 +73,9 @@ extension Tensor {
         let m = noGrad { mask.expanded(to: shape) }
         let ea = noGrad { a.expanded(to: shape) }, eb = noGrad { b.expanded(to: shape) }
         let out = m.withPointer { pm in ea.withPointer { pa in eb.withPointer { pb in
-            Tensor.filled(shape) { ElementwiseKernels.zip3(count: m.count, pm, pa, pb, $0) { c, x, y in c != 0 ? x : y } }
+            Tensor.filled(shape) {
+                ElementwiseKernels.zip3(count: m.count, pm, pa, pb, $0) { c, x, y in c != 0 ? x : y }
+            }
         } } }
         return Tape.record("where", inputs: [a, b], output: out) { g in
             [a.requiresGrad ? g.zipped(m) { gi, c in c != 0 ? gi : 0 } : nil,

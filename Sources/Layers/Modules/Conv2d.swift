@@ -20,7 +20,8 @@ public final class Conv2d: Module {
         self.stride = stride
         self.padding = padding
         let bound = Initialization.bound(fanIn: inChannels * kernelSize * kernelSize)
-        weight = Initialization.uniform([outChannels, inChannels, kernelSize, kernelSize], bound: bound, using: &generator)
+        weight = Initialization.uniform([outChannels, inChannels, kernelSize, kernelSize], bound: bound,
+                                        using: &generator)
         self.bias = bias ? Initialization.uniform([outChannels], bound: bound, using: &generator) : nil
     }
 
@@ -34,7 +35,8 @@ public final class Conv2d: Module {
 
     public override func validateInput(shape: [Int]) throws {
         guard shape.count == 4, shape[1] == inChannels else {
-            throw ShapeError("Conv2d expects input [N, \(inChannels), H, W], got \(shape); give images with \(inChannels) channels")
+            throw ShapeError("Conv2d expects input [N, \(inChannels), H, W], got \(shape); "
+                             + "give images with \(inChannels) channels")
         }
         guard shape[2] + 2 * padding >= kernelSize, shape[3] + 2 * padding >= kernelSize else {
             throw ShapeError("Conv2d kernel \(kernelSize) is larger than the padded input \(shape); use larger images")
@@ -46,7 +48,8 @@ public final class Conv2d: Module {
     /// (``BatchNorm2d/evaluationAffine()``). For inference only: nothing is recorded on the tape.
     /// Input `[N, inChannels, H, W]`, output `[N, outChannels, H', W']`.
     public func foldedForward(_ x: Tensor, norm: BatchNorm2d) -> Tensor {
-        precondition(norm.numFeatures == outChannels, "Conv2d: cannot fold BatchNorm2d(\(norm.numFeatures)) into \(outChannels) channels")
+        precondition(norm.numFeatures == outChannels,
+                     "Conv2d: cannot fold BatchNorm2d(\(norm.numFeatures)) into \(outChannels) channels")
         let (scale, shift) = norm.evaluationAffine()
         let perChannel = inChannels * kernelSize * kernelSize
         let w = (0..<weight.count).map { weight.storage[$0] * scale[$0 / perChannel] }

@@ -17,7 +17,8 @@ public final class LayerNorm: Module {
 
     public override func validateInput(shape: [Int]) throws {
         guard shape.last == normalizedShape else {
-            throw ShapeError("LayerNorm(\(normalizedShape)) normalises the last axis: expects [..., \(normalizedShape)], got \(shape)")
+            throw ShapeError("LayerNorm(\(normalizedShape)) normalises the last axis: "
+                             + "expects [..., \(normalizedShape)], got \(shape)")
         }
     }
 

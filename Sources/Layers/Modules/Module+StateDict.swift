@@ -84,7 +84,8 @@ extension Module {
     /// - Throws: ``StateDictError`` naming the missing, unexpected and mis-shaped keys.
     @discardableResult
     public func load(stateDict state: StateDict, strict: Bool = true) throws -> LoadReport {
-        let own = namedParameters().map { ($0.name, Buffer.tensor($0.tensor)) } + namedBuffers().map { ($0.name, $0.buffer) }
+        let own = namedParameters().map { ($0.name, Buffer.tensor($0.tensor)) }
+            + namedBuffers().map { ($0.name, $0.buffer) }
         var missing: [String] = [], mismatched: [StateDictError.ShapeMismatch] = []
         var assignments: [(Buffer, StateDict.Value)] = []
         for (key, target) in own {

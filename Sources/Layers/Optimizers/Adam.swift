@@ -2,8 +2,8 @@
 ///
 /// With g the gradient and t the parameter's step count (from 1):
 /// g ← g + λθ (L2 `weight_decay`, added to the gradient); m ← lerp(m, g, 1−β1);
-/// v ← β2·v + (1−β2)·g²; θ ← θ − (lr/(1−β1ᵗ)) · m / (√v̂/√(1−β2ᵗ) + ε), with v̂ = v, or with
-/// `amsgrad` the running maximum v̂ ← max(v̂, v) (PyTorch's `max_exp_avg_sq`).
+/// v ← β2·v + (1−β2)·g²; θ ← θ − (lr/(1−β1ᵗ)) · m / (√v̂/√(1−β2ᵗ) + ε),
+/// with v̂ = v, or with `amsgrad` the running maximum v̂ ← max(v̂, v) (PyTorch's `max_exp_avg_sq`).
 /// Bias correction is always on. Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0,
 /// amsgrad false. State per parameter: `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq`).
 open class Adam: Optimizer {
@@ -114,7 +114,8 @@ open class Adam: Optimizer {
         let needed = amsgrad ? "step, exp_avg, exp_avg_sq and max_exp_avg_sq (amsgrad)" : "step, exp_avg and exp_avg_sq"
         guard let step = byName["step"], step.count == 1, let m = byName["exp_avg"], let v = byName["exp_avg_sq"],
               amsgrad == (byName["max_exp_avg_sq"] != nil) else {
-            throw OptimizerStateError("\(name) state of parameter \(i) needs \(needed); found \(entries.map(\.0).joined(separator: ", "))")
+            throw OptimizerStateError("\(name) state of parameter \(i) needs \(needed); "
+                                      + "found \(entries.map(\.0).joined(separator: ", "))")
         }
         try requireShape(m, of: parameters[i], "exp_avg", index: i)
         try requireShape(v, of: parameters[i], "exp_avg_sq", index: i)

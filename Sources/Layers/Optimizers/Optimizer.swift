@@ -24,7 +24,8 @@ open class Optimizer {
         set {}
     }
 
-    /// Whether the optimizer has a momentum term (`momentum` or `betas`) that ``beta1`` drives, as PyTorch checks `optimizer.defaults`.
+    /// Whether the optimizer has a momentum term (`momentum` or `betas`) that ``beta1`` drives, as PyTorch
+    /// checks `optimizer.defaults`.
     open var supportsMomentum: Bool { false }
 
     /// The hyperparameters under PyTorch's names (`lr`, `beta1`, `beta2`, `eps`, `weight_decay`...).
@@ -90,7 +91,8 @@ extension Optimizer {
         for (key, value) in saved {
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
             guard parts.count == 3, parts[0] == "state", let i = Int(parts[1]), parameters.indices.contains(i) else {
-                throw OptimizerStateError("optimizer state key '\(key)' names no parameter of this \(name) (it has \(parameters.count)); save and load with the same model")
+                throw OptimizerStateError("optimizer state key '\(key)' names no parameter of this \(name) "
+                                          + "(it has \(parameters.count)); save and load with the same model")
             }
             perIndex[i, default: []].append((parts[2], value.tensor.copy()))
         }
@@ -105,7 +107,8 @@ extension Optimizer {
 
     func requireShape(_ t: Tensor, of p: Tensor, _ name: String, index: Int) throws {
         guard t.shape == p.shape else {
-            throw OptimizerStateError("optimizer state \(name) of parameter \(index) has shape \(t.shape), the parameter has \(p.shape); load the state saved with this model")
+            throw OptimizerStateError("optimizer state \(name) of parameter \(index) has shape \(t.shape), "
+                                      + "the parameter has \(p.shape); load the state saved with this model")
         }
     }
 }

@@ -79,7 +79,8 @@ public final class SGD: Optimizer {
     public override func setState(index i: Int, _ entries: [(String, Tensor)]) throws {
         guard let entry = entries.first else { buffers[i] = nil; return }
         guard entries.count == 1, entry.0 == "momentum_buffer" else {
-            throw OptimizerStateError("SGD state of parameter \(i) holds only momentum_buffer; found \(entries.map(\.0).joined(separator: ", "))")
+            throw OptimizerStateError("SGD state of parameter \(i) holds only momentum_buffer; "
+                                      + "found \(entries.map(\.0).joined(separator: ", "))")
         }
         try requireShape(entry.1, of: parameters[i], "momentum_buffer", index: i)
         buffers[i] = entry.1.copy()

@@ -50,20 +50,26 @@ public struct OneCycleLR: LRSchedule {
         self.baseMomentum = baseMomentum
         self.maxMomentum = maxMomentum
         guard pctStart * Double(totalSteps) != 1 else {
-            throw ScheduleError("OneCycleLR pct_start·total_steps = 1 leaves the warm-up phase empty; raise pct_start or total_steps")
+            throw ScheduleError("OneCycleLR pct_start·total_steps = 1 leaves the warm-up phase empty; "
+                                + "raise pct_start or total_steps")
         }
         let initial = maxLR / divFactor, minLR = initial / finalDivFactor
         let t = Double(totalSteps)
         if threePhase {
             phases = [
-                Phase(end: pctStart * t - 1, startLR: initial, endLR: maxLR, startMomentum: maxMomentum, endMomentum: baseMomentum),
-                Phase(end: 2 * pctStart * t - 2, startLR: maxLR, endLR: initial, startMomentum: baseMomentum, endMomentum: maxMomentum),
-                Phase(end: t - 1, startLR: initial, endLR: minLR, startMomentum: maxMomentum, endMomentum: maxMomentum),
+                Phase(end: pctStart * t - 1, startLR: initial, endLR: maxLR,
+                      startMomentum: maxMomentum, endMomentum: baseMomentum),
+                Phase(end: 2 * pctStart * t - 2, startLR: maxLR, endLR: initial,
+                      startMomentum: baseMomentum, endMomentum: maxMomentum),
+                Phase(end: t - 1, startLR: initial, endLR: minLR,
+                      startMomentum: maxMomentum, endMomentum: maxMomentum),
             ]
         } else {
             phases = [
-                Phase(end: pctStart * t - 1, startLR: initial, endLR: maxLR, startMomentum: maxMomentum, endMomentum: baseMomentum),
-                Phase(end: t - 1, startLR: maxLR, endLR: minLR, startMomentum: baseMomentum, endMomentum: maxMomentum),
+                Phase(end: pctStart * t - 1, startLR: initial, endLR: maxLR,
+                      startMomentum: maxMomentum, endMomentum: baseMomentum),
+                Phase(end: t - 1, startLR: maxLR, endLR: minLR,
+                      startMomentum: baseMomentum, endMomentum: maxMomentum),
             ]
         }
     }
@@ -74,7 +80,8 @@ public struct OneCycleLR: LRSchedule {
                 threePhase: Bool = false, cycleMomentum: Bool = true, baseMomentum: Double = 0.85,
                 maxMomentum: Double = 0.95) throws {
         guard epochs > 0, stepsPerEpoch > 0 else {
-            throw ScheduleError("OneCycleLR needs positive epochs and steps_per_epoch, got \(epochs) and \(stepsPerEpoch)")
+            throw ScheduleError("OneCycleLR needs positive epochs and steps_per_epoch, "
+                                + "got \(epochs) and \(stepsPerEpoch)")
         }
         try self.init(maxLR: maxLR, totalSteps: epochs * stepsPerEpoch, pctStart: pctStart,
                       annealStrategy: annealStrategy, divFactor: divFactor, finalDivFactor: finalDivFactor,
@@ -92,7 +99,9 @@ public struct OneCycleLR: LRSchedule {
     public var phaseEnds: [Double] { phases.map(\.end) }
 
     public var description: String {
-        "OneCycleLR(max_lr=\(maxLR), total_steps=\(stepCount), pct_start=\(pctStart), anneal_strategy=\(annealStrategy.rawValue), div_factor=\(divFactor), final_div_factor=\(finalDivFactor), three_phase=\(threePhase))"
+        "OneCycleLR(max_lr=\(maxLR), total_steps=\(stepCount), pct_start=\(pctStart), "
+            + "anneal_strategy=\(annealStrategy.rawValue), div_factor=\(divFactor), "
+            + "final_div_factor=\(finalDivFactor), three_phase=\(threePhase))"
     }
 
     public func lr(atStep s: Int) throws -> Double {
@@ -109,7 +118,8 @@ public struct OneCycleLR: LRSchedule {
     private func locate(_ s: Int) throws -> (Phase, Double) {
         try requireNonNegative(s)
         guard s <= stepCount else {
-            throw ScheduleError("Tried to step \(s) times. The specified number of total steps is \(stepCount); build a longer schedule to train further")
+            throw ScheduleError("Tried to step \(s) times. The specified number of total steps is \(stepCount); "
+                                + "build a longer schedule to train further")
         }
         var start = 0.0
         let step = Double(s)

@@ -13,19 +13,29 @@ public enum ScheduleLints {
                              lrFinderSuggestion: Double? = nil) -> [String] {
         var warnings: [String] = []
         if let cycle = schedule as? OneCycleLR, cycle.finalDivFactor < 1 {
-            warnings.append("final_div_factor \(format(cycle.finalDivFactor)) < 1: the LR ends at \(format(cycle.minLR)), above where it starts (\(format(cycle.initialLR))); use a final_div_factor above 1 (PyTorch's default is 1e4)")
+            warnings.append("final_div_factor \(format(cycle.finalDivFactor)) < 1: the LR ends at "
+                            + "\(format(cycle.minLR)), above where it starts (\(format(cycle.initialLR))); "
+                            + "use a final_div_factor above 1 (PyTorch's default is 1e4)")
         }
         if let total = schedule.totalSteps, let epochs = plannedEpochs, let steps = stepsPerEpoch {
             let planned = epochs * steps
             if total < planned {
-                warnings.append("the schedule has \(total) steps but training plans \(epochs) epochs × \(steps) batches = \(planned): it will fail at step \(total + 1); build it with epochs=\(epochs) steps_per_epoch=\(steps)")
+                let plan = "the schedule has \(total) steps but training plans "
+                    + "\(epochs) epochs × \(steps) batches = \(planned)"
+                let rebuild = "build it with epochs=\(epochs) steps_per_epoch=\(steps)"
+                warnings.append("\(plan): it will fail at step \(total + 1); \(rebuild)")
             } else if total > planned {
-                warnings.append("the schedule has \(total) steps but training plans \(epochs) epochs × \(steps) batches = \(planned): it will stop before the LR anneals; build it with epochs=\(epochs) steps_per_epoch=\(steps)")
+                let plan = "the schedule has \(total) steps but training plans "
+                    + "\(epochs) epochs × \(steps) batches = \(planned)"
+                let rebuild = "build it with epochs=\(epochs) steps_per_epoch=\(steps)"
+                warnings.append("\(plan): it will stop before the LR anneals; \(rebuild)")
             }
         }
         if let suggestion = lrFinderSuggestion, suggestion > 0, schedule.peakLR > suggestionFactor * suggestion {
             let ratio = schedule.peakLR / suggestion
-            warnings.append("peak LR \(format(schedule.peakLR)) is \(String(format: ratio >= 100 ? "%.0f" : "%.1f", ratio))× the LR finder's suggestion \(format(suggestion)); expect divergence, or lower max_lr")
+            let times = String(format: ratio >= 100 ? "%.0f" : "%.1f", ratio)
+            warnings.append("peak LR \(format(schedule.peakLR)) is \(times)× the LR finder's suggestion "
+                            + "\(format(suggestion)); expect divergence, or lower max_lr")
         }
         return warnings
     }

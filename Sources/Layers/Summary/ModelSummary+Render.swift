@@ -57,7 +57,8 @@ extension ModelSummary {
         if row.isLeaf { return row.multAdds > 0 ? Self.grouped(row.multAdds) : "--" }
         guard folded else { return "--" }
         let prefix = row.name.isEmpty ? "" : row.name + "."
-        let sum = rows.filter { $0.isLeaf && !$0.isRecursive && $0.name.hasPrefix(prefix) }.reduce(0) { $0 + $1.multAdds }
+        let sum = rows.filter { $0.isLeaf && !$0.isRecursive && $0.name.hasPrefix(prefix) }
+            .reduce(0) { $0 + $1.multAdds }
         return sum > 0 ? Self.grouped(sum) : "--"
     }
 
@@ -68,20 +69,27 @@ extension ModelSummary {
         let batch = inputShape.first ?? 0
         let projections = attention.reduce(0) { $0 + $1.projectionMultAdds }
         let tokens = projections > 0
-        var out = "Not counted by torchinfo (\(blocks) \(tokens ? "MultiheadAttention" : "Ultimus") call\(blocks == 1 ? "" : "s"), batch \(batch)):\n"
-        if tokens { out += "  in_proj q, k, v = x·Wᵢₙᵀ + bᵢₙ (torchinfo counts MultiheadAttention as 0): \(Self.grouped(projections)) mult-adds\n" }
+        let calls = "\(blocks) \(tokens ? "MultiheadAttention" : "Ultimus") call\(blocks == 1 ? "" : "s")"
+        var out = "Not counted by torchinfo (\(calls), batch \(batch)):\n"
+        if tokens {
+            out += "  in_proj q, k, v = x·Wᵢₙᵀ + bᵢₙ (torchinfo counts MultiheadAttention as 0): "
+                + "\(Self.grouped(projections)) mult-adds\n"
+        }
         if !tokens { out += "  notation: " + Ultimus.notation() + "\n" }
-        out += "  attention scores " + (tokens ? "q·kᵀ/√d" : "S = QᵀK/√8") + ": \(Self.grouped(scores)) mult-adds\n"
+        out += "  attention scores " + (tokens ? "q·kᵀ/√d" : "S = QᵀK/√8")
+            + ": \(Self.grouped(scores)) mult-adds\n"
         out += (tokens ? "  A·v" : "  Z = V·AM") + ": \(Self.grouped(values)) mult-adds\n"
         if !tokens { out += "  " + Ultimus.columnMixingNote + "\n" }
         out += "  softmax: \(Self.grouped(softmaxExps)) exponentials\n"
         out += "Total mult-adds with attention \(Self.readable(totalMultAdds + attentionMultAdds + projections))\n"
         if tokens {
-            out += "Linear rows count B·T·in·out (every token); torchinfo counts a Linear on [B, T, D] once per batch item\n"
+            out += "Linear rows count B·T·in·out (every token); "
+                + "torchinfo counts a Linear on [B, T, D] once per batch item\n"
         }
         let mixing = attention.filter(\.isBatchMixing).map(\.name)
         if !mixing.isEmpty {
-            out += "WARNING: \(mixing.joined(separator: ", ")) use attention=batch: a \(batch)×\(batch) map mixes the images of a batch (the seed's mistake)\n"
+            out += "WARNING: \(mixing.joined(separator: ", ")) use attention=batch: "
+                + "a \(batch)×\(batch) map mixes the images of a batch (the seed's mistake)\n"
         }
         return out
     }

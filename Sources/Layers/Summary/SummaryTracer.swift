@@ -39,7 +39,8 @@ final class SummaryTracer {
         let recursive = !seen.insert(ObjectIdentifier(module)).inserted
         let params = module.namedParameters()
         rows.append(SummaryRow(
-            name: name, variableName: variableName, typeName: module.typeName, depth: depth, depthIndex: depthCounters[depth]!,
+            name: name, variableName: variableName, typeName: module.typeName, depth: depth,
+            depthIndex: depthCounters[depth]!,
             isLeaf: module.children.isEmpty, isRecursive: recursive,
             kernelShape: (module as? Conv2d).map { [$0.kernelSize, $0.kernelSize] },
             inputShape: scaled(x.shape), outputShape: [],
@@ -53,7 +54,8 @@ final class SummaryTracer {
         if let block = module as? Ultimus, !(block.intervention == .bypass && !block.isTraining) {
             attention.append(Self.attentionCost(block, name: name, batch: batch))
         }
-        if let mha = module as? MultiheadAttention, let shape = rows[index].inputShape.first.map({ _ in rows[index].inputShape }) {
+        if let mha = module as? MultiheadAttention,
+           let shape = rows[index].inputShape.first.map({ _ in rows[index].inputShape }) {
             attention.append(Self.attentionCost(mha, name: name, input: shape))
         }
         return y

@@ -7,8 +7,8 @@ import Glibc
 ///
 /// - entropy: `−Σⱼ Aᵢⱼ ln Aᵢⱼ` of each query row, in nats, averaged over all `T` queries; `ln T` for a
 ///   uniform head, 0 for a head whose every query attends to a single key.
-/// - mean attention distance: for each patch query `i`, `Σⱼ Aᵢⱼ·‖pᵢ − pⱼ‖ / Σⱼ Aᵢⱼ` over the patch keys
-///   `j`, where `p` is a patch's (row, column) on the grid, in patches (times the patch size for
+/// - mean attention distance: for each patch query `i`, `Σⱼ Aᵢⱼ·‖pᵢ − pⱼ‖ / Σⱼ Aᵢⱼ` over the
+///   patch keys `j`, where `p` is a patch's (row, column) on the grid, in patches (times the patch size for
 ///   pixels); averaged over the patch queries. The class token has no position and is left out as
 ///   query and as key.
 ///

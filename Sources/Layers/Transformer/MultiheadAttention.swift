@@ -34,8 +34,8 @@ public final class MultiheadAttention: Module {
     /// - Throws: ``ShapeError`` when `embedDim` is not divisible by `numHeads`.
     public init(embedDim: Int, numHeads: Int, generator: inout SeededGenerator) throws {
         guard numHeads >= 1, embedDim >= 1, embedDim % numHeads == 0 else {
-            throw ShapeError("dim \(embedDim) is not divisible by heads \(numHeads): each head takes dim/heads features; "
-                             + "choose heads that divide dim")
+            throw ShapeError("dim \(embedDim) is not divisible by heads \(numHeads): "
+                             + "each head takes dim/heads features; choose heads that divide dim")
         }
         self.embedDim = embedDim
         self.numHeads = numHeads

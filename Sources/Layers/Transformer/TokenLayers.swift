@@ -15,8 +15,10 @@ public final class PatchEmbedding: Module {
     /// - Parameters:
     ///   - grid: patches per side (image side / patch).
     ///   - classToken: whether token 0 is a learned class token.
-    public init(channels: Int, dim: Int, patch: Int, grid: Int, classToken: Bool, generator: inout SeededGenerator) {
-        patchEmbed = Conv2d(inChannels: channels, outChannels: dim, kernelSize: patch, stride: patch, generator: &generator)
+    public init(channels: Int, dim: Int, patch: Int, grid: Int, classToken: Bool,
+                generator: inout SeededGenerator) {
+        patchEmbed = Conv2d(inChannels: channels, outChannels: dim, kernelSize: patch, stride: patch,
+                            generator: &generator)
         clsToken = classToken ? Tensor.zeros([1, 1, dim], requiresGrad: true) : nil
         posEmbed = Tensor.randn([1, grid * grid + (classToken ? 1 : 0), dim], using: &generator) * 0.02
         posEmbed.requiresGrad = true

@@ -18,7 +18,8 @@ public struct ViTConfig: Equatable, Sendable {
 
     /// Checks the rules the model needs, each as one line naming it.
     public func validate() throws {
-        for (name, value) in [("patch", patch), ("dim", dim), ("heads", heads), ("mlp_ratio", mlpRatio), ("classes", classes)]
+        let sizes = [("patch", patch), ("dim", dim), ("heads", heads), ("mlp_ratio", mlpRatio), ("classes", classes)]
+        for (name, value) in sizes
         where value < 1 {
             throw ShapeError("\(name)=\(value) must be at least 1")
         }

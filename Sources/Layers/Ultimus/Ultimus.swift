@@ -24,7 +24,8 @@ public final class Ultimus: Module {
 
     /// Creates the block; the four layers draw their initial weights from `generator` in the order
     /// fc_k, fc_q, fc_v, fc_out, as PyTorch constructs them.
-    public init(dModel: Int = 48, heads: Int = 8, attention: AttentionMode = .sample, generator: inout SeededGenerator) {
+    public init(dModel: Int = 48, heads: Int = 8, attention: AttentionMode = .sample,
+                generator: inout SeededGenerator) {
         self.dModel = dModel
         self.heads = heads
         self.attention = attention

@@ -9,7 +9,8 @@ extension AttentionExplanation {
     ///   - inputName: where X comes from (`gap`, `ultimus1`).
     ///   - caption: how the header names the image (`probe 3 (cat)`); `probe N` when `nil`.
     ///   - discrepancy: the largest difference from the model's own forward, if checked.
-    public func render(style: RenderStyle, inputName: String, caption: String? = nil, discrepancy: Double? = nil) -> String {
+    public func render(style: RenderStyle, inputName: String, caption: String? = nil,
+                       discrepancy: Double? = nil) -> String {
         let (fi, fj) = focus
         let f = { (v: Double) in NumberFormat.short(v) }
         let t = { (v: Double) in NumberFormat.term(v) }
@@ -20,8 +21,10 @@ extension AttentionExplanation {
         func matrix(_ m: [[Double]], sums: Bool = false) {
             let cells = m.map { $0.map { NumberFormat.short($0) } }
             let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
-            body("     " + (0..<m.count).map { j in String(repeating: " ", count: max(0, width - String(j).count - 1)) + "j\(j)" }.joined(separator: " ")
-                 + (sums ? "   row sum" : ""))
+            let columns = (0..<m.count).map { j in
+                String(repeating: " ", count: max(0, width - String(j).count - 1)) + "j\(j)"
+            }
+            body("     " + columns.joined(separator: " ") + (sums ? "   row sum" : ""))
             for (i, row) in cells.enumerated() {
                 let padded = row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: " ")
                 body("i\(i)  " + padded + (sums ? "   " + f(m[i].reduce(0, +)) : ""))
@@ -45,25 +48,32 @@ extension AttentionExplanation {
         body(NumberFormat.vector(v))
 
         let scale = Double(h).squareRoot()
-        head("S = QᵀK/√\(h) [\(h), \(h)]   the outer product of the rows Q, K [1, \(h)]; S[i,j] = Q[i]·K[j]/√\(h): every query slot i against every key slot j")
+        head("S = QᵀK/√\(h) [\(h), \(h)]   the outer product of the rows Q, K [1, \(h)]; "
+             + "S[i,j] = Q[i]·K[j]/√\(h): every query slot i against every key slot j")
         body("S[\(fi),\(fj)] = \(t(q[fi]))·\(t(k[fj]))/\(f(scale)) = \(f(scores[fi][fj]))")
         matrix(scores)
 
         head("AM = softmax over j of S [\(h), \(h)]   AM[i,j] = exp(S[i,j]) / Σⱼ exp(S[i,j]): each row i sums to 1")
         let denominators = scores[fi].map { "exp(\(f($0)))" }
-        body("AM[\(fi),\(fj)] = exp(\(f(scores[fi][fj]))) / (" + denominators.joined(separator: " + ") + ") = \(f(softmaxMap[fi][fj]))")
+        body("AM[\(fi),\(fj)] = exp(\(f(scores[fi][fj]))) / (" + denominators.joined(separator: " + ")
+             + ") = \(f(softmaxMap[fi][fj]))")
         if case .bypass? = intervention {
-            body("intervention bypass: the block passes its input through, so Out = X; the map below is the softmax it no longer uses")
+            body("intervention bypass: the block passes its input through, so Out = X; "
+                 + "the map below is the softmax it no longer uses")
         } else if let intervention {
-            body("intervention \(intervention): the block uses the map below instead of the softmax (weights unchanged)")
+            body("intervention \(intervention): "
+                 + "the block uses the map below instead of the softmax (weights unchanged)")
         }
         matrix(attention, sums: true)
         let entropy = attention.map { row in -row.reduce(0.0) { $1 > 0 ? $0 + $1 * Foundation.log($1) : $0 } }
-        body("row entropy (nats, uniform = ln \(h) = \(f(Foundation.log(Double(h))))): " + entropy.map(f).joined(separator: " "))
+        body("row entropy (nats, uniform = ln \(h) = \(f(Foundation.log(Double(h))))): "
+             + entropy.map(f).joined(separator: " "))
 
-        head("Z = V·AM [\(h)]   Z[j] = Σᵢ V[i]·AM[i,j]: column j mixes the values by how much each slot attends to j")
+        head("Z = V·AM [\(h)]   Z[j] = Σᵢ V[i]·AM[i,j]: "
+             + "column j mixes the values by how much each slot attends to j")
         body(Ultimus.columnMixingNote)
-        body("Z[\(fj)] = " + (0..<h).map { "\(t(v[$0]))·\(t(attention[$0][fj]))" }.joined(separator: " + ") + " = \(f(z[fj]))")
+        let terms = (0..<h).map { "\(t(v[$0]))·\(t(attention[$0][fj]))" }
+        body("Z[\(fj)] = " + terms.joined(separator: " + ") + " = \(f(z[fj]))")
         body(NumberFormat.vector(z))
 
         if intervention == .bypass {
@@ -76,7 +86,8 @@ extension AttentionExplanation {
         body(NumberFormat.vector(out, perLine: 12, indent: 4))
         if let discrepancy {
             let ok = discrepancy < 1e-4
-            body("checked against the model's own forward: largest difference \(NumberFormat.short(discrepancy, digits: 2))"
+            body("checked against the model's own forward: "
+                 + "largest difference \(NumberFormat.short(discrepancy, digits: 2))"
                  + (ok ? " ✓" : " ✗ (the block computes something else)"))
         }
         return lines.map { NumberFormat.symbols($0, unicode: style.unicode) }.joined(separator: "\n")

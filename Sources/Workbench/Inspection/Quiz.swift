@@ -27,8 +27,11 @@ public struct QuizQuestion {
     public static func attentionAxis(block: String, rowSums: [Double]) -> QuizQuestion {
         let sums = rowSums.map { String(format: "%.3f", $0) }.joined(separator: " ")
         return QuizQuestion(
-            prompt: "In \(block)'s map AM[i, j] = softmax over j of Q[i]·K[j]/√8: do its rows or its columns sum to 1?",
-            reveal: "the rows: the softmax normalises over j, the last axis, so Σⱼ AM[i, j] = 1 for every query slot i (row sums here: \(sums)); column sums are free, and say how much each key slot is attended to overall.",
+            prompt: "In \(block)'s map AM[i, j] = softmax over j of Q[i]·K[j]/√8: "
+                + "do its rows or its columns sum to 1?",
+            reveal: "the rows: the softmax normalises over j, the last axis, so Σⱼ AM[i, j] = 1 for every query "
+                + "slot i (row sums here: \(sums)); column sums are free, and say how much each key slot is "
+                + "attended to overall.",
             grade: { a in
                 let t = a.lowercased()
                 return t.contains("row") || t == "j" || t.contains("last") || t == "-1" || t == "2" || t == "dim=-1"
@@ -44,7 +47,8 @@ public struct QuizQuestion {
 
     /// "Will the accuracy go up?": graded after the epoch.
     public static func accuracyUp(previous: Double, split: String) -> QuizQuestion {
-        QuizQuestion(prompt: String(format: "Will the %@ accuracy after the next epoch be higher than %.2f%%? (y/n)", split, previous),
+        QuizQuestion(prompt: String(format: "Will the %@ accuracy after the next epoch be higher than %.2f%%? (y/n)",
+                                    split, previous),
                      reveal: "", grade: { _ in false })
     }
 
@@ -74,12 +78,15 @@ public struct QuizQuestion {
 
 /// The worked computation of a schedule's LR at a step.
 public enum LRWorking {
-    public static func explain(_ schedule: LRSchedule?, optimizerLR: Double, step: Int) -> (lr: Double, working: String)? {
+    public static func explain(_ schedule: LRSchedule?, optimizerLR: Double, step: Int)
+        -> (lr: Double, working: String)?
+    {
         guard let schedule else { return (optimizerLR, "there is no schedule, so the LR stays at the optimizer's") }
         guard let lr = try? schedule.lr(atStep: step) else { return nil }
         guard let one = schedule as? OneCycleLR else { return (lr, "\(schedule.description) at step \(step)") }
         let ends = one.phaseEnds
-        let points = one.threePhase ? [one.initialLR, one.maxLR, one.initialLR, one.minLR] : [one.initialLR, one.maxLR, one.minLR]
+        let points = one.threePhase
+            ? [one.initialLR, one.maxLR, one.initialLR, one.minLR] : [one.initialLR, one.maxLR, one.minLR]
         var start = 0.0
         var k = ends.count - 1
         for (i, end) in ends.enumerated() where Double(step) <= end { k = i; break }
@@ -88,10 +95,13 @@ public enum LRWorking {
         let (a, b) = (points[k], points[k + 1])
         let f = { (v: Double) in String(format: "%.6g", v) }
         let formula = one.annealStrategy == .cos
-            ? "end + (start − end)/2·(1 + cos(π·pct)) = \(f(b)) + (\(f(a)) − \(f(b)))/2·(1 + cos(π·\(f(pct))))"
+            ? "end + (start − end)/2·(1 + cos(π·pct)) = "
+                + "\(f(b)) + (\(f(a)) − \(f(b)))/2·(1 + cos(π·\(f(pct))))"
             : "start + (end − start)·pct = \(f(a)) + (\(f(b)) − \(f(a)))·\(f(pct))"
-        return (lr, "OneCycleLR phase \(k + 1) runs from step \(f(start)) to \(f(ends[k])) and anneals \(f(a)) → \(f(b)); "
-                + "pct = (\(step) − \(f(start)))/(\(f(ends[k])) − \(f(start))) = \(f(pct)); lr = \(formula) = \(f(lr))")
+        return (lr, "OneCycleLR phase \(k + 1) runs from step \(f(start)) to \(f(ends[k])) "
+                + "and anneals \(f(a)) → \(f(b)); "
+                + "pct = (\(step) − \(f(start)))/(\(f(ends[k])) − \(f(start))) = \(f(pct)); "
+                + "lr = \(formula) = \(f(lr))")
     }
 }
 
@@ -124,7 +134,8 @@ public final class QuizState {
 
     /// `3 of 4 right (75%)`.
     public var summary: String {
-        asked == 0 ? "no questions answered yet" : "\(correct) of \(asked) right (\(Int((100 * Double(correct) / Double(asked)).rounded()))%)"
+        guard asked != 0 else { return "no questions answered yet" }
+        return "\(correct) of \(asked) right (\(Int((100 * Double(correct) / Double(asked)).rounded()))%)"
     }
 
     private weak var owner: Session?

@@ -29,7 +29,8 @@ public enum SessionCharts {
         if let s = result.steepest { markers.append(ChartMarker(x: s, label: "steepest \(Format.lr(s))")) }
         if let m = result.minimum { markers.append(ChartMarker(x: m, label: "min/10 \(Format.lr(m))")) }
         if let v = result.valley { markers.append(ChartMarker(x: v, label: "valley \(Format.lr(v))")) }
-        return Chart(title: "LR range test (\(result.settings.mode.rawValue), \(result.lrs.count) iterations\(result.diverged ? ", stopped at divergence" : ""))",
+        let stop = result.diverged ? ", stopped at divergence" : ""
+        return Chart(title: "LR range test (\(result.settings.mode.rawValue), \(result.lrs.count) iterations\(stop))",
                      xLabel: "learning rate", yLabel: result.settings.smooth == 0 ? "loss" : "loss (smoothed)",
                      series: [ChartSeries(name: "loss", x: result.lrs, y: result.losses)], markers: markers,
                      logX: result.settings.mode != .linear)
@@ -73,7 +74,8 @@ public enum SessionCharts {
                             series: [ChartSeries(name: "lr", x: x, y: lrs)], markers: markers)]
         if momenta.contains(where: { $0 != nil }) {
             charts.append(Chart(title: "Schedule: β1 / momentum per step", xLabel: "step", yLabel: "β1",
-                                series: [ChartSeries(name: "beta1", x: x, y: momenta.map { $0 ?? .nan }, color: Chart.palette[1])],
+                                series: [ChartSeries(name: "beta1", x: x, y: momenta.map { $0 ?? .nan },
+                                                     color: Chart.palette[1])],
                                 markers: markers))
         }
         return charts

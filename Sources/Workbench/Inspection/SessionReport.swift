@@ -32,7 +32,8 @@ public struct SessionReport {
             // epoch's running accuracy.
             let last = history.steps.last { $0.step == e.lastStep } ?? history.steps.last { $0.epoch == e.epoch }
             var lines = [String(format: "EPOCH = %d | LR = %@ | Loss = %.2f | Batch = %d | Accuracy = %.2f",
-                                e.epoch, Format.lr(last?.lr ?? .nan), last?.loss ?? e.trainLoss, max(0, e.batches - 1), e.trainAccuracy)
+                                e.epoch, Format.lr(last?.lr ?? .nan), last?.loss ?? e.trainLoss, max(0, e.batches - 1),
+                                e.trainAccuracy)
                          + (e.complete ? "" : " (partial: \(e.batches) of \(e.batchesPerEpoch) batches)")]
             if let loss = e.testLoss, let acc = e.testAccuracy {
                 lines.append(String(format: "%@ set: Average loss: %.4f, Accuracy: %.2f%%",

@@ -39,7 +39,8 @@ extension ShellContext {
         }
         guard names.contains(name) else {
             throw inv.error("no attention block called '\(name)'", at: "block",
-                            suggestion: EditDistance.suggestion(for: name, in: names) ?? "the blocks are \(names.joined(separator: ", "))")
+                            suggestion: EditDistance.suggestion(for: name, in: names)
+                                ?? "the blocks are \(names.joined(separator: ", "))")
         }
         return name
     }
@@ -53,7 +54,8 @@ extension ShellContext {
         var single = false
         if let inv, let index = inv.int("index") {
             guard index < data.splits.test.count else {
-                throw inv.error("index=\(index) is past the test split's \(data.splits.test.count.counted("image"))", at: "index",
+                throw inv.error("index=\(index) is past the test split's \(data.splits.test.count.counted("image"))",
+                                at: "index",
                                 suggestion: "index=0…\(data.splits.test.count - 1)")
             }
             images = Experiment.images(data, indices: [index], files: [])
@@ -72,13 +74,16 @@ extension ShellContext {
     /// `sample=` checked against the probes (0 for the one image of `index=` or `image=`).
     func probeSample(_ inv: Invocation, _ probe: ProbeSet) throws -> Int {
         if probe.isSingle {
-            if inv.isExplicit("sample") { throw inv.error("sample= picks a probe; index= and image= pick the image instead", at: "sample") }
+            if inv.isExplicit("sample") {
+                throw inv.error("sample= picks a probe; index= and image= pick the image instead", at: "sample")
+            }
             return 0
         }
         let sample = inv.int("sample") ?? 0
         guard sample < probe.count else {
             throw inv.error("sample=\(sample) is not a probe image", at: "sample",
-                            suggestion: "there are \(probe.count.counted("probe")): sample=0…\(probe.count - 1) ('set probes=' chooses them; index=N picks any test image)")
+                            suggestion: "there are \(probe.count.counted("probe")): sample=0…\(probe.count - 1) "
+                                + "('set probes=' chooses them; index=N picks any test image)")
         }
         return sample
     }
@@ -95,11 +100,13 @@ extension ShellContext {
             let ext = (to as NSString).pathExtension.lowercased()
             if Self.imageExtensions.contains(ext), !allowed.contains(ext) {
                 let base = (to as NSString).deletingPathExtension
-                throw inv.error("'\(to)' names a \(ext.uppercased()) file, but '\(inv.command)' writes \(allowed.map { $0.uppercased() }.joined(separator: " or "))",
+                let writes = allowed.map { $0.uppercased() }.joined(separator: " or ")
+                throw inv.error("'\(to)' names a \(ext.uppercased()) file, but '\(inv.command)' writes \(writes)",
                                 at: "to", suggestion: "use to=\(base).\(allowed.first ?? "svg")")
             }
             if FileManager.default.fileExists(atPath: full), !isInsideOutput(full), inv.bool("force") != true {
-                throw inv.error("'\(to)' exists outside the output folder", at: "to", suggestion: "add force=true to overwrite it")
+                throw inv.error("'\(to)' exists outside the output folder", at: "to",
+                                suggestion: "add force=true to overwrite it")
             }
             path = full
         }
@@ -111,7 +118,9 @@ extension ShellContext {
     }
 
     /// Extensions of image formats a user might name in `to=`.
-    static let imageExtensions: Set<String> = ["png", "svg", "jpg", "jpeg", "gif", "pdf", "webp", "bmp", "tif", "tiff", "eps"]
+    static let imageExtensions: Set<String> = [
+        "png", "svg", "jpg", "jpeg", "gif", "pdf", "webp", "bmp", "tif", "tiff", "eps",
+    ]
 
     /// The test split's predictions for the current weights (with any active interventions): the
     /// last evaluation's when nothing has changed since, else evaluated now with a progress line.
@@ -122,7 +131,9 @@ extension ShellContext {
         var progress: ConsoleProgress?
         defer { progress?.finish() }
         let result = try x.evaluate(split: .test, shouldStop: { self.interruptRequested }) { done, total in
-            if progress == nil { progress = ConsoleProgress(console: self.console, total: total, description: "Eval test") }
+            if progress == nil {
+                progress = ConsoleProgress(console: self.console, total: total, description: "Eval test")
+            }
             progress?.update(to: done)
         }
         x.remember(result)

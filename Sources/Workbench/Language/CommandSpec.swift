@@ -63,8 +63,8 @@ public struct ArgumentSpec: Sendable {
     public var completion: NameKind
 
     public init(
-        _ name: String, _ type: ArgumentType, default defaultValue: ArgumentValue? = nil, range: ClosedRange<Double>? = nil,
-        required: Bool = false, completion: NameKind? = nil, _ help: String
+        _ name: String, _ type: ArgumentType, default defaultValue: ArgumentValue? = nil,
+        range: ClosedRange<Double>? = nil, required: Bool = false, completion: NameKind? = nil, _ help: String
     ) {
         self.name = name
         self.type = type
@@ -85,7 +85,8 @@ public struct PositionalSpec: Sendable {
     public var help: String
     public var completion: NameKind
 
-    public init(_ name: String, _ type: ArgumentType, required: Bool = true, completion: NameKind? = nil, _ help: String) {
+    public init(_ name: String, _ type: ArgumentType, required: Bool = true, completion: NameKind? = nil,
+                _ help: String) {
         self.name = name
         self.type = type
         self.required = required

@@ -42,7 +42,9 @@ extension CommandTable {
             lines.append("")
             lines += Self.wrap(spec.details, width: min(width, 100) - 2).map { "  " + $0 }
         }
-        let examples = subcommand.map { s in spec.examples.filter { $0.split(separator: " ").dropFirst().first.map(String.init) == s } } ?? spec.examples
+        let examples = subcommand.map { s in
+            spec.examples.filter { $0.split(separator: " ").dropFirst().first.map(String.init) == s }
+        } ?? spec.examples
         if !examples.isEmpty {
             lines.append("")
             lines.append(examples.count == 1 ? "Example:" : "Examples:")

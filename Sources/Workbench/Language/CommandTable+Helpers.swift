@@ -17,8 +17,12 @@ enum CommonArguments {
     static let to = ArgumentSpec("to", .path, "write the file here instead of the output folder")
     static let force = ArgumentSpec("force", .bool, default: .bool(false), "overwrite a file outside the output folder")
     static let sample = ArgumentSpec("sample", .int, default: .int(0), range: Bounds.nonNegative,
-                                     "which probe image (0 = the first; 'set probes=' chooses them, one per class by default)")
-    static let index = ArgumentSpec("index", .int, range: Bounds.nonNegative, "any test image by its index, instead of a probe")
+                                     """
+                                     which probe image (0 = the first; 'set probes=' chooses them, one per class \
+                                     by default)
+                                     """)
+    static let index = ArgumentSpec("index", .int, range: Bounds.nonNegative,
+                                    "any test image by its index, instead of a probe")
     static let image = ArgumentSpec("image", .path, "an image file (PNG or JPEG), instead of a probe")
     /// `sample=`, `index=`, `image=`: which image a command looks at.
     static let pickImage = [sample, index, image]

@@ -14,7 +14,9 @@ extension CommandTable {
         let sub = try subcommand(of: spec, from: &positionals, statement: statement)
         var builder = Builder(spec: spec, sub: sub, statement: statement)
         try builder.bindPositionals(positionals)
-        for argument in statement.arguments { if let label = argument.label { try builder.bindNamed(label, argument.value) } }
+        for argument in statement.arguments {
+            if let label = argument.label { try builder.bindNamed(label, argument.value) }
+        }
         try builder.finish()
         return Invocation(
             command: spec.name, subcommand: sub?.name, values: builder.values, explicit: builder.explicit,
@@ -95,7 +97,8 @@ private struct Builder {
         for (index, value) in given.enumerated() {
             guard index < specs.count else { throw extraPositional(value, expected: specs.count) }
             let p = specs[index]
-            values[p.name] = try ValueConverter.convert(value, to: p.type, range: nil, name: p.name.uppercased(), line: line)
+            values[p.name] = try ValueConverter.convert(value, to: p.type, range: nil, name: p.name.uppercased(),
+                                                        line: line)
             explicit.insert(p.name)
             ranges[p.name] = value.range
         }
@@ -111,14 +114,16 @@ private struct Builder {
         var suggestion: String?
         if let named = arguments.first(where: { $0.name == typed }) {
             suggestion = "did you mean '\(named.name)=...'?"
-        } else if case .number = value.kind, let numeric = arguments.first(where: { $0.type == .int || $0.type == .float }) {
+        } else if case .number = value.kind,
+                  let numeric = arguments.first(where: { $0.type == .int || $0.type == .float }) {
             suggestion = "did you mean '\(numeric.name)=\(typed)'?"
         } else if let close = EditDistance.closest(to: typed, in: (spec.subcommands.map(\.name))) {
             suggestion = "did you mean '\(close)'?"
         } else if let close = EditDistance.closest(to: typed, in: arguments.map(\.name)) {
             suggestion = "did you mean '\(close)=...'?"
         }
-        let what = expected == 0 ? "takes no positional value" : "takes \(expected) positional value\(expected == 1 ? "" : "s")"
+        let what = expected == 0 ? "takes no positional value"
+            : "takes \(expected) positional value\(expected == 1 ? "" : "s")"
         return Diagnostic("'\(title)' \(what), got '\(typed)'", at: value.range, in: line, suggestion: suggestion)
     }
 

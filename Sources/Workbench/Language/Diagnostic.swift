@@ -23,9 +23,10 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The message and suggestion on one line: `unknown command 'trian'; did you mean 'train'?`.
+    /// Control characters (from a file's field, say) are shown as escapes, never sent to the terminal.
     public var summary: String {
         let text = suggestion.map { $0.isEmpty ? message : "\(message); \($0)" } ?? message
-        return Self.clipped(text, to: 400)
+        return Self.clipped(PrintableText.escaped(text), to: 400)
     }
 
     /// Columns of the source line shown around the error (a 10 MB line prints one screen line).
@@ -65,13 +66,16 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         let characters = Array(sourceLine.map { $0 == "\t" ? " " : $0 })
         guard echoLine, characters.count > Self.shownColumns else {
             let caretText = pad + green + caret + reset
-            return (echoLine ? [header, pad + String(characters), caretText] : [caretText, header]).joined(separator: "\n")
+            let lines = echoLine ? [header, pad + String(characters), caretText] : [caretText, header]
+            return lines.joined(separator: "\n")
         }
         let first = max(0, min(range.start - 40, characters.count - Self.shownColumns))
         let shown = String(characters[first..<min(characters.count, first + Self.shownColumns)])
         let width = max(1, min(range.end, first + Self.shownColumns) - range.start)
-        let window = String(repeating: " ", count: max(0, range.start - first)) + "^" + String(repeating: "~", count: width - 1)
-        let lines = [header, pad + (first > 0 ? "…" : "") + shown + "…", pad + (first > 0 ? " " : "") + green + window + reset]
+        let window = String(repeating: " ", count: max(0, range.start - first)) + "^"
+            + String(repeating: "~", count: width - 1)
+        let lines = [header, pad + (first > 0 ? "…" : "") + shown + "…",
+                     pad + (first > 0 ? " " : "") + green + window + reset]
         return lines.joined(separator: "\n")
     }
 }

@@ -36,7 +36,9 @@ public enum Lexer {
     static func looksNumeric(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first else { return false }
         // Bytes, not Characters: a pasted line of thousands of characters is scanned quickly.
-        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }),
+        guard text.utf8.allSatisfy({
+                  (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45
+              }),
               text.utf8.contains(where: { (0x30...0x39).contains($0) }) else { return false }
         guard first == "-" || first == "+" || first == "." || ("0"..."9").contains(first) else { return false }
         return Double(text) != nil

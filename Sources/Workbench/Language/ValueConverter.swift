@@ -3,8 +3,8 @@ enum ValueConverter {
     static let trueWords: Set<String> = ["true", "yes", "on", "1"]
     static let falseWords: Set<String> = ["false", "no", "off", "0"]
 
-    static func convert(_ value: ValueSyntax, to type: ArgumentType, range: ClosedRange<Double>?, name: String, line: String)
-        throws -> ArgumentValue
+    static func convert(_ value: ValueSyntax, to type: ArgumentType, range: ClosedRange<Double>?, name: String,
+                        line: String) throws -> ArgumentValue
     {
         if case .list(let element) = type {
             let items: [ValueSyntax]
@@ -51,11 +51,15 @@ enum ValueConverter {
         }
     }
 
-    private static func check(_ v: Double, _ range: ClosedRange<Double>?, name: String, value: ValueSyntax, line: String) throws {
+    private static func check(_ v: Double, _ range: ClosedRange<Double>?, name: String, value: ValueSyntax,
+                              line: String) throws {
         guard let range, !range.contains(v) else { return }
         let lo = ArgumentValue.format(range.lowerBound), hi = ArgumentValue.format(range.upperBound)
         let bounds: String
-        if range.lowerBound == .leastNonzeroMagnitude { bounds = range.upperBound == .greatestFiniteMagnitude ? "greater than 0" : "greater than 0 and at most \(hi)" }
+        if range.lowerBound == .leastNonzeroMagnitude {
+            bounds = range.upperBound == .greatestFiniteMagnitude
+                ? "greater than 0" : "greater than 0 and at most \(hi)"
+        }
         else if range.upperBound == .greatestFiniteMagnitude { bounds = "at least \(lo)" }
         else if range.lowerBound == -.greatestFiniteMagnitude { bounds = "at most \(hi)" }
         else { bounds = "between \(lo) and \(hi)" }

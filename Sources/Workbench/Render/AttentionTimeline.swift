@@ -41,7 +41,8 @@ public enum AttentionTimeline {
         var flag: AttentionCollapse?
         if meanH >= 0.98 * log(Double(map.columns)) { flag = .uniform }
         else if meanRowPeak >= 0.95 { flag = .oneHot }
-        return AttentionFrameSummary(step: step, meanEntropy: meanH, peak: map.peak, meanRowPeak: meanRowPeak, collapse: flag)
+        return AttentionFrameSummary(step: step, meanEntropy: meanH, peak: map.peak, meanRowPeak: meanRowPeak,
+                                     collapse: flag)
     }
 
     /// The playback text.
@@ -58,7 +59,8 @@ public enum AttentionTimeline {
         let summaries = frames.map { summarize($0.map, step: $0.step) }
         var out: [String] = []
         let heading = title.isEmpty ? "" : title + " · "
-        out.append(ANSI.truncate(style.text("\(heading)\(frames.count) frames, steps \(first.step)…\(last.step)"), to: style.width))
+        let header = "\(heading)\(frames.count) frames, steps \(first.step)…\(last.step)"
+        out.append(ANSI.truncate(style.text(header), to: style.width))
         out += strip(frames, summaries: summaries, style: style)
         out += tracks(summaries, keys: first.map.columns, loss: loss, lr: lr, style: style)
         out += table(summaries, maxRows: maxTableRows, style: style)
@@ -99,7 +101,8 @@ public enum AttentionTimeline {
             return stride(from: 0, to: map.rows, by: 2).map { r in
                 (0..<map.columns).map { c in
                     let top = Colormap.viridis.color(map.colorPosition(map[r, c]))
-                    let bottom = r + 1 < map.rows ? Colormap.viridis.color(map.colorPosition(map[r + 1, c])) : RGB(0, 0, 0)
+                    let bottom = r + 1 < map.rows
+                        ? Colormap.viridis.color(map.colorPosition(map[r + 1, c])) : RGB(0, 0, 0)
                     return ANSI.foreground256(ANSI.cubeIndex(top)) + ANSI.background256(ANSI.cubeIndex(bottom)) + "▀"
                 }.joined() + ANSI.reset
             }
@@ -138,7 +141,8 @@ public enum AttentionTimeline {
             return (0..<width).map { n[$0] > 0 ? sum[$0] / Double(n[$0]) : .nan }
         }
         func row(_ name: String, _ cols: [Double], range: ClosedRange<Double>?, note: String) -> String {
-            ANSI.pad(name, to: label) + Sparkline.render(cols, range: range, unicode: style.unicode) + " " + style.text(note)
+            ANSI.pad(name, to: label) + Sparkline.render(cols, range: range, unicode: style.unicode)
+                + " " + style.text(note)
         }
         let maxH = log(Double(max(2, keys)))
         var out = [""]
@@ -146,7 +150,8 @@ public enum AttentionTimeline {
         out.append(row("entropy", held(hs), range: 0...maxH, note: String(format: "%.2f→%.2f", hs.first!, hs.last!)))
         out.append(row("peak", held(ps), range: 0...1, note: String(format: "%.2f→%.2f", ps.first!, ps.last!)))
         if !loss.isEmpty {
-            out.append(row("loss", binned(loss), range: nil, note: String(format: "%.3g→%.3g", loss.first!.value, loss.last!.value)))
+            let note = String(format: "%.3g→%.3g", loss.first!.value, loss.last!.value)
+            out.append(row("loss", binned(loss), range: nil, note: note))
         }
         if !lr.isEmpty {
             out.append(row("lr", binned(lr), range: nil, note: String(format: "max %.2g", lr.map(\.value).max() ?? 0)))

@@ -20,7 +20,8 @@ public enum ColorBar {
         let x = pad + BitmapFont.width(of: low) + 6
         canvas.drawText(low, x: pad, y: y + (barHeight - 7) / 2, color: RGB(0, 0, 0))
         for i in 0..<barWidth {
-            canvas.fill(x: x + i, y: y, width: 1, height: barHeight, color: colormap.color(Double(i) / Double(barWidth - 1)))
+            canvas.fill(x: x + i, y: y, width: 1, height: barHeight,
+                        color: colormap.color(Double(i) / Double(barWidth - 1)))
         }
         canvas.stroke(x: x - 1, y: y - 1, width: barWidth + 2, height: barHeight + 2, color: RGB(90, 90, 90))
         canvas.drawText(high, x: x + barWidth + 6, y: y + (barHeight - 7) / 2, color: RGB(0, 0, 0))

@@ -42,7 +42,9 @@ public enum Colormap: Sendable {
 
     /// Shade characters from light to dense, for terminals without colour.
     static func shade(_ t: Double, unicode: Bool) -> Character {
-        let chars: [Character] = unicode ? [" ", "░", "▒", "▓", "█"] : [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+        let chars: [Character] = unicode
+            ? [" ", "░", "▒", "▓", "█"]
+            : [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
         let t = t.isNaN ? 0 : min(1, max(0, t))
         return chars[min(chars.count - 1, Int(t * Double(chars.count)))]
     }

@@ -62,7 +62,8 @@ public struct ConfusionMatrixView: Sendable, Equatable {
                 let padded = ANSI.pad(text, to: cell, right: true)
                 if style.color {
                     let bg = Colormap.blues.color(Double(counts[t][p]) / Double(rowTotal))
-                    line += ANSI.background256(ANSI.cubeIndex(bg)) + ANSI.foreground256(bg.luminance > 0.5 ? 16 : 231) + padded + ANSI.reset
+                    line += ANSI.background256(ANSI.cubeIndex(bg)) + ANSI.foreground256(bg.luminance > 0.5 ? 16 : 231)
+                        + padded + ANSI.reset
                 } else {
                     line += padded
                 }
@@ -79,7 +80,8 @@ public struct ConfusionMatrixView: Sendable, Equatable {
         let left = 96.0, top = 96.0
         let width = Int(left + cs * Double(n) + 90), height = Int(top + cs * Double(n) + 40)
         var svg = SVGDocument(width: width, height: height)
-        svg.text(title + String(format: " (accuracy %.2f%%)", accuracy), x: Double(width) / 2, y: 22, size: 14, anchor: "middle", bold: true)
+        svg.text(title + String(format: " (accuracy %.2f%%)", accuracy), x: Double(width) / 2, y: 22, size: 14,
+                 anchor: "middle", bold: true)
         svg.text("predicted", x: left + cs * Double(n) / 2, y: top + cs * Double(n) + 26, size: 12, anchor: "middle")
         svg.text("true", x: 16, y: top + cs * Double(n) / 2, size: 12, anchor: "middle", rotate: -90)
         let acc = perClassAccuracy

@@ -37,9 +37,11 @@ extension Heatmap {
         var x0 = pad
         for (k, map) in maps.enumerated() {
             let top = pad + 2 * BitmapFont.lineHeight
-            canvas.drawText(ImageGrid.fit(map.title, width: widths[k] - pad, scale: 1), x: x0, y: pad, color: RGB(0, 0, 0))
+            canvas.drawText(ImageGrid.fit(map.title, width: widths[k] - pad, scale: 1), x: x0, y: pad,
+                            color: RGB(0, 0, 0))
             for c in 0..<map.columns {
-                canvas.drawText(String(c), x: x0 + label + c * cs + cs / 2 - 2, y: pad + BitmapFont.lineHeight, color: RGB(90, 90, 90))
+                canvas.drawText(String(c), x: x0 + label + c * cs + cs / 2 - 2, y: pad + BitmapFont.lineHeight,
+                                color: RGB(90, 90, 90))
             }
             for r in 0..<map.rows {
                 canvas.drawText(map.rowPrefix + String(r), x: x0, y: top + r * cs + cs / 2 - 3, color: RGB(90, 90, 90))
@@ -90,28 +92,34 @@ extension Heatmap {
         let left = 40.0, top = 48.0
         if !map.title.isEmpty { svg.text(map.title, x: left, y: 16, size: 13, bold: true) }
         for c in 0..<map.columns {
-            svg.text(map.columnPrefix + String(c), x: left + cs * (Double(c) + 0.5), y: top - 8, size: 10, anchor: "middle", fill: "#555555")
+            svg.text(map.columnPrefix + String(c), x: left + cs * (Double(c) + 0.5), y: top - 8, size: 10,
+                     anchor: "middle", fill: "#555555")
         }
         svg.text("Σ", x: left + cs * Double(map.columns) + 30, y: top - 8, size: 10, anchor: "middle", fill: "#555555")
         svg.text("H", x: left + cs * Double(map.columns) + 80, y: top - 8, size: 10, anchor: "middle", fill: "#555555")
         let sums = map.rowSums, entropies = map.rowEntropies
         for r in 0..<map.rows {
             let y = top + cs * Double(r)
-            svg.text(map.rowPrefix + String(r), x: left - 6, y: y + cs / 2 + 4, size: 10, anchor: "end", fill: "#555555")
+            svg.text(map.rowPrefix + String(r), x: left - 6, y: y + cs / 2 + 4, size: 10, anchor: "end",
+                     fill: "#555555")
             for c in 0..<map.columns {
                 let v = map[r, c]
                 let bg = Colormap.viridis.color(map.colorPosition(v))
                 let x = left + cs * Double(c)
-                svg.rect(x, y, cs, cs, fill: bg.hex, stroke: "#ffffff", title: "\(map.rowPrefix)\(r) → \(map.columnPrefix)\(c): \(v)")
+                svg.rect(x, y, cs, cs, fill: bg.hex, stroke: "#ffffff",
+                         title: "\(map.rowPrefix)\(r) → \(map.columnPrefix)\(c): \(v)")
                 svg.text(format(v, map), x: x + cs / 2, y: y + cs / 2 + 4, size: cs >= 36 ? 10 : 8, anchor: "middle",
                          fill: bg.luminance > 0.5 ? "#000000" : "#ffffff")
             }
-            svg.text(String(format: "%.3f", sums[r]), x: left + cs * Double(map.columns) + 30, y: y + cs / 2 + 4, size: 10, anchor: "middle")
-            svg.text(String(format: "%.3f", entropies[r]), x: left + cs * Double(map.columns) + 80, y: y + cs / 2 + 4, size: 10, anchor: "middle")
+            let right = left + cs * Double(map.columns)
+            svg.text(String(format: "%.3f", sums[r]), x: right + 30, y: y + cs / 2 + 4, size: 10, anchor: "middle")
+            svg.text(String(format: "%.3f", entropies[r]), x: right + 80, y: y + cs / 2 + 4, size: 10,
+                     anchor: "middle")
         }
         let s = AttentionTimeline.summarize(map)
         let flag = s.collapse.map { " · collapsed: \($0.rawValue)" } ?? ""
-        svg.text(String(format: "mean H %.3f (uniform %.3f) · peak %.3f", s.meanEntropy, log(Double(map.columns)), s.peak) + flag,
+        svg.text(String(format: "mean H %.3f (uniform %.3f) · peak %.3f", s.meanEntropy, log(Double(map.columns)),
+                        s.peak) + flag,
                  x: left, y: top + cs * Double(map.rows) + 20, size: 11)
     }
 }

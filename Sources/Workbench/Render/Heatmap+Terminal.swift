@@ -1,8 +1,9 @@
 import Foundation
 
 /// Terminal drawing of ``HeatmapMatrix`` values: coloured cells (256-colour backgrounds on the
-/// viridis scale, see ``HeatmapMatrix/colorPosition(_:)``, black or white digits by luminance) with values, row sums `Σ` and row entropy `H`;
-/// without colour the values alone, or shade characters in the compact form.
+/// viridis scale, see ``HeatmapMatrix/colorPosition(_:)``, black or white digits by luminance) with
+/// values, row sums `Σ` and row entropy `H`; without colour the values alone, or shade characters in
+/// the compact form.
 public enum Heatmap {
     /// How much of a map to draw, from most to least detailed.
     public enum Detail: Sendable, CaseIterable {
@@ -38,8 +39,9 @@ public enum Heatmap {
                     }
                     let height = group.map { $0.0.count }.max() ?? 0
                     for r in 0..<height {
-                        var row = group.map { r < $0.0.count ? ANSI.pad($0.0[r], to: $0.1) : String(repeating: " ", count: $0.1) }
-                            .joined(separator: String(repeating: " ", count: gap))
+                        var row = group.map {
+                            r < $0.0.count ? ANSI.pad($0.0[r], to: $0.1) : String(repeating: " ", count: $0.1)
+                        }.joined(separator: String(repeating: " ", count: gap))
                         while row.hasSuffix(" ") { row.removeLast() }
                         out.append(row)
                     }
@@ -117,13 +119,15 @@ public enum Heatmap {
             let mean = style.unicode ? "H̄" : "mean H"
             out.append(compact
                 ? String(format: "\(mean) %.2f max %.2f", meanH, map.peak)
-                : String(format: "\(mean) %.3f (uniform ln %d = %.3f), peak %.3f", meanH, map.columns, log(Double(map.columns)), map.peak))
+                : String(format: "\(mean) %.3f (uniform ln %d = %.3f), peak %.3f", meanH, map.columns,
+                         log(Double(map.columns)), map.peak))
         }
         if compact {
             // Two-character cells carry no digits: their shade is scaled to this map's own range, so a
             // near-uniform map still shows its structure; the range says what the extremes are.
             let r = compactRange(map)
-            out.append(String(format: style.unicode ? "scale %.3g…%.3g" : "scale %.3g-%.3g", r.lowerBound, r.upperBound))
+            let format = style.unicode ? "scale %.3g…%.3g" : "scale %.3g-%.3g"
+            out.append(String(format: format, r.lowerBound, r.upperBound))
         }
         let w = width(map, detail)
         return out.enumerated().map { i, line in

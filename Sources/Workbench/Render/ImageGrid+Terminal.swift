@@ -11,10 +11,12 @@ extension ImageGrid {
     ///   - style: colour, character set and width.
     ///   - thumbnail: thumbnail size in pixels (default 16; images are box-averaged down to it).
     ///   - firstNumber: the number of the first line without colour (0 where tiles are indices, as `index=`).
-    public static func terminalListing(_ tiles: [ImageTile], style: RenderStyle, thumbnail: Int = 16, firstNumber: Int = 1) -> String {
+    public static func terminalListing(_ tiles: [ImageTile], style: RenderStyle, thumbnail: Int = 16,
+                                       firstNumber: Int = 1) -> String {
         guard style.color else {
             return tiles.enumerated().map { i, t in
-                ANSI.truncate(String(format: "%3d. ", i + firstNumber) + style.text(t.caption.joined(separator: " | ")), to: style.width)
+                let caption = style.text(t.caption.joined(separator: " | "))
+                return ANSI.truncate(String(format: "%3d. ", i + firstNumber) + caption, to: style.width)
             }.joined(separator: "\n")
         }
         let size = max(2, thumbnail - thumbnail % 2)

@@ -17,7 +17,8 @@ public struct ImageTile: Sendable, Equatable {
     /// - Throws: ``RenderError`` when the byte count is not `width·height·3`.
     public init(hwc: [UInt8], width: Int = 32, height: Int = 32, caption: [String] = [],
                 captionColor: RGB = RGB(0, 0, 0)) throws {
-        self.init(image: try RGBImage(width: width, height: height, pixels: hwc), caption: caption, captionColor: captionColor)
+        self.init(image: try RGBImage(width: width, height: height, pixels: hwc), caption: caption,
+                  captionColor: captionColor)
     }
 }
 
@@ -75,7 +76,8 @@ public enum ImageGrid {
         let maxChars = max(1, (width / 2 + 1) / BitmapFont.advance)
         let lines = CommandTable.wrap(BitmapFont.ascii(title), width: maxChars).map { fit($0, width: width, scale: 2) }
         guard lines.count > maxLines else { return lines }
-        return Array(lines.prefix(maxLines - 1)) + [fit(lines[(maxLines - 1)...].joined(separator: " "), width: width, scale: 2)]
+        let rest = lines[(maxLines - 1)...].joined(separator: " ")
+        return Array(lines.prefix(maxLines - 1)) + [fit(rest, width: width, scale: 2)]
     }
 
     /// `text` shortened (with a final `.`) to fit `width` pixels.

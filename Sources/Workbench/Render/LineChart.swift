@@ -28,7 +28,10 @@ public enum LineChart {
             }
             let rows = panels.map(\.count).max() ?? 0
             for r in 0..<rows {
-                let parts = panels.map { r < $0.count ? ANSI.pad($0[r], to: panelStyle.width) : String(repeating: " ", count: panelStyle.width) }
+                let parts = panels.map {
+                    r < $0.count ? ANSI.pad($0[r], to: panelStyle.width)
+                        : String(repeating: " ", count: panelStyle.width)
+                }
                 var row = parts.joined(separator: "  ")
                 while row.hasSuffix(" ") { row.removeLast() }
                 out.append(ANSI.truncate(row, to: style.width))
@@ -79,7 +82,11 @@ public enum LineChart {
             for point in chart.scaledPoints(ofSeries: i) {
                 guard let (x, y) = point else { previous = nil; continue }
                 let p = (dotX(x), dotY(y))
-                if let q = previous { canvas.line(q.0, q.1, p.0, p.1, series: i) } else { canvas.set(p.0, p.1, series: i) }
+                if let q = previous {
+                    canvas.line(q.0, q.1, p.0, p.1, series: i)
+                } else {
+                    canvas.set(p.0, p.1, series: i)
+                }
                 previous = p
             }
         }

@@ -4,8 +4,10 @@ extension ProgressBar {
     /// The seed notebook's training description:
     /// `EPOCH = 3 | LR = 0.000617 | Loss = 1.93 | Batch = 97 | Accuracy = 28.41`
     /// (LR with 6 decimals, loss and accuracy in percent with 2; `batch` is the 0-based batch index).
-    public static func trainingDescription(epoch: Int, lr: Double, loss: Double, batch: Int, accuracy: Double) -> String {
-        String(format: "EPOCH = %d | LR = %.6f | Loss = %.2f | Batch = %d | Accuracy = %.2f", epoch, lr, loss, batch, accuracy)
+    public static func trainingDescription(epoch: Int, lr: Double, loss: Double, batch: Int,
+                                           accuracy: Double) -> String {
+        String(format: "EPOCH = %d | LR = %.6f | Loss = %.2f | Batch = %d | Accuracy = %.2f",
+               epoch, lr, loss, batch, accuracy)
     }
 
     /// One progress line from its numbers (tqdm's `format_meter` with the default `bar_format`).

@@ -3,8 +3,9 @@ import Foundation
 /// A progress line in tqdm's default format (tqdm 4.70 `format_meter`), redrawn as work advances.
 ///
 /// With a total:
-/// `{desc}: {percentage:3.0f}%|{bar}| {n}/{total} [{elapsed}<{remaining}, {rate}{postfix}]`, e.g.
-/// `EPOCH = 3 | LR = 0.000617 | Loss = 1.93 | Batch = 97 | Accuracy = 28.41: 100%|██████████| 98/98 [01:05<00:00,  1.51it/s]`.
+/// `{desc}: {percentage:3.0f}%|{bar}| {n}/{total} [{elapsed}<{remaining}, {rate}{postfix}]`, e.g. the
+/// description `EPOCH = 3 | LR = 0.000617 | Loss = 1.93 | Batch = 97 | Accuracy = 28.41` followed by
+/// `: 100%|██████████| 98/98 [01:05<00:00,  1.51it/s]`.
 /// Without one (or when `n` passes it): `{desc}: {n}it [{elapsed}, {rate}{postfix}]`.
 ///
 /// The bar is 10 cells wide when `width` is `nil`; otherwise it takes what `width` leaves over (at

@@ -21,7 +21,8 @@ public struct RGBImage: Sendable, Equatable {
     /// - Throws: ``RenderError`` when `pixels.count != width·height·3`.
     public init(width: Int, height: Int, pixels: [UInt8]) throws {
         guard width > 0, height > 0, pixels.count == width * height * 3 else {
-            throw RenderError("image data has \(pixels.count) bytes, expected \(width)×\(height)×3 = \(max(0, width * height * 3)); pass HWC RGB bytes")
+            throw RenderError("image data has \(pixels.count) bytes, "
+                              + "expected \(width)×\(height)×3 = \(max(0, width * height * 3)); pass HWC RGB bytes")
         }
         self.width = width
         self.height = height

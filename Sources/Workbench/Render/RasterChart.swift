@@ -12,7 +12,8 @@ public enum RasterChart {
     }
 
     /// Several charts in a grid of `columns`, each panel `panelWidth`×`panelHeight`.
-    public static func grid(_ charts: [Chart], columns: Int, panelWidth: Int = 480, panelHeight: Int = 320) -> RGBImage {
+    public static func grid(_ charts: [Chart], columns: Int, panelWidth: Int = 480,
+                            panelHeight: Int = 320) -> RGBImage {
         let columns = max(1, min(columns, charts.count))
         let rows = max(1, (charts.count + columns - 1) / columns)
         var canvas = RGBImage(width: columns * panelWidth, height: rows * panelHeight)
@@ -66,8 +67,12 @@ public enum RasterChart {
             xTicks = chart.logX ? ChartAxis.logTicks(b.x, maxCount: 9) : ChartAxis.linearTicks(b.x, maxCount: 8)
         }
 
-        func px(_ v: Double) -> Double { Double(left) + (v - x.lowerBound) / (x.upperBound - x.lowerBound) * Double(right - left) }
-        func py(_ v: Double) -> Double { Double(bottom) - (v - y.lowerBound) / (y.upperBound - y.lowerBound) * Double(bottom - top) }
+        func px(_ v: Double) -> Double {
+            Double(left) + (v - x.lowerBound) / (x.upperBound - x.lowerBound) * Double(right - left)
+        }
+        func py(_ v: Double) -> Double {
+            Double(bottom) - (v - y.lowerBound) / (y.upperBound - y.lowerBound) * Double(bottom - top)
+        }
     }
 
     static func drawAxes(_ chart: Chart, _ f: Frame, into canvas: inout RGBImage) {
@@ -87,9 +92,12 @@ public enum RasterChart {
         }
         canvas.stroke(x: f.left, y: f.top, width: f.right - f.left + 1, height: f.bottom - f.top + 1, color: black)
         if !chart.xLabel.isEmpty {
-            canvas.drawText(chart.xLabel, x: (f.left + f.right - BitmapFont.width(of: chart.xLabel)) / 2, y: f.bottom + 18, color: black)
+            canvas.drawText(chart.xLabel, x: (f.left + f.right - BitmapFont.width(of: chart.xLabel)) / 2,
+                            y: f.bottom + 18, color: black)
         }
-        if !chart.yLabel.isEmpty { canvas.drawText(chart.yLabel, x: f.left - 52, y: f.top - 10, color: RGB(90, 90, 90)) }
+        if !chart.yLabel.isEmpty {
+            canvas.drawText(chart.yLabel, x: f.left - 52, y: f.top - 10, color: RGB(90, 90, 90))
+        }
     }
 
     static func drawSeries(_ chart: Chart, _ i: Int, _ f: Frame, into canvas: inout RGBImage) {

@@ -11,13 +11,16 @@ public enum SVGChart {
         return svg.text
     }
 
-    /// Several charts in a grid of `columns` (e.g. `plot loss`'s 2×2), each panel `panelWidth`×`panelHeight`.
-    public static func gridDocument(_ charts: [Chart], columns: Int, panelWidth: Int = 480, panelHeight: Int = 320) -> String {
+    /// Several charts in a grid of `columns` (e.g. `plot loss`'s 2×2), each panel
+    /// `panelWidth`×`panelHeight`.
+    public static func gridDocument(_ charts: [Chart], columns: Int, panelWidth: Int = 480,
+                                    panelHeight: Int = 320) -> String {
         let columns = max(1, min(columns, charts.count))
         let rows = (charts.count + columns - 1) / columns
         var svg = SVGDocument(width: columns * panelWidth, height: max(1, rows) * panelHeight)
         for (i, chart) in charts.enumerated() {
-            svg.beginGroup(transform: "translate(\((i % columns) * panelWidth),\((i / columns) * panelHeight))", id: "panel\(i)")
+            svg.beginGroup(transform: "translate(\((i % columns) * panelWidth),\((i / columns) * panelHeight))",
+                           id: "panel\(i)")
             draw(chart, into: &svg, width: Double(panelWidth), height: Double(panelHeight), id: "p\(i)")
             svg.endGroup()
         }
@@ -32,7 +35,8 @@ public enum SVGChart {
     /// Writes ``gridDocument(_:columns:panelWidth:panelHeight:)`` to `path` atomically.
     public static func writeGrid(_ charts: [Chart], columns: Int, to path: String,
                                  panelWidth: Int = 480, panelHeight: Int = 320) throws {
-        try RenderFile.write(gridDocument(charts, columns: columns, panelWidth: panelWidth, panelHeight: panelHeight), to: path)
+        try RenderFile.write(gridDocument(charts, columns: columns, panelWidth: panelWidth, panelHeight: panelHeight),
+                             to: path)
     }
 
     static func draw(_ chart: Chart, into svg: inout SVGDocument, width: Double, height: Double, id: String) {
@@ -47,13 +51,18 @@ public enum SVGChart {
             yTicks = ChartAxis.linearTicks(yr, maxCount: 6)
         }
         let xTicks = chart.logX ? ChartAxis.logTicks(b.x, maxCount: 9) : ChartAxis.linearTicks(b.x, maxCount: 8)
-        func px(_ x: Double) -> Double { left + (x - b.x.lowerBound) / (b.x.upperBound - b.x.lowerBound) * (right - left) }
-        func py(_ y: Double) -> Double { bottom - (y - yr.lowerBound) / (yr.upperBound - yr.lowerBound) * (bottom - top) }
+        func px(_ x: Double) -> Double {
+            left + (x - b.x.lowerBound) / (b.x.upperBound - b.x.lowerBound) * (right - left)
+        }
+        func py(_ y: Double) -> Double {
+            bottom - (y - yr.lowerBound) / (yr.upperBound - yr.lowerBound) * (bottom - top)
+        }
 
         if !chart.title.isEmpty {
             svg.text(chart.title, x: (left + right) / 2, y: 22, size: 14, anchor: "middle", bold: true)
         }
-        svg.raw("<clipPath id=\"clip-\(id)\"><rect x=\"\(left)\" y=\"\(top)\" width=\"\(right - left)\" height=\"\(bottom - top)\"/></clipPath>")
+        svg.raw("<clipPath id=\"clip-\(id)\"><rect x=\"\(left)\" y=\"\(top)\" "
+                + "width=\"\(right - left)\" height=\"\(bottom - top)\"/></clipPath>")
         svg.beginGroup(id: "axes-\(id)")
         let yStep = ChartAxis.step(of: yTicks)
         for t in yTicks {
@@ -69,7 +78,9 @@ public enum SVGChart {
             svg.text(label, x: px(t), y: bottom + 17, anchor: "middle")
         }
         svg.rect(left, top, right - left, bottom - top, fill: "none", stroke: "#000000")
-        if !chart.xLabel.isEmpty { svg.text(chart.xLabel, x: (left + right) / 2, y: height - 10, size: 12, anchor: "middle") }
+        if !chart.xLabel.isEmpty {
+            svg.text(chart.xLabel, x: (left + right) / 2, y: height - 10, size: 12, anchor: "middle")
+        }
         if !chart.yLabel.isEmpty {
             svg.text(chart.yLabel, x: 16, y: (top + bottom) / 2, size: 12, anchor: "middle", rotate: -90)
         }
@@ -94,7 +105,9 @@ public enum SVGChart {
         let pixels = chart.series.indices.flatMap { chart.scaledPoints(ofSeries: $0).compactMap { $0 } }
             .map { (px($0.0), py($0.1)) }
         drawLegend(chart, into: &svg, left: left, right: right, top: top, bottom: bottom) { corner, w, h in
-            pixels.filter { $0.0 >= corner.0 - 4 && $0.0 <= corner.0 + w + 4 && $0.1 >= corner.1 - 4 && $0.1 <= corner.1 + h + 4 }.count
+            pixels.filter {
+                $0.0 >= corner.0 - 4 && $0.0 <= corner.0 + w + 4 && $0.1 >= corner.1 - 4 && $0.1 <= corner.1 + h + 4
+            }.count
         }
     }
 
@@ -122,10 +135,12 @@ public enum SVGChart {
         let longest = named.map { $0.element.name.count }.max() ?? 0
         let w = 36 + 6.5 * Double(longest), h = 8 + 16 * Double(named.count)
         // The corner with the fewest data points under it (top right first, as matplotlib's "best").
-        let corners = [(right - w - 8, top + 8), (right - w - 8, bottom - h - 8), (left + 8, top + 8), (left + 8, bottom - h - 8)]
+        let corners = [(right - w - 8, top + 8), (right - w - 8, bottom - h - 8),
+                       (left + 8, top + 8), (left + 8, bottom - h - 8)]
         let (x, y) = corners.min { a, b in covered(a, w, h) < covered(b, w, h) } ?? corners[0]
         svg.beginGroup(id: "legend")
-        svg.raw("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(h)\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>")
+        svg.raw("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(h)\" "
+                + "fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>")
         for (row, (i, s)) in named.enumerated() {
             let ly = y + 14 + 16 * Double(row)
             svg.line(x + 6, ly - 4, x + 26, ly - 4, stroke: chart.color(ofSeries: i).hex, width: 2)

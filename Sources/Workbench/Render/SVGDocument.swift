@@ -49,14 +49,16 @@ public struct SVGDocument: Sendable {
     public mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
                               stroke: String = "#000000", width: Double = 1, dash: String? = nil) {
         let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-        raw("<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(d)/>")
+        raw("<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" "
+            + "stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(d)/>")
     }
 
     public mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double,
                               fill: String, stroke: String? = nil, title: String? = nil) {
         let s = stroke.map { " stroke=\"\($0)\"" } ?? ""
         if let title {
-            raw("<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"\(fill)\"\(s)><title>\(Self.escape(title))</title></rect>")
+            raw("<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"\(fill)\"\(s)>"
+                + "<title>\(Self.escape(title))</title></rect>")
         } else {
             raw("<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"\(fill)\"\(s)/>")
         }
@@ -64,7 +66,8 @@ public struct SVGDocument: Sendable {
 
     public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5) {
         let p = points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
-        raw("<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"/>")
+        raw("<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\" "
+            + "stroke-linejoin=\"round\"/>")
     }
 
     /// Text at `(x, y)` (baseline); `anchor` is `start`, `middle` or `end`.
@@ -72,7 +75,8 @@ public struct SVGDocument: Sendable {
                               fill: String = "#000000", bold: Bool = false, rotate: Double? = nil) {
         let w = bold ? " font-weight=\"bold\"" : ""
         let r = rotate.map { " transform=\"rotate(\(f($0)) \(f(x)) \(f(y)))\"" } ?? ""
-        raw("<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>")
+        raw("<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" text-anchor=\"\(anchor)\" "
+            + "fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>")
     }
 
     /// XML escaping for text and attribute values; control characters other than tab and newline
@@ -98,6 +102,7 @@ public struct SVGDocument: Sendable {
     private func f(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
         let r = (v * 100).rounded() / 100
-        return r == r.rounded() ? String(Int(r)) : String(format: "%.2f", r).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+        guard r != r.rounded() else { return String(Int(r)) }
+        return String(format: "%.2f", r).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }
 }

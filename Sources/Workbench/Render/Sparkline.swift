@@ -10,7 +10,9 @@ public enum Sparkline {
         let columns = width.map { resample(values, to: $0) } ?? values
         let finite = columns.filter { $0.isFinite }
         let r = range ?? Chart.widen(finite.min() ?? 0, finite.max() ?? 1)
-        let levels: [Character] = unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [" ", ".", ":", "-", "=", "+", "*", "#"]
+        let levels: [Character] = unicode
+            ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+            : [" ", ".", ":", "-", "=", "+", "*", "#"]
         return String(columns.map { v -> Character in
             guard v.isFinite else { return " " }
             let t = (v - r.lowerBound) / (r.upperBound - r.lowerBound)

@@ -33,7 +33,8 @@ public struct Table: Sendable, Equatable {
         var total = widths.reduce(0, +) + gap * max(0, n - 1)
         // Shorten the widest text columns until the table fits.
         while total > style.width {
-            guard let c = (0..<n).filter({ !right[$0] && widths[$0] > 4 }).max(by: { widths[$0] < widths[$1] }) else { break }
+            let shrinkable = (0..<n).filter { !right[$0] && widths[$0] > 4 }
+            guard let c = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
             let cut = min(total - style.width, widths[c] - 4)
             widths[c] -= cut
             total -= cut

@@ -31,9 +31,12 @@ public enum TextHistogram {
         var out: [String] = []
         for (i, c) in counts.enumerated() {
             let close = i == counts.count - 1 ? "]" : ")"
-            let range = "[" + ANSI.pad(labels[i], to: lw, right: true) + ", " + ANSI.pad(labels[i + 1], to: lw, right: true) + close
-            let bar = ANSI.pad(Self.bar(Double(c) / Double(peak) * Double(barWidth), unicode: style.unicode), to: barWidth)
-            out.append(ANSI.truncate(range + " " + bar + " " + ANSI.pad(String(c), to: cw, right: true), to: style.width))
+            let range = "[" + ANSI.pad(labels[i], to: lw, right: true) + ", "
+                + ANSI.pad(labels[i + 1], to: lw, right: true) + close
+            let length = Double(c) / Double(peak) * Double(barWidth)
+            let bar = ANSI.pad(Self.bar(length, unicode: style.unicode), to: barWidth)
+            let count = ANSI.pad(String(c), to: cw, right: true)
+            out.append(ANSI.truncate(range + " " + bar + " " + count, to: style.width))
         }
         let bad = values.count - values.filter { $0.isFinite }.count
         if bad > 0 { out.append("non-finite: \(bad)") }

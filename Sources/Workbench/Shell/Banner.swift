@@ -20,7 +20,8 @@ public enum Banner {
             return "data: \(shape) · load it with 'data cifar10'"
         }
         if let dataDirectory {
-            return "data: --data \(dataDirectory) holds no CIFAR-10 (expected train/ and test/ or cifar-10-batches-bin)\n"
+            return "data: --data \(dataDirectory) holds no CIFAR-10 "
+                + "(expected train/ and test/ or cifar-10-batches-bin)\n"
                 + "      'download cifar10 path=\(dataDirectory)' fetches it; 'data synthetic' works right away"
         }
         return "data: no CIFAR-10 found (looked in ULTIMUS_DATA, ./data and the cache)\n"

@@ -126,7 +126,9 @@ extension Console {
         let noColor = environment("NO_COLOR").map { !$0.isEmpty } ?? false
         let dumb = environment("TERM") == "dumb"
         let console = Console(isTerminal: terminal, color: terminal && !noColor && !dumb, unicode: localeIsUTF8())
-        if let kind = TerminalImageProtocol.detect(environment: ProcessInfo.processInfo.environment) { console.detectedImages = kind }
+        if let kind = TerminalImageProtocol.detect(environment: ProcessInfo.processInfo.environment) {
+            console.detectedImages = kind
+        }
         return console
     }
 

@@ -25,7 +25,8 @@ public enum Notebook {
         }
         markdown(before: Int.max)
         let notebook: [String: Any] = ["nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells]
-        let data = (try? JSONSerialization.data(withJSONObject: notebook, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: notebook, options: [.prettyPrinted, .sortedKeys]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

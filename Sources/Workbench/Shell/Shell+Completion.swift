@@ -34,7 +34,8 @@ extension Shell {
         if positionals.isEmpty, !spec.subcommands.isEmpty { candidates += spec.subcommands.map(\.name) }
         let positionalSpecs = spec.positionals(for: sub)
         let index = positionals.count - (sub == nil ? 0 : 1)
-        if sub != nil || spec.subcommands.isEmpty || !spec.subcommandRequired, index >= 0, index < positionalSpecs.count {
+        if sub != nil || spec.subcommands.isEmpty || !spec.subcommandRequired, index >= 0,
+           index < positionalSpecs.count {
             let p = positionalSpecs[index]
             candidates += values(of: p.type, completion: p.completion, fragment: fragment)
         }
@@ -92,9 +93,11 @@ extension Shell {
         let namePart = slash.map { String(fragment[fragment.index(after: $0)...]) } ?? fragment
         let folder = folderPart.isEmpty ? "." : PathName.expandingTilde(folderPart)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map {
+        let matching = entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }
+        return matching.sorted().map {
             var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0), isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0),
+                                               isDirectory: &isDirectory)
             return folderPart + $0 + (isDirectory.boolValue ? "/" : "")
         }
     }

@@ -9,7 +9,11 @@ extension Shell {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed == "?" { return "help" }
         let topic: Substring
-        if trimmed.hasPrefix("?") { topic = trimmed.dropFirst() } else if trimmed.hasSuffix("?") { topic = trimmed.dropLast() } else {
+        if trimmed.hasPrefix("?") {
+            topic = trimmed.dropFirst()
+        } else if trimmed.hasSuffix("?") {
+            topic = trimmed.dropLast()
+        } else {
             return nil
         }
         let words = topic.split(separator: " ").map(String.init)

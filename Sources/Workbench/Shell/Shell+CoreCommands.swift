@@ -6,7 +6,11 @@ extension Command {
     static let help = Command(
         CommandSpec(
             "help", area: "Session", "list the commands, or explain one",
-            details: "With no argument, lists every command with a one-line summary. With a command name, shows its arguments, their types and defaults, and an example. 'train?' and '?train' are short for 'help train'. Tab completes commands, argument names and values everywhere.",
+            details: """
+                With no argument, lists every command with a one-line summary. With a command name, shows its \
+                arguments, their types and defaults, and an example. 'train?' and '?train' are short for 'help \
+                train'. Tab completes commands, argument names and values everywhere.
+                """,
             examples: ["help", "help train", "help optim adam"],
             positionals: [
                 PositionalSpec("command", .string, required: false, completion: .command, "the command to explain"),
@@ -19,23 +23,35 @@ extension Command {
     static let clear = Command(
         CommandSpec(
             "clear", area: "Session", "clear the terminal screen",
-            details: "Clears the screen and puts the prompt at the top. Writes nothing when the output is not a terminal.",
+            details: """
+                Clears the screen and puts the prompt at the top. Writes nothing when the output is not a \
+                terminal.
+                """,
             examples: ["clear"], logged: false, effect: .shows),
         run: { _, ctx in ctx.shell.clearScreen() })
 
     static let time = Command(
         CommandSpec(
             "time", area: "Session", "run a command and print its wall time",
-            details: "time CMD runs CMD as if typed alone, then prints how long it took ('time: 1.23 s'), whether it succeeded or failed. CMD is logged as itself.",
+            details: """
+                time CMD runs CMD as if typed alone, then prints how long it took ('time: 1.23 s'), whether it \
+                succeeded or failed. CMD is logged as itself.
+                """,
             examples: ["time eval", "time summary"],
-            positionals: [PositionalSpec("command", .string, completion: .command, "the command to time, with its arguments")],
+            positionals: [
+                PositionalSpec("command", .string, completion: .command, "the command to time, with its arguments"),
+            ],
             logged: false, effect: .changesExperiment),
         run: { inv, ctx in ctx.shell.timeCommand(inv) })
 
     static let run = Command(
         CommandSpec(
             "run", area: "Session", "run the commands of a script file",
-            details: "Runs PATH (a script, or the code cells of a .ipynb notebook) line by line as if typed, stopping at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' starts a comment.",
+            details: """
+                Runs PATH (a script, or the code cells of a .ipynb notebook) line by line as if typed, stopping \
+                at the first error with FILE:LINE: error: .... Scripts use the same language as the prompt; '#' \
+                starts a comment.
+                """,
             examples: ["run sessions/quickstart.ult"],
             positionals: [PositionalSpec("path", .path, "the script to run")],
             logged: false,
@@ -92,7 +108,8 @@ extension Shell {
         let expanded = PathName.expandingTilde(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw inv.error("no script at '\(path)'", at: "path", suggestion: "check the path; Tab completes file names")
+            throw inv.error("no script at '\(path)'", at: "path",
+                            suggestion: "check the path; Tab completes file names")
         }
         let code = runScript(path: path, stopOnError: true)
         if code == 130 { throw Interrupted("run \(path)") }
@@ -101,7 +118,8 @@ extension Shell {
 
     func setCommand(_ inv: Invocation) throws {
         guard !inv.explicit.isEmpty else {
-            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory) images=\(imagesSetting)")
+            console.write("seed=\(session.seed) threads=\(session.threads) out=\(session.outputDirectory) "
+                          + "images=\(imagesSetting)")
             return
         }
         // Check everything before changing anything.
@@ -118,7 +136,8 @@ extension Shell {
                 ancestor = PathName.folder(of: ancestor)
             }
             if !ancestor.isEmpty, !isDirectory.boolValue {
-                throw inv.error("'\(out)' cannot be a folder: '\(ancestor)' is a file", at: "out", suggestion: "pick a folder under an existing folder")
+                throw inv.error("'\(out)' cannot be a folder: '\(ancestor)' is a file", at: "out",
+                                suggestion: "pick a folder under an existing folder")
             }
         }
         if let seed = inv.int("seed") { session.reseed(UInt64(seed)) }
@@ -145,7 +164,8 @@ extension Shell {
         if FileManager.default.fileExists(atPath: expanded), !force {
             throw inv.error("'\(path)' exists", at: "path", suggestion: "add force=true to overwrite it")
         }
-        let header = "# ultimus-repl \(workbenchVersion) session, seed \(session.seed): \(session.commandLog.count) commands"
+        let header = "# ultimus-repl \(workbenchVersion) session, seed \(session.seed): "
+            + "\(session.commandLog.count) commands"
         let context = ShellContext(shell: self)
         let script = session.script(header: header) { !ReplayPolicy.scriptKeeps($0, ctx: context) }
         do {

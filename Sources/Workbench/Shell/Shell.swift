@@ -43,7 +43,8 @@ public final class Shell {
         self.options = options
         self.console = options.console
         self.table = .standard
-        self.session = Session(seed: options.seed, outputDirectory: options.outputDirectory, dataDirectory: options.dataDirectory)
+        self.session = Session(seed: options.seed, outputDirectory: options.outputDirectory,
+                               dataDirectory: options.dataDirectory)
         self.handlers = Command.handlers
         if let threads = options.threads { session.threads = threads }
         // A writer killed mid-write leaves its temporary file: remove those whose process is gone.
@@ -59,7 +60,9 @@ public final class Shell {
     ///   - lineNumber: the line's number in `source`.
     @discardableResult
     public func execute(line: String, source: String? = nil, lineNumber: Int = 1) -> CommandStatus {
-        if let help = Shell.helpRewrite(line, table: table) { return execute(line: help, source: source, lineNumber: lineNumber) }
+        if let help = Shell.helpRewrite(line, table: table) {
+            return execute(line: help, source: source, lineNumber: lineNumber)
+        }
         if let command = Shell.timedCommand(line) { return timed(command, source: source, lineNumber: lineNumber) }
         let invocation: Invocation
         promptWidth = prompt.count
@@ -82,7 +85,9 @@ public final class Shell {
     private func run(_ invocation: Invocation, number: Int, source: String?, lineNumber: Int) -> CommandStatus {
         guard let handler = handlers[invocation.key] ?? handlers[invocation.command] else {
             let name = invocation.key
-            return fail(invocation.error("'\(name)' is not available yet", suggestion: "it arrives with the training commands"), source: source, lineNumber: lineNumber)
+            let error = invocation.error("'\(name)' is not available yet",
+                                         suggestion: "it arrives with the training commands")
+            return fail(error, source: source, lineNumber: lineNumber)
         }
         // A Ctrl-C pressed while a script runs must stop the script, so only a command typed at
         // the top level starts with a clear flag.
@@ -102,7 +107,8 @@ public final class Shell {
         lastOutput = output
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if seconds > 1 { console.write(console.styled("(\(Shell.formatDuration(seconds)))", .dim)) }
-        if table.command(named: invocation.command)?.logged ?? true, !["save script", "save notebook"].contains(invocation.key) {
+        if table.command(named: invocation.command)?.logged ?? true,
+           !["save script", "save notebook"].contains(invocation.key) {
             session.commandLog.append(LoggedCommand(number: number, text: invocation.text, seconds: seconds))
         }
         if quitRequested { return .quit }
@@ -115,10 +121,12 @@ public final class Shell {
         if let d = error as? Diagnostic {
             let aligned = source == nil && options.alignsCaretsUnderPrompt
                 && promptWidth + d.sourceLine.count < console.width
-            console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? promptWidth : 2, color: console.color))
+            console.error(d.rendered(file: source, echoLine: !aligned, indent: aligned ? promptWidth : 2,
+                                     color: console.color))
             return .failed(d.summary)
         }
-        let message = Shell.describeFoundationError(error) ?? (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+        let message = PrintableText.escaped(Shell.describeFoundationError(error)
+            ?? (error as? LocalizedError)?.errorDescription ?? String(describing: error))
         let place = source.map { "\($0):\(lineNumber): " } ?? ""
         // Stopping on request is not an error.
         console.error(place + (error is Interrupted ? "" : console.styled("error:", .red) + " ") + message)

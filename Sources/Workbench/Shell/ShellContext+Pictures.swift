@@ -23,6 +23,10 @@ extension ShellContext {
             return
         }
         let image = charts.count == 1 ? RasterChart.image(charts[0]) : RasterChart.grid(charts, columns: columns)
-        if let escapes = try? TerminalImageEncoder.encode(image, as: kind) { console.write(escapes) } else { console.write(text()) }
+        if let escapes = try? TerminalImageEncoder.encode(image, as: kind) {
+            console.write(escapes)
+        } else {
+            console.write(text())
+        }
     }
 }

@@ -47,7 +47,8 @@ public enum TerminalImageQuery {
             let n = read(STDIN_FILENO, &buffer, buffer.count)
             guard n > 0 else { break }
             reply += buffer.prefix(n)
-            if let text = String(bytes: reply, encoding: .utf8), text.range(of: "\u{1B}[?") != nil, text.hasSuffix("c") { break }
+            if let text = String(bytes: reply, encoding: .utf8), text.range(of: "\u{1B}[?") != nil,
+               text.hasSuffix("c") { break }
             remaining -= max(1, Int((clock() - start) * 1000 / CLOCKS_PER_SEC))
         }
         return String(decoding: reply, as: UTF8.self)

@@ -46,7 +46,8 @@ import TestSupport
         gradCheck([a, b], "maximum") { maximum($0[0], $0[1]) }
         gradCheck([a], "maximum broadcast") { maximum($0[0], Tensor(0.12)) }
         // Ties split the gradient evenly.
-        let x = Tensor(shape: [2], storage: [1, 2], requiresGrad: true), y = Tensor(shape: [2], storage: [1, 1], requiresGrad: true)
+        let x = Tensor(shape: [2], storage: [1, 2], requiresGrad: true)
+        let y = Tensor(shape: [2], storage: [1, 1], requiresGrad: true)
         maximum(x, y).sum().backward()
         #expect(x.grad?.storage == [0.5, 1])
         #expect(y.grad?.storage == [0.5, 0])

@@ -9,11 +9,14 @@ import Testing
         gradCheck([x, w, b], "conv2d s\(setting.0) p\(setting.1)") {
             conv2d($0[0], weight: $0[1], bias: $0[2], stride: setting.0, padding: setting.1)
         }
-        gradCheck([x, w], "conv2d no bias") { conv2d($0[0], weight: $0[1], bias: nil, stride: setting.0, padding: setting.1) }
+        gradCheck([x, w], "conv2d no bias") {
+            conv2d($0[0], weight: $0[1], bias: nil, stride: setting.0, padding: setting.1)
+        }
     }
 
     @Test func outputShape() {
-        let y = conv2d(Tensor.zeros([2, 3, 32, 32]), weight: Tensor.zeros([8, 3, 3, 3]), bias: nil, stride: 2, padding: 1)
+        let y = conv2d(Tensor.zeros([2, 3, 32, 32]), weight: Tensor.zeros([8, 3, 3, 3]), bias: nil, stride: 2,
+                       padding: 1)
         #expect(y.shape == [2, 8, 16, 16])
     }
 }

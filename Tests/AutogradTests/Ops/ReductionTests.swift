@@ -11,7 +11,10 @@ import TestSupport
         var index = [Int](repeating: 0, count: x.rank)
         for i in 0..<x.count {
             var rest = i
-            for axis in stride(from: x.rank - 1, through: 0, by: -1) { index[axis] = rest % x.shape[axis]; rest /= x.shape[axis] }
+            for axis in stride(from: x.rank - 1, through: 0, by: -1) {
+                index[axis] = rest % x.shape[axis]
+                rest /= x.shape[axis]
+            }
             let o = kept.reduce(0) { $0 * x.shape[$1] + index[$1] }
             out[o] += Double(x.storage[i])
         }
@@ -25,7 +28,8 @@ import TestSupport
         let s = x.sum(axes: axes)
         let normalized = Set(axes.map { $0 < 0 ? $0 + 4 : $0 })
         #expect(s.shape == (0..<4).filter { !normalized.contains($0) }.map { x.shape[$0] })
-        #expect(closeness(s.storage, referenceSum(x, axes: normalized).map { Float($0) }, rtol: 1e-5, atol: 1e-4) == nil)
+        let reference = referenceSum(x, axes: normalized).map { Float($0) }
+        #expect(closeness(s.storage, reference, rtol: 1e-5, atol: 1e-4) == nil)
         #expect(x.sum(axes: axes, keepDims: true).shape == (0..<4).map { normalized.contains($0) ? 1 : x.shape[$0] })
     }
 

@@ -33,7 +33,8 @@ import Testing
         #expect(throws: SafeTensorsError.self) { try file.tensor("missing") }
         // No temporary file is left behind.
         let folder = (path as NSString).deletingLastPathComponent
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains("roundtrip.safetensors.tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.contains("roundtrip.safetensors.tmp") }
         #expect(leftovers.isEmpty)
     }
 
@@ -55,7 +56,8 @@ import Testing
     @Test(arguments: [
         ("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4, "outside"),
         ("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "needs 12"),
-        ("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", 6, "overlaps"),
+        ("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+            + "\"y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", 6, "overlaps"),
         ("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8, "gap"),
         ("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8, "cover"),
         ("{\"x\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "dtype"),
@@ -65,7 +67,8 @@ import Testing
         ("{\"x\":", 0, "JSON"),
         ("[1,2]", 0, "not a JSON object"),
         ("{\"__metadata__\":{\"a\":1}}", 0, "not a string"),
-        ("{\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0, "twice"),
+        ("{\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},"
+            + "\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0, "twice"),
     ])
     func lyingHeadersAreErrors(example: (String, Int, String)) {
         let bytes = file(header: example.0, data: [UInt8](repeating: 0, count: example.1))
@@ -121,7 +124,9 @@ import Testing
             switch trial % 3 {
             case 0: bytes = Array(bytes.prefix(generator.nextInt(bytes.count)))
             case 1:
-                for _ in 0..<1 + generator.nextInt(4) { bytes[generator.nextInt(bytes.count)] = UInt8(generator.nextInt(256)) }
+                for _ in 0..<1 + generator.nextInt(4) {
+                    bytes[generator.nextInt(bytes.count)] = UInt8(generator.nextInt(256))
+                }
             default: bytes[generator.nextInt(min(bytes.count, 200))] ^= UInt8(1 << generator.nextInt(8))
             }
             do { _ = try SafeTensors.parse(bytes, path: "fuzz") } catch is SafeTensorsError { rejected += 1 }

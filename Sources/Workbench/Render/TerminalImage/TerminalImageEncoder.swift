@@ -28,7 +28,8 @@ public enum TerminalImageEncoder {
 
     /// iTerm2's inline image: `ESC ]1337;File=inline=1;size=BYTES;preserveAspectRatio=1:BASE64 BEL`.
     public static func iterm(png: [UInt8]) -> String {
-        "\u{1B}]1337;File=inline=1;size=\(png.count);preserveAspectRatio=1:" + Data(png).base64EncodedString() + "\u{07}"
+        "\u{1B}]1337;File=inline=1;size=\(png.count);preserveAspectRatio=1:"
+            + Data(png).base64EncodedString() + "\u{07}"
     }
 
     /// `image` in the given bitmap protocol (PNG-encoded for kitty and iTerm2); `nil` for the others.

@@ -22,7 +22,8 @@ public enum TerminalImageProtocol: String, Sendable, CaseIterable {
     /// sixel, foot or mlterm). `nil` when nothing tells: a terminal query may then decide.
     public static func detect(environment: [String: String]) -> TerminalImageProtocol? {
         let term = environment["TERM"] ?? "", program = environment["TERM_PROGRAM"] ?? ""
-        if environment["KITTY_WINDOW_ID"] != nil || term == "xterm-kitty" || term == "xterm-ghostty" || program == "ghostty" {
+        if environment["KITTY_WINDOW_ID"] != nil || term == "xterm-kitty" || term == "xterm-ghostty"
+            || program == "ghostty" {
             return .kitty
         }
         if program == "iTerm.app" || environment["LC_TERMINAL"] == "iTerm2" || program == "WezTerm" { return .iterm }
@@ -35,7 +36,9 @@ public enum TerminalImageProtocol: String, Sendable, CaseIterable {
     /// (`ESC [?…c`) list feature 4; `nil` otherwise.
     public static func fromQueryReply(_ reply: String) -> TerminalImageProtocol? {
         if reply.contains("_Gi=31;OK") { return .kitty }
-        guard let start = reply.range(of: "\u{1B}[?"), let end = reply[start.upperBound...].firstIndex(of: "c") else { return nil }
+        guard let start = reply.range(of: "\u{1B}[?"), let end = reply[start.upperBound...].firstIndex(of: "c") else {
+            return nil
+        }
         let features = reply[start.upperBound..<end].split(separator: ";")
         return features.contains("4") ? .sixel : nil
     }
