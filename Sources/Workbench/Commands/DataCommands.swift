@@ -21,7 +21,7 @@ extension Command {
                        "data folder path=~/images valid=1000", "data folder path=~/photos size=48 fit=crop"],
             arguments: [
                 ArgumentSpec("batch", .int, default: .int(512), range: Bounds.count, "images per training batch"),
-                ArgumentSpec("augment", .list(.choice(CommonArguments.augmentations)),
+                ArgumentSpec("augment", .list(.choice(Augmentation.names + ["none"])),
                              "training augmentations (crop, flip, cutout) or none"),
                 ArgumentSpec("subset", .int, range: Bounds.count,
                              "use only the first N training images (classes in turn)"),

@@ -12,8 +12,6 @@ enum Bounds {
 
 /// Arguments many commands share.
 enum CommonArguments {
-    /// The training augmentations `augment=` can name.
-    static let augmentations = ["crop", "flip", "cutout", "none"]
     static let to = ArgumentSpec("to", .path, "write the file here instead of the output folder")
     static let force = ArgumentSpec("force", .bool, default: .bool(false), "overwrite a file outside the output folder")
     static let sample = ArgumentSpec("sample", .int, default: .int(0), range: Bounds.nonNegative,
