@@ -205,6 +205,7 @@ import Testing
         bench.run("train steps=2")
         let before = Self.evalLine(bench)
         #expect(bench.run("intervene blocks.0 head=0 mode=zero").contains("blocks.0 head 0: attention zeroed"))
+        #expect(bench.experiment.cachedEvaluation(split: .test) == nil, "a head intervention keeps a stale evaluation")
         let zeroed = Self.evalLine(bench)
         #expect(zeroed != before)
         bench.run("intervene blocks.1 head=1 mode=uniform")
@@ -220,6 +221,9 @@ import Testing
         let text = bench.run("intervene rank")
         for b in 0..<2 { for h in 0..<2 { #expect(text.contains("blocks.\(b) head \(h)")) } }
         #expect(text.contains("baseline"))
+        // Each ablation is evaluated, not served from the baseline's cached evaluation.
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("blocks.") }
+        #expect(Set(rows.map { $0.split(separator: " ").dropFirst(3).first ?? "" }).count > 1, "\(text)")
         let vit = try #require(bench.experiment.model as? ViT)
         #expect(vit.blocks.map(\.selfAttn.headInterventions) == [[nil, nil], [.uniform, nil]])
     }
