@@ -50,10 +50,10 @@ extension Experiment {
 extension Experiment {
     /// What an evaluation depends on: the weights and buffers, the interventions and the data.
     var evaluationKey: String {
-        var interventions = (model as? UltimusNet)?.blocks.map { $0.intervention.map { "\($0)" } ?? "-" } ?? []
-        for (_, module) in model?.namedModules() ?? [] {
-            guard let attention = module as? MultiheadAttention else { continue }
-            interventions.append(attention.headInterventions.map { $0?.rawValue ?? "-" }.joined(separator: "/"))
+        let interventions = (model?.namedModules() ?? []).compactMap { _, module -> String? in
+            if let block = module as? Ultimus { return block.intervention.map { "\($0)" } ?? "-" }
+            guard let attention = module as? MultiheadAttention else { return nil }
+            return attention.headInterventions.map { $0?.rawValue ?? "-" }.joined(separator: "/")
         }
         return [weightDigest, interventions.joined(separator: ","),
                 dataSettings.map { "\($0)" } ?? "none"].joined(separator: "|")
